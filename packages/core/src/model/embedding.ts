@@ -1,0 +1,23 @@
+// Token + position embeddings, and the LM head tied to the token embedding.
+import * as tf from '@tensorflow/tfjs-core';
+import { fail } from '../errors.js';
+import { type ForwardContext, param } from './forward-context.js';
+import { LN_F_BIAS, LN_F_WEIGHT, WPE, WTE } from './param-names.js';
+import { layerNorm } from './layer-norm.js';
+
+/** ids (B, T) int32 → hidden (B, T, E). Positions start at 0. */
+export function embed(ctx: ForwardContext, ids: tf.Tensor2D): tf.Tensor3D {
+  const [, T] = ids.shape;
+  if (T > ctx.config.n_positions) fail('range', `sequence length ${T} exceeds n_positions ${ctx.config.n_positions}`);
+  const tokens = tf.gather(param(ctx, WTE), ids); // (B, T, E)
+  const positions = tf.slice(param(ctx, WPE), [0, 0], [T, ctx.config.n_embd]); // (T, E)
+  return tf.add(tokens, positions) as tf.Tensor3D;
+}
+
+/** hidden (B, T, E) → logits (B, T, V) through ln_f and the tied head. */
+export function lmHead(ctx: ForwardContext, hidden: tf.Tensor3D): tf.Tensor3D {
+  const [B, T, E] = hidden.shape;
+  const normed = layerNorm(hidden, param(ctx, LN_F_WEIGHT), param(ctx, LN_F_BIAS), ctx.config.layer_norm_epsilon);
+  const logits = tf.matMul(tf.reshape(normed, [B * T, E]) as tf.Tensor2D, param(ctx, WTE) as tf.Tensor2D, false, true); // (B*T, V)
+  return tf.reshape(logits, [B, T, ctx.config.vocab_size]);
+}

@@ -1,0 +1,54 @@
+// Test helper: reads the golden fixtures (written by tools/fixtures/make_fixtures.py) and the shared data folder.
+import { existsSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FileSource } from '../io/file-source.js';
+
+export const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixtures');
+const REPO_ROOT = resolve(FIXTURES, '../../..');
+
+export interface JsonTensor {
+  shape: number[];
+  data: number[];
+}
+
+export function readFixture<T>(name: string): T {
+  return JSON.parse(readFileSync(join(FIXTURES, name), 'utf8')) as T;
+}
+
+export function dirSource(dir: string): FileSource {
+  return {
+    location: dir,
+    async read(name: string) {
+      const path = join(dir, name);
+      return existsSync(path) ? new Uint8Array(await readFile(path)) : null;
+    },
+  };
+}
+
+/** The shared data folder: $SPLITLORA_DATA_DIR, else `shared/data` beside the repository or an ancestor. */
+export function dataDir(): string {
+  const fromEnv = process.env['SPLITLORA_DATA_DIR'];
+  if (fromEnv) return fromEnv;
+  for (let dir = REPO_ROOT; ; dir = dirname(dir)) {
+    const candidate = join(dir, '..', 'shared', 'data');
+    if (existsSync(join(candidate, 'gpt2-tokenizer', 'vocab.json'))) return resolve(candidate);
+    if (dirname(dir) === dir) break;
+  }
+  throw new Error('shared data folder not found: set SPLITLORA_DATA_DIR to the folder holding e2e/ and gpt2-tokenizer/');
+}
+
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`length mismatch ${a.length} vs ${b.length}`);
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
+  return max;
+}
+
+/** max |a − b| / max |b|: the relative error of a gradient tensor. */
+export function relativeDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let scale = 0;
+  for (let i = 0; i < b.length; i++) scale = Math.max(scale, Math.abs(b[i]!));
+  return maxAbsDiff(a, b) / Math.max(scale, 1e-12);
+}

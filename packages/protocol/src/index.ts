@@ -1,0 +1,2 @@
+// Public surface of @splitlora/protocol.
+export * from './half-precision.js';
