@@ -8,6 +8,7 @@ import { loraConfig } from './config/lora-config.js';
 import { loadHfGpt2 } from './io/hf-checkpoint.js';
 import { readSafetensors } from './io/safetensors.js';
 import { TrainableAdapter } from './lora/trainable-adapter.js';
+import { withTransposedHead } from './model/transposed-head.js';
 import { disposeNamed, namedToTensors } from './tensors/named-tensors.js';
 import { type BaseModel, fullLogits, fullLossAndGrads } from './train/split-steps.js';
 import { useBackend } from './test-support/backend.js';
@@ -30,7 +31,9 @@ for (const backend of ['cpu', 'wasm'] as const) {
     beforeAll(async () => {
       await useBackend(backend);
       const loaded = await loadHfGpt2(dirSource(join(FIXTURES, 'hf-tiny-gpt2')));
-      model = { config: loaded.config, params: namedToTensors(loaded.params) };
+      // wasm runs the head through the transposed copy of wte (as the server does); cpu through transposeB.
+      const params = namedToTensors(loaded.params);
+      model = { config: loaded.config, params: backend === 'wasm' ? withTransposedHead(params) : params };
       ids = tf.tensor2d(base.ids, undefined, 'int32');
       targets = tf.tensor1d(base.targets.flat(), 'int32');
       mask = tf.tensor1d(base.mask.flat(), 'float32');

@@ -10,20 +10,9 @@ declare class TextDecoder {
   decode(input?: ArrayBufferView | ArrayBuffer, options?: { stream?: boolean }): string;
 }
 
-interface CoreReadableStreamReader {
-  read(): Promise<{ done: boolean; value?: Uint8Array }>;
-  releaseLock(): void;
-}
+declare const fetch: import('./io/fetch-types.js').CoreFetch;
 
-interface CoreResponse {
-  readonly ok: boolean;
-  readonly status: number;
-  readonly statusText: string;
-  readonly headers: { get(name: string): string | null };
-  readonly body: { getReader(): CoreReadableStreamReader } | null;
-  arrayBuffer(): Promise<ArrayBuffer>;
-}
-
-type CoreFetch = (url: string, init?: { headers?: Record<string, string>; signal?: unknown }) => Promise<CoreResponse>;
-
-declare const fetch: CoreFetch;
+declare function setTimeout(handler: () => void, ms?: number): unknown;
+declare function clearTimeout(handle: unknown): void;
+declare function setInterval(handler: () => void, ms?: number): unknown;
+declare function clearInterval(handle: unknown): void;

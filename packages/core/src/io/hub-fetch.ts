@@ -1,5 +1,6 @@
 // Downloads a GPT-2 model from the Hugging Face hub by name (config, weights or shards, tokenizer) with progress.
 import { fail } from '../errors.js';
+import type { CoreFetch } from './fetch-types.js';
 import { type FileSource, memoryFileSource } from './file-source.js';
 
 export interface DownloadProgress {

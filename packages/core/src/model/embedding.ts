@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { fail } from '../errors.js';
 import { type ForwardContext, param } from './forward-context.js';
-import { LN_F_BIAS, LN_F_WEIGHT, WPE, WTE } from './param-names.js';
+import { LN_F_BIAS, LN_F_WEIGHT, WPE, WTE, WTE_T } from './param-names.js';
 import { layerNorm } from './layer-norm.js';
 
 /** ids (B, T) int32 → hidden (B, T, E). Positions start at 0. */
@@ -14,10 +14,18 @@ export function embed(ctx: ForwardContext, ids: tf.Tensor2D): tf.Tensor3D {
   return tf.add(tokens, positions) as tf.Tensor3D;
 }
 
-/** hidden (B, T, E) → logits (B, T, V) through ln_f and the tied head. */
-export function lmHead(ctx: ForwardContext, hidden: tf.Tensor3D): tf.Tensor3D {
-  const [B, T, E] = hidden.shape;
-  const normed = layerNorm(hidden, param(ctx, LN_F_WEIGHT), param(ctx, LN_F_BIAS), ctx.config.layer_norm_epsilon);
-  const logits = tf.matMul(tf.reshape(normed, [B * T, E]) as tf.Tensor2D, param(ctx, WTE) as tf.Tensor2D, false, true); // (B*T, V)
+/** The final layer norm ln_f: hidden (B, T, E) → normed (B, T, E). */
+export function finalNorm(ctx: ForwardContext, hidden: tf.Tensor3D): tf.Tensor3D {
+  return layerNorm(hidden, param(ctx, LN_F_WEIGHT), param(ctx, LN_F_BIAS), ctx.config.layer_norm_epsilon) as tf.Tensor3D;
+}
+
+/** normed (B, T, E) → logits (B, T, V) through the head tied to wte (its transposed copy when the params hold one). */
+export function lmHead(ctx: ForwardContext, normed: tf.Tensor3D): tf.Tensor3D {
+  const [B, T, E] = normed.shape;
+  const flat = tf.reshape(normed, [B * T, E]) as tf.Tensor2D; // (B*T, E)
+  const transposed = ctx.params[WTE_T];
+  const logits = transposed !== undefined
+    ? tf.matMul(flat, transposed as tf.Tensor2D) // (B*T, V)
+    : tf.matMul(flat, param(ctx, WTE) as tf.Tensor2D, false, true); // (B*T, V)
   return tf.reshape(logits, [B, T, ctx.config.vocab_size]);
 }

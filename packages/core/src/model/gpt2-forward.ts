@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { fail } from '../errors.js';
 import { block } from './block.js';
-import { embed, lmHead } from './embedding.js';
+import { embed, finalNorm, lmHead } from './embedding.js';
 import type { ForwardContext } from './forward-context.js';
 
 export interface ForwardRange {
@@ -10,6 +10,8 @@ export interface ForwardRange {
   from?: number;
   /** One past the last block to run; n_layer means ln_f and the head run last and logits come out. */
   to?: number;
+  /** With to = n_layer: 'logits' (default) or 'normed' — the hidden state after ln_f, for a fused head + loss. */
+  output?: 'logits' | 'normed';
 }
 
 /**
@@ -35,5 +37,6 @@ export function gpt2Forward(ctx: ForwardContext, input: tf.Tensor, range: Forwar
     h = input as tf.Tensor3D;
   }
   for (let layer = from; layer < to; layer++) h = block(ctx, layer, h);
-  return to === L ? lmHead(ctx, h) : h;
+  if (to < L) return h;
+  return range.output === 'normed' ? finalNorm(ctx, h) : lmHead(ctx, finalNorm(ctx, h));
 }

@@ -4,6 +4,11 @@ import { mlpWidth } from '../config/gpt2-config.js';
 
 export const WTE = 'transformer.wte.weight';
 export const WPE = 'transformer.wpe.weight';
+/**
+ * A derived, never saved copy of wte transposed to [E, V]: the head's matMul without transposeB (8× faster on
+ * the wasm backend). Created by withTransposedHead(); the loaders and checkpoints never see it.
+ */
+export const WTE_T = 'transformer.wte.weight:T';
 export const LN_F_WEIGHT = 'transformer.ln_f.weight';
 export const LN_F_BIAS = 'transformer.ln_f.bias';
 

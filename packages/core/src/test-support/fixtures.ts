@@ -1,9 +1,7 @@
 // Test helper: reads the golden fixtures (written by tools/fixtures/make_fixtures.py) and the shared data folder.
 import { existsSync, readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FileSource } from '../io/file-source.js';
 
 export const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixtures');
 const REPO_ROOT = resolve(FIXTURES, '../../..');
@@ -17,15 +15,8 @@ export function readFixture<T>(name: string): T {
   return JSON.parse(readFileSync(join(FIXTURES, name), 'utf8')) as T;
 }
 
-export function dirSource(dir: string): FileSource {
-  return {
-    location: dir,
-    async read(name: string) {
-      const path = join(dir, name);
-      return existsSync(path) ? new Uint8Array(await readFile(path)) : null;
-    },
-  };
-}
+// The Node adapter lives in packages/node (which depends on the core); tests borrow it by path.
+export { dirSource } from '../../../node/src/dir-source.js';
 
 /** The shared data folder: $SPLITLORA_DATA_DIR, else `shared/data` beside the repository or an ancestor. */
 export function dataDir(): string {

@@ -5,6 +5,8 @@ import * as tf from '@tensorflow/tfjs-core';
 export interface CrossEntropyOptions {
   /** ε of label smoothing (PyTorch's `label_smoothing`); 0 disables it. */
   labelSmoothing?: number;
+  /** Receives a kept copy of the per-token losses (N) — the caller disposes it (e.g. for per-client losses). */
+  perTokenSink?: (perToken: tf.Tensor1D) => void;
 }
 
 /**
@@ -27,6 +29,7 @@ export function maskedCrossEntropy(
     let perToken = tf.neg(picked); // (N)
     if (eps > 0) perToken = tf.add(tf.mul(perToken, 1 - eps), tf.mul(tf.neg(tf.mean(logp, 1)), eps));
     const value = tf.div(tf.sum(tf.mul(perToken, mask)), normalizer) as tf.Scalar;
+    if (options.perTokenSink) options.perTokenSink(tf.keep(tf.clone(perToken)) as tf.Tensor1D);
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor => {
       const probs = tf.exp(saved[0]!); // (N, V)
       // int32 then cast: the wasm backend's OneHot writes integer bits when asked for float32.

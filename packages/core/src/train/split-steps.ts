@@ -7,7 +7,8 @@ import { validateCut } from '../config/gpt2-config.js';
 import type { ForwardContext } from '../model/forward-context.js';
 import { gpt2Forward } from '../model/gpt2-forward.js';
 import type { NamedTensors } from '../tensors/named-tensors.js';
-import { maskedCrossEntropy } from './cross-entropy.js';
+import { tiedHeadCrossEntropy } from './head-loss.js';
+import { WTE, WTE_T } from '../model/param-names.js';
 import { assertGradientsRegistered } from './gradient-registry.js';
 
 export interface BaseModel {
@@ -23,6 +24,8 @@ export interface AdapterBinding {
 
 export interface LossOptions {
   labelSmoothing?: number;
+  /** Receives a kept copy of the per-token losses; the caller disposes it. */
+  perTokenSink?: (perToken: tf.Tensor1D) => void;
   /** Seed of this step's LoRA dropout masks; null runs without dropout. */
   dropoutSeed: number | null;
 }
@@ -37,9 +40,12 @@ function named(names: string[], values: tf.Tensor[]): NamedTensors {
   return out;
 }
 
-function flatLogits(logits: tf.Tensor3D): tf.Tensor2D {
-  const [B, T, V] = logits.shape;
-  return tf.reshape(logits, [B * T, V]); // (B*T, V)
+/** ln_f output (B, T, E) → the loss through the tied head fused with cross-entropy. */
+function headLoss(model: BaseModel, normed: tf.Tensor3D, targets: tf.Tensor1D, mask: tf.Tensor1D, normalizer: number, options: LossOptions): tf.Scalar {
+  const [B, T, E] = normed.shape;
+  const wte = model.params[WTE] as tf.Tensor2D;
+  const wteT = (model.params[WTE_T] as tf.Tensor2D | undefined) ?? null;
+  return tiedHeadCrossEntropy(tf.reshape(normed, [B * T, E]), wte, wteT, targets, mask, normalizer, options); // (B*T, E) in
 }
 
 /** Centralized step: loss of the full model and the gradients of every adapter tensor. */
@@ -51,8 +57,8 @@ export function fullLossAndGrads(
   const names = Object.keys(adapter.tensors);
   const ctx = context(model, adapter, options.dropoutSeed);
   const { value, grads } = tf.valueAndGrads(() => {
-    const logits = gpt2Forward(ctx, ids);
-    return maskedCrossEntropy(flatLogits(logits), targets, mask, normalizer, options);
+    const normed = gpt2Forward(ctx, ids, { output: 'normed' });
+    return headLoss(model, normed, targets, mask, normalizer, options);
   })(names.map((n) => adapter.tensors[n]!));
   return { loss: value as tf.Scalar, grads: named(names, grads) };
 }
@@ -89,11 +95,17 @@ export function serverLossAndGrads(
   const names = Object.keys(adapter.tensors);
   const ctx = context(model, adapter, options.dropoutSeed);
   const { value, grads } = tf.valueAndGrads((h: tf.Tensor) => {
-    const logits = gpt2Forward(ctx, h, { from: cut, to: model.config.n_layer });
-    return maskedCrossEntropy(flatLogits(logits), targets, mask, normalizer, options);
+    const normed = gpt2Forward(ctx, h, { from: cut, to: model.config.n_layer, output: 'normed' });
+    return headLoss(model, normed, targets, mask, normalizer, options);
   })([hidden, ...names.map((n) => adapter.tensors[n]!)]);
   const [gradHidden, ...adapterGrads] = grads;
   return { loss: value as tf.Scalar, gradHidden: gradHidden as tf.Tensor3D, grads: named(names, adapterGrads) };
+}
+
+/** Loss of the full model without gradients (evaluation): fused head + cross-entropy, no (N, V) gradient work. */
+export function fullLoss(model: BaseModel, adapter: AdapterBinding | null, ids: tf.Tensor2D, targets: tf.Tensor1D, mask: tf.Tensor1D, normalizer: number): tf.Scalar {
+  const ctx: ForwardContext = { config: model.config, params: model.params, lora: adapter, dropoutSeed: null };
+  return tf.tidy(() => headLoss(model, gpt2Forward(ctx, ids, { output: 'normed' }), targets, mask, normalizer, { dropoutSeed: null }));
 }
 
 /** Forward of the full model without gradients: logits (B, T, V). */

@@ -1,0 +1,39 @@
+// Eval loss (and the round's train loss) on the left axis and eval perplexity on the right, per round.
+import type { ChartDataset } from 'chart.js';
+import type { Point, RoundSeries } from '../state/chart-series.js';
+import type { LiveChart } from './live-chart.js';
+import { COLORS } from './palette.js';
+import { Chart } from './register.js';
+
+type LineDataset = ChartDataset<'line', Point[]>;
+
+export function createEvalChart(canvas: HTMLCanvasElement): LiveChart<RoundSeries> {
+  const evalLoss: LineDataset = { label: 'Eval loss', data: [], borderColor: COLORS.eval, backgroundColor: COLORS.eval, borderWidth: 2.5, pointRadius: 3, yAxisID: 'y' };
+  const trainLoss: LineDataset = { label: 'Train loss', data: [], borderColor: COLORS.train, backgroundColor: COLORS.train, borderWidth: 2, borderDash: [5, 4], pointRadius: 2, yAxisID: 'y' };
+  const perplexity: LineDataset = { label: 'Perplexity', data: [], borderColor: COLORS.perplexity, backgroundColor: COLORS.perplexity, borderWidth: 2, pointRadius: 3, yAxisID: 'y1' };
+  const chart = new Chart<'line', Point[]>(canvas, {
+    type: 'line',
+    data: { datasets: [evalLoss, trainLoss, perplexity] },
+    options: {
+      parsing: false,
+      interaction: { mode: 'index', intersect: false },
+      scales: {
+        x: { type: 'linear', title: { display: true, text: 'round' }, ticks: { precision: 0, stepSize: 1 } },
+        y: { type: 'linear', position: 'left', title: { display: true, text: 'loss' } },
+        y1: { type: 'linear', position: 'right', title: { display: true, text: 'perplexity' }, grid: { drawOnChartArea: false } },
+      },
+      plugins: { legend: { labels: { boxWidth: 14, boxHeight: 3 } } },
+    },
+  });
+  return {
+    update(series) {
+      evalLoss.data = series.evalLoss;
+      trainLoss.data = series.trainLoss;
+      perplexity.data = series.evalPerplexity;
+      chart.update('none');
+    },
+    destroy() {
+      chart.destroy();
+    },
+  };
+}

@@ -1,0 +1,33 @@
+// Model choices of the run form: the server's model list with each preset's depth, and the cut layer's range.
+import { MODEL_PRESET_NAMES, PRESET_LAYERS } from '@splitlora/protocol';
+
+export function presetDepth(model: string): number | null {
+  return (PRESET_LAYERS as Record<string, number>)[model] ?? null;
+}
+
+/** The cut leaves at least one block on each side: 1..depth-1 for presets; hf: models are bounded by the server. */
+export function cutRange(model: string): { min: number; max: number | null } {
+  const depth = presetDepth(model);
+  return { min: 1, max: depth === null ? null : depth - 1 };
+}
+
+export function modelLabel(model: string): string {
+  const depth = presetDepth(model);
+  if (depth !== null) return `${model} · ${depth} blocks`;
+  return model.startsWith('hf:') ? `${model.slice(3)} · Hugging Face folder` : model;
+}
+
+/** The server's models, or the presets when the server lists none; the selected one is always offered. */
+export function modelChoices(serverModels: readonly string[], selected: string): string[] {
+  const list = serverModels.length > 0 ? [...serverModels] : [...MODEL_PRESET_NAMES];
+  return list.includes(selected) ? list : [selected, ...list];
+}
+
+/** Help text of the cut field for the chosen model. */
+export function cutHelp(model: string): string {
+  const range = cutRange(model);
+  const bound = range.max === null
+    ? 'The server checks the range for this model.'
+    : `Range ${range.min}..${range.max} for ${model}.`;
+  return `Your volunteers run the embeddings and blocks 0..cut−1; the server runs the rest. ${bound}`;
+}

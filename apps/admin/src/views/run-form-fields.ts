@@ -1,0 +1,134 @@
+// The inputs of the run form, grouped in sections: built once, filled from a form model, and kept in step with
+// the fields they depend on (cut bound by the model, q/k/v only with c_attn, eval samples only with eval data).
+import { FIELD_TEXT } from '../form/field-text.js';
+import { LORA_MODULE_CHOICES, LORA_MODULE_LABELS, type LoraModuleChoice } from '../form/lora-targets.js';
+import { cutHelp, cutRange, modelChoices, modelLabel } from '../form/model-choices.js';
+import type { FormField, NumberField, RunFormModel } from '../form/run-form-model.js';
+import type { ServerInfo } from '../state/dashboard-state.js';
+import { h } from './dom.js';
+import { choiceField, inputField, selectField, type ChoiceField, type FieldHandle, type InputField } from './form-fields.js';
+
+export interface RunFormFields {
+  /** The form's sections in page order; the last one is the collapsed "Advanced settings". */
+  sections: HTMLElement[];
+  advanced: HTMLDetailsElement;
+  handles: ReadonlyMap<FormField, FieldHandle>;
+  fill(model: RunFormModel): void;
+  syncDependent(model: RunFormModel, server: ServerInfo | null): void;
+}
+
+export type FieldChange = (field: FormField, patch: Partial<RunFormModel>) => void;
+
+const INTEGER_FIELDS: ReadonlySet<NumberField> = new Set([
+  'seed', 'cut', 'loraR', 'warmupSteps', 'batchSize', 'maxSeqLen', 'padMultiple', 'localSteps', 'rounds', 'minClients',
+  'maxClients', 'fusionWindowMs', 'evalSamples',
+]);
+
+const SCHEDULE_OPTIONS = [{ value: 'linear', label: 'Linear decay' }, { value: 'cosine', label: 'Cosine' }, { value: 'constant', label: 'Constant' }];
+
+export function createRunFormFields(onChange: FieldChange): RunFormFields {
+  const handles = new Map<FormField, FieldHandle>();
+  const numbers = new Map<NumberField, InputField>();
+
+  const numberField = (field: NumberField, attrs: Record<string, number> = {}): InputField => {
+    const f = inputField(FIELD_TEXT[field].label, FIELD_TEXT[field].help, { inputmode: INTEGER_FIELDS.has(field) ? 'numeric' : 'decimal', ...attrs });
+    f.input.addEventListener('input', () => onChange(field, { [field]: f.input.value }));
+    handles.set(field, f);
+    numbers.set(field, f);
+    return f;
+  };
+  const radios = <K extends 'sfl' | 'wireDtype'>(field: K, help: string, options: { value: RunFormModel[K]; label: string; hint?: string }[], inline = false): ChoiceField => {
+    const f = choiceField('radio', FIELD_TEXT[field].label, help, options, inline);
+    f.inputs.forEach((i) => i.addEventListener('change', () => onChange(field, { [field]: i.value })));
+    handles.set(field, f);
+    return f;
+  };
+
+  const name = inputField(FIELD_TEXT.name.label, FIELD_TEXT.name.help, { maxlength: 80 }, true);
+  name.input.addEventListener('input', () => onChange('name', { name: name.input.value }));
+  handles.set('name', name);
+
+  const model = selectField(FIELD_TEXT.model.label, FIELD_TEXT.model.help);
+  model.select.addEventListener('change', () => onChange('model', { model: model.select.value }));
+  handles.set('model', model);
+  const cut = numberField('cut', { min: 1 });
+
+  const sfl = radios('sfl', 'The paper’s default is V2.', [
+    { value: 'v2', label: 'SFL-V2', hint: 'One shared server adapter; activations that arrive together are fused into one server batch.' },
+    { value: 'v1', label: 'SFL-V1', hint: 'One server adapter copy per client, averaged at each round end.' },
+  ]);
+  const wire = radios('wireDtype', FIELD_TEXT.wireDtype.help, [{ value: 'float16', label: 'fp16' }, { value: 'float32', label: 'fp32' }], true);
+
+  const modules = choiceField('checkbox', FIELD_TEXT.loraModules.label, FIELD_TEXT.loraModules.help,
+    LORA_MODULE_CHOICES.map((m) => ({ value: m, label: LORA_MODULE_LABELS[m] })));
+  modules.inputs.forEach((i) => i.addEventListener('change', () => onChange('loraModules', {
+    loraModules: modules.inputs.filter((x) => x.checked).map((x) => x.value as LoraModuleChoice),
+  })));
+  handles.set('loraModules', modules);
+
+  const qkv = choiceField('checkbox', FIELD_TEXT.loraQkv.label, FIELD_TEXT.loraQkv.help,
+    [{ value: 'q', label: 'query' }, { value: 'k', label: 'key' }, { value: 'v', label: 'value' }], true);
+  qkv.inputs.forEach((i) => i.addEventListener('change', () => onChange('loraQkv', {
+    loraQkv: [qkv.inputs[0]?.checked ?? false, qkv.inputs[1]?.checked ?? false, qkv.inputs[2]?.checked ?? false],
+  })));
+  handles.set('loraQkv', qkv);
+
+  const schedule = selectField(FIELD_TEXT.schedule.label, FIELD_TEXT.schedule.help);
+  schedule.select.addEventListener('change', () => onChange('schedule', { schedule: schedule.select.value as RunFormModel['schedule'] }));
+  handles.set('schedule', schedule);
+
+  const evalData = selectField(FIELD_TEXT.evalData.label, FIELD_TEXT.evalData.help, true);
+  evalData.select.addEventListener('change', () => onChange('evalData', { evalData: evalData.select.value }));
+  handles.set('evalData', evalData);
+
+  const section = (legend: string, fields: readonly FieldHandle[]): HTMLElement =>
+    h('fieldset', { class: 'form-section' }, [h('legend', { class: 'form-section-title' }, [legend]), h('div', { class: 'form-grid' }, fields.map((f) => f.element))]);
+
+  const sections = [
+    section('Model and split', [name, model, cut, sfl, wire]),
+    section('LoRA adapters', [numberField('loraR', { min: 1 }), numberField('loraAlpha', { min: 0 }), numberField('loraDropout', { min: 0, max: 0.9 }), modules, qkv]),
+    section('Training', [numberField('lr'), schedule, numberField('batchSize', { min: 1 }), numberField('maxSeqLen', { min: 8 }), numberField('padMultiple', { min: 1 }), numberField('localSteps', { min: 1 }), numberField('rounds', { min: 1 })]),
+    section('Volunteers', [numberField('minClients', { min: 1 }), numberField('maxClients', { min: 1 }), numberField('roundTimeoutSec', { min: 1 })]),
+    section('Evaluation', [evalData, numberField('evalSamples', { min: 1 })]),
+  ];
+  const advanced = h('details', { class: 'form-advanced' }, [
+    h('summary', {}, ['Advanced settings']),
+    h('div', { class: 'form-grid' }, [
+      numberField('seed', { min: 0 }), numberField('warmupSteps', { min: 0 }), numberField('weightDecay', { min: 0, max: 1 }),
+      numberField('maxGradNorm', { min: 0 }), numberField('labelSmoothing', { min: 0, max: 0.5 }),
+      numberField('reconnectGraceSec', { min: 0 }), numberField('fusionWindowMs', { min: 0 }),
+    ].map((f) => f.element)),
+  ]);
+  sections.push(advanced);
+
+  return {
+    sections,
+    advanced,
+    handles,
+    fill(m) {
+      name.input.value = m.name;
+      for (const [field, f] of numbers) f.input.value = m[field];
+      sfl.inputs.forEach((i) => { i.checked = i.value === m.sfl; });
+      wire.inputs.forEach((i) => { i.checked = i.value === m.wireDtype; });
+      modules.inputs.forEach((i) => { i.checked = m.loraModules.includes(i.value as LoraModuleChoice); });
+      qkv.inputs.forEach((i, k) => { i.checked = m.loraQkv[k] ?? false; });
+      schedule.setOptions(SCHEDULE_OPTIONS, m.schedule);
+    },
+    syncDependent(m, server) {
+      const range = cutRange(m.model);
+      if (range.max === null) cut.input.removeAttribute('max');
+      else cut.input.max = String(range.max);
+      cut.setHelp(cutHelp(m.model));
+      model.setOptions(modelChoices(server?.models ?? [], m.model).map((x) => ({ value: x, label: modelLabel(x) })), m.model);
+      const files = server?.dataFiles ?? [];
+      const evalChoices = [{ value: '', label: 'None (no evaluation)' }, ...files.map((f) => ({ value: f, label: f }))];
+      if (m.evalData !== '' && !files.includes(m.evalData)) evalChoices.push({ value: m.evalData, label: `${m.evalData} (not on the server)` });
+      evalData.setOptions(evalChoices, m.evalData);
+      const samples = numbers.get('evalSamples');
+      if (samples) samples.input.disabled = m.evalData === '';
+      qkv.inputs.forEach((i) => { i.disabled = !m.loraModules.includes('attn.c_attn'); });
+      const fusion = numbers.get('fusionWindowMs');
+      if (fusion) fusion.input.disabled = m.sfl === 'v1';
+    },
+  };
+}

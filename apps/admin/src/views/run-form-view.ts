@@ -1,0 +1,119 @@
+// The "New run" card: the run form (defaults = the paper's settings), errors next to each field as the admin types,
+// and the Create button, off while a run is in progress.
+import type { RunConfig } from '@splitlora/protocol';
+import { defaultRunForm, formFromConfig, type FormField, type RunFormModel } from '../form/run-form-model.js';
+import { validateRunForm, type RunFormValidation } from '../form/run-form-validation.js';
+import type { ServerInfo } from '../state/dashboard-state.js';
+import { card, h, setChildren } from './dom.js';
+import { createRunFormFields } from './run-form-fields.js';
+
+export interface RunFormView {
+  element: HTMLElement;
+  /** `blockedReason`: why a run cannot be created now (shown under the button), or null when it can. */
+  update(input: { server: ServerInfo | null; currentConfig: RunConfig | null; blockedReason: string | null }): void;
+  setBusy(busy: boolean): void;
+  setMessage(message: string, tone?: 'info' | 'error'): void;
+}
+
+/** Cross-field checks report on another field: changing the key can raise or clear an error on the value. */
+const LINKED_FIELDS: Partial<Record<FormField, FormField>> = { model: 'cut', maxSeqLen: 'padMultiple', maxClients: 'minClients' };
+
+export function createRunFormView(onCreate: (config: RunConfig) => void): RunFormView {
+  let model: RunFormModel = defaultRunForm();
+  /** Errors show on fields the admin changed, and on all of them after a submit. */
+  const touched = new Set<FormField>();
+  let showAll = false;
+  let server: ServerInfo | null = null;
+  let currentConfig: RunConfig | null = null;
+  let blockedReason: string | null = null;
+  let busy = false;
+
+  const fields = createRunFormFields((field, patch) => {
+    model = { ...model, ...patch };
+    touched.add(field);
+    const linked = LINKED_FIELDS[field];
+    if (linked) touched.add(linked);
+    sync();
+    showErrors(validateRunForm(model));
+  });
+
+  const general = h('ul', { class: 'form-general-errors', role: 'alert' });
+  const message = h('p', { class: 'action-message', role: 'status', 'aria-live': 'polite' });
+  const submit = h('button', { type: 'submit', class: 'btn btn-primary' }, ['Create run']);
+  const reset = h('button', { type: 'button', class: 'btn btn-ghost' }, ['Paper defaults']);
+  const copy = h('button', { type: 'button', class: 'btn btn-ghost', disabled: true }, ['Copy current run']);
+  const blocked = h('p', { id: 'create-blocked', class: 'field-help form-blocked' });
+  const form = h('form', { class: 'run-form', novalidate: true }, [
+    ...fields.sections, general, h('div', { class: 'button-row' }, [submit, reset, copy]), blocked, message,
+  ]);
+  const { element, body } = card('New run', { id: 'new-run', description: 'Defaults are the SplitLoRA paper’s settings (GPT-2 E2E recipe).' });
+  body.append(form);
+
+  function showErrors(result: RunFormValidation): void {
+    const errors = result.ok ? {} : result.errors;
+    for (const [field, handle] of fields.handles) handle.setError(showAll || touched.has(field) ? errors[field] : undefined);
+    setChildren(general, showAll && !result.ok ? result.general.map((g) => h('li', {}, [g])) : []);
+  }
+
+  function sync(): void {
+    fields.syncDependent(model, server);
+    submit.disabled = busy || blockedReason !== null;
+    blocked.textContent = blockedReason ?? '';
+    blocked.hidden = blockedReason === null;
+    if (blockedReason === null) submit.removeAttribute('aria-describedby');
+    else submit.setAttribute('aria-describedby', blocked.id);
+    copy.disabled = currentConfig === null;
+  }
+
+  function load(next: RunFormModel, note: string): void {
+    model = next;
+    touched.clear();
+    showAll = false;
+    fields.fill(model);
+    sync();
+    showErrors(validateRunForm(model));
+    view.setMessage(note);
+  }
+
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const result = validateRunForm(model);
+    showAll = true;
+    showErrors(result);
+    if (result.ok) {
+      view.setMessage('');
+      onCreate(result.config);
+      return;
+    }
+    const firstInvalid = form.querySelector<HTMLElement>('.has-error');
+    if (firstInvalid !== null && fields.advanced.contains(firstInvalid)) fields.advanced.open = true;
+    firstInvalid?.querySelector<HTMLElement>('input, select')?.focus();
+    const count = Object.keys(result.errors).length;
+    view.setMessage(count > 0 ? `Fix the ${count} marked field${count === 1 ? '' : 's'} first.` : (result.general[0] ?? 'The settings are not valid.'), 'error');
+  });
+  reset.addEventListener('click', () => load(defaultRunForm(), 'Reset to the paper’s defaults.'));
+  copy.addEventListener('click', () => {
+    if (currentConfig !== null) load(formFromConfig(currentConfig), 'Copied the current run’s settings.');
+  });
+
+  const view: RunFormView = {
+    element,
+    update(input) {
+      server = input.server;
+      currentConfig = input.currentConfig;
+      blockedReason = input.blockedReason;
+      sync();
+    },
+    setBusy(value) {
+      busy = value;
+      submit.textContent = value ? 'Creating…' : 'Create run';
+      sync();
+    },
+    setMessage(text, tone = 'info') {
+      message.textContent = text;
+      message.className = `action-message ${tone === 'error' ? 'is-error' : ''}`.trim();
+    },
+  };
+  load(model, '');
+  return view;
+}

@@ -1,0 +1,71 @@
+// `pnpm start`: starts the SplitLoRA server (volunteer page at /, dashboard at /admin/), optionally resuming a
+// run after a crash (--resume <run folder>) or creating one from a JSON config (--run config.json [--start]).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describeIssues, runConfigSchema } from '@splitlora/protocol';
+import { numberFlag, parseCli } from './cli-args.js';
+import { downloadModelCommand } from './download-model.js';
+import { createServer } from './server.js';
+import type { NodeBackendChoice } from '@splitlora/node';
+
+const HELP = `SplitLoRA server
+
+  pnpm start [-- options]
+
+  --port N              port to listen on (default 8080; 0 picks a free one)
+  --host H              interface (default 0.0.0.0)
+  --admin-token T       admin token (default: $SPLITLORA_ADMIN_TOKEN or a random one, printed)
+  --backend B           auto | tensorflow | wasm | cpu (default auto: CUDA, native, wasm, then cpu)
+  --data-dir D          data folder with e2e/ and gpt2-tokenizer/ (default: $SPLITLORA_DATA_DIR or ../shared/data)
+  --runs-dir D          where run folders are written (default ./runs)
+  --models-dir D        Hugging Face GPT-2 folders offered as hf:<name> (default ./models)
+  --run FILE            create a run from a JSON run config at start-up
+  --start               start that run right away
+  --resume DIR          continue the run in DIR from its last completed round
+  --max-message-mb N    largest socket.io message (default 64)
+  --download-model NAME download a GPT-2 model from the Hugging Face hub into the models folder, then exit
+  --quiet               only warnings and errors
+`;
+
+async function main(): Promise<void> {
+  const { values } = parseCli({
+    port: { type: 'string' }, host: { type: 'string' }, 'admin-token': { type: 'string' }, backend: { type: 'string' },
+    'data-dir': { type: 'string' }, 'runs-dir': { type: 'string' }, 'models-dir': { type: 'string' }, run: { type: 'string' },
+    start: { type: 'boolean' }, resume: { type: 'string' }, 'max-message-mb': { type: 'string' }, 'download-model': { type: 'string' },
+    quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return;
+  }
+  if (values['download-model'] !== undefined) {
+    await downloadModelCommand(values['download-model'], values['models-dir'] ?? join(process.cwd(), 'models'));
+    return;
+  }
+  const backend = (values.backend ?? 'auto') as NodeBackendChoice;
+  if (!['auto', 'tensorflow', 'wasm', 'cpu'].includes(backend)) throw new Error(`--backend must be auto, tensorflow, wasm or cpu, found "${backend}"`);
+  const server = await createServer({
+    port: numberFlag(values.port, 'port', 8080), host: values.host ?? '0.0.0.0', adminToken: values['admin-token'] ?? process.env['SPLITLORA_ADMIN_TOKEN'],
+    backend, dataDir: values['data-dir'], runsDir: values['runs-dir'], modelsDir: values['models-dir'],
+    maxMessageBytes: numberFlag(values['max-message-mb'], 'max-message-mb', 64) * 1024 * 1024, quiet: values.quiet,
+    resumeDir: values.resume,
+  });
+  if (values.resume === undefined && values.run !== undefined) {
+    const parsed = runConfigSchema.safeParse(JSON.parse(readFileSync(values.run, 'utf8')));
+    if (!parsed.success) throw new Error(`${values.run}: ${describeIssues(parsed.error)}`);
+    const run = await server.host.create(parsed.data);
+    if (values.start) run.start();
+  }
+  process.stdout.write(`\nSplitLoRA server ready (${server.backend})\n  volunteers: ${server.url}/\n  dashboard:  ${server.url}/admin/?token=${server.adminToken}\n  admin token: ${server.adminToken}\n\n`);
+  const shutdown = () => {
+    process.stdout.write('shutting down…\n');
+    void server.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`error: ${error.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,53 @@
+// The server's small HTTP API: health, the public run description for the volunteer page, and the tokenizer.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { PROTOCOL_VERSION } from '@splitlora/protocol';
+import type { RunHost } from '../run/run-host.js';
+
+export interface RouteDeps {
+  host: RunHost;
+  backend: string;
+  startedAt: number;
+  volunteersOnline: () => number;
+  /** The tokenizer files as JSON bytes ({vocabJson, mergesTxt}), or null when the server has none. */
+  tokenizerJson: () => Promise<Uint8Array | null>;
+}
+
+function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-cache', ...headers }).end(JSON.stringify(body));
+}
+
+export async function handleApi(deps: RouteDeps, req: IncomingMessage, res: ServerResponse, pathname: string): Promise<boolean> {
+  if (pathname === '/healthz') {
+    json(res, 200, {
+      ok: true, backend: deps.backend, protocolVersion: PROTOCOL_VERSION, run: deps.host.current?.info() ?? null,
+      volunteersOnline: deps.volunteersOnline(), uptimeSeconds: Math.round((Date.now() - deps.startedAt) / 1000),
+    });
+    return true;
+  }
+  if (pathname === '/api/run') {
+    const run = deps.host.current;
+    const snapshot = run?.snapshot() ?? null;
+    json(res, 200, {
+      run: run?.info() ?? null,
+      volunteersOnline: deps.volunteersOnline(),
+      training: snapshot === null ? null : {
+        model: snapshot.model, cut: snapshot.config.cut, layers: snapshot.modelSummary?.layers ?? null, wireDtype: snapshot.config.wireDtype,
+        batchSize: snapshot.config.batchSize, maxSeqLen: snapshot.config.maxSeqLen, localSteps: snapshot.config.localSteps,
+        rounds: snapshot.config.rounds, sfl: snapshot.config.sfl, loraRank: snapshot.config.lora.r,
+        clientTrainable: snapshot.modelSummary?.clientTrainable ?? null, clientParams: snapshot.modelSummary?.clientParams ?? null,
+      },
+    });
+    return true;
+  }
+  if (pathname === '/api/tokenizer') {
+    const bytes = await deps.tokenizerJson();
+    if (bytes === null) json(res, 503, { error: 'the server has no tokenizer files (set SPLITLORA_DATA_DIR)' });
+    else res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'public, max-age=86400' }).end(bytes);
+    return true;
+  }
+  if (pathname.startsWith('/api/')) {
+    json(res, 404, { error: `no API route ${pathname}` });
+    return true;
+  }
+  return false;
+}

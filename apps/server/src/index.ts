@@ -1,0 +1,5 @@
+// Public surface of @splitlora/server.
+export { createServer, type ServerOptions, type SplitLoraServer } from './server.js';
+export { RoundMachine, type MachineAction, type MachineConfig } from './run/round-machine.js';
+export { RunStore } from './run/run-store.js';
+export type { Run } from './run/run.js';

@@ -1,0 +1,35 @@
+// One of three volunteers disconnects mid-round and does not come back: the round completes with the other two.
+import type { MetricRecord, RoundRecord, RunSnapshot } from '@splitlora/protocol';
+import { expect, it } from 'vitest';
+import { adminRequest, e2eShards, startVolunteer, testRunConfig, useServerWithAdmin } from '../test-support/harness.js';
+
+const ctx = useServerWithAdmin();
+
+it('completes the round with the remaining volunteers when one disconnects mid-round', async () => {
+  const server = ctx.server();
+  const admin = ctx.admin();
+  const shards = await e2eShards(3);
+  const volunteers = shards.map((shard, i) => startVolunteer(server.url, shard, `node-${i}`, { reconnection: i !== 2 }));
+  // Volunteer 2 vanishes right after its first step of round 1 (its tab closes).
+  const quitter = volunteers[2]!;
+  let cut = false;
+  quitter.volunteer['options'].onEvent = (event) => {
+    quitter.events.push(event);
+    if (!cut && event.type === 'step' && event.round === 1) {
+      cut = true;
+      quitter.socket.disconnect();
+    }
+  };
+  const run = await adminRequest<RunSnapshot>(admin, 'run:create', testRunConfig({ minClients: 2, maxClients: 3, rounds: 1, reconnectGraceSec: 1 }));
+  // Start once all three are ready, so all three are selected for round 1.
+  for (let i = 0; i < 600 && server.host.current!.machine.ready.size < 3; i++) await new Promise((r) => setTimeout(r, 100));
+  await adminRequest(admin, 'run:start', { runId: run.runId });
+  const outcomes = await Promise.all(volunteers.slice(0, 2).map((v) => v.done));
+  expect(outcomes).toEqual(['finished', 'finished']);
+  const metrics = await adminRequest<MetricRecord[]>(admin, 'metrics:history', { runId: run.runId });
+  const round1 = metrics.find((m): m is RoundRecord => m.kind === 'round' && m.round === 1)!;
+  expect(round1.clients).toBe(2);
+  const quitterSteps = metrics.filter((m) => m.kind === 'step' && !round1.participants.includes(m.clientId));
+  expect(quitterSteps.length).toBeGreaterThanOrEqual(1); // it did train before leaving
+  expect(round1.evalLoss).not.toBeNull();
+});

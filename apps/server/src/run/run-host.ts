@@ -1,0 +1,49 @@
+// Holds the server's current run (one at a time): creates, resumes and replaces it.
+import { ProtocolError, type RunConfig } from '@splitlora/protocol';
+import { Run, type RunDeps } from './run.js';
+
+export class RunHost {
+  current: Run | null = null;
+
+  constructor(private readonly deps: RunDeps) {}
+
+  async create(config: RunConfig): Promise<Run> {
+    if (this.current !== null && !this.current.machine.isOver()) {
+      throw new ProtocolError('RUN_STATE', `run ${this.current.runId} is ${this.current.machine.state}; stop it before creating another`);
+    }
+    const run = await Run.create(config, this.deps);
+    this.replace(run);
+    return run;
+  }
+
+  async resume(dir: string): Promise<Run> {
+    const run = await Run.resume(dir, this.deps);
+    this.replace(run);
+    return run;
+  }
+
+  /** The current run (training messages check their own stamp against it and answer STALE). */
+  require(): Run {
+    if (this.current === null) throw new ProtocolError('NO_RUN', 'there is no run; create one first');
+    return this.current;
+  }
+
+  /** The run a request names, which must be the current one. */
+  get(runId: string): Run {
+    if (this.current === null) throw new ProtocolError('NO_RUN', 'there is no run; create one first');
+    if (this.current.runId !== runId) throw new ProtocolError('NO_RUN', `run ${runId} is not the current run ${this.current.runId}`);
+    return this.current;
+  }
+
+  private replace(run: Run): void {
+    this.current?.dispose();
+    this.current = run;
+    this.deps.notify.runState(run.info());
+    this.deps.notify.changed();
+  }
+
+  dispose(): void {
+    this.current?.dispose();
+    this.current = null;
+  }
+}

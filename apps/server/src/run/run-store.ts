@@ -1,0 +1,132 @@
+// A run's folder on disk: config, metrics (JSONL), and per round the global client adapter and the server adapter
+// in PEFT format plus the server optimizer state. state.json is written last, so a crash leaves the last
+// completed round intact and `--resume` continues from it.
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  exportPeftAdapter, type Gpt2Config, importPeftAdapter, type LoraConfig, type NamedHostTensors, parseSafetensors, readSafetensors, writeSafetensors,
+} from '@splitlora/core';
+import { dirSource } from '@splitlora/node';
+import type { MetricRecord, RunConfig } from '@splitlora/protocol';
+
+export interface StoredRun {
+  runId: string;
+  createdAt: number;
+  config: RunConfig;
+}
+
+export interface StoredState {
+  completedRounds: number;
+  updatedAt: number;
+}
+
+export interface OptimizerState {
+  steps: number;
+  m: NamedHostTensors;
+  v: NamedHostTensors;
+}
+
+async function writeAtomic(path: string, bytes: Uint8Array | string): Promise<void> {
+  const tmp = `${path}.tmp`;
+  await writeFile(tmp, bytes);
+  await rename(tmp, path);
+}
+
+export function roundDir(dir: string, round: number): string {
+  return join(dir, 'rounds', String(round).padStart(4, '0'));
+}
+
+export class RunStore {
+  constructor(readonly dir: string) {}
+
+  static async create(dir: string, run: StoredRun): Promise<RunStore> {
+    await mkdir(join(dir, 'rounds'), { recursive: true });
+    await writeAtomic(join(dir, 'config.json'), JSON.stringify(run, null, 2));
+    return new RunStore(dir);
+  }
+
+  static exists(dir: string): boolean {
+    return existsSync(join(dir, 'config.json')) && existsSync(join(dir, 'state.json'));
+  }
+
+  readRun(): StoredRun {
+    return JSON.parse(readFileSync(join(this.dir, 'config.json'), 'utf8')) as StoredRun;
+  }
+
+  readState(): StoredState {
+    return JSON.parse(readFileSync(join(this.dir, 'state.json'), 'utf8')) as StoredState;
+  }
+
+  /** Saves a round's files (0 = the initial adapters); markCompleted() then makes it the resume point. */
+  async saveRoundFiles(
+    round: number, model: Gpt2Config, lora: LoraConfig, baseModel: string,
+    clientAdapter: NamedHostTensors, serverAdapter: NamedHostTensors, optimizer: OptimizerState | null,
+  ): Promise<void> {
+    const dir = roundDir(this.dir, round);
+    for (const [which, adapter] of [['client-adapter', clientAdapter], ['server-adapter', serverAdapter]] as const) {
+      await mkdir(join(dir, which), { recursive: true });
+      for (const [name, bytes] of Object.entries(exportPeftAdapter(model, lora, adapter, { baseModel }))) {
+        await writeAtomic(join(dir, which, name), bytes);
+      }
+    }
+    if (optimizer !== null) {
+      const tensors: NamedHostTensors = {};
+      for (const [n, t] of Object.entries(optimizer.m)) tensors[`m.${n}`] = t;
+      for (const [n, t] of Object.entries(optimizer.v)) tensors[`v.${n}`] = t;
+      await writeAtomic(join(dir, 'server-optimizer.safetensors'), writeSafetensors(tensors, 'F32', { format: 'pt', steps: String(optimizer.steps) }));
+    }
+  }
+
+  async markCompleted(round: number): Promise<void> {
+    await writeAtomic(join(this.dir, 'state.json'), JSON.stringify({ completedRounds: round, updatedAt: Date.now() } satisfies StoredState));
+  }
+
+  async loadAdapter(round: number, which: 'client-adapter' | 'server-adapter', model: Gpt2Config): Promise<NamedHostTensors> {
+    return (await importPeftAdapter(model, dirSource(join(roundDir(this.dir, round), which)))).tensors;
+  }
+
+  async loadOptimizer(round: number): Promise<OptimizerState | null> {
+    const path = join(roundDir(this.dir, round), 'server-optimizer.safetensors');
+    if (!existsSync(path)) return null;
+    const bytes = new Uint8Array(await readFile(path));
+    const tensors = readSafetensors(bytes);
+    const steps = Number(parseSafetensors(bytes).metadata['steps']);
+    const state: OptimizerState = { steps, m: {}, v: {} };
+    for (const [name, t] of Object.entries(tensors)) {
+      if (name.startsWith('m.')) state.m[name.slice(2)] = t;
+      else if (name.startsWith('v.')) state.v[name.slice(2)] = t;
+    }
+    return state;
+  }
+
+  /** The PEFT files of one round's adapter. */
+  async adapterFiles(round: number, which: 'client-adapter' | 'server-adapter'): Promise<Record<string, Uint8Array> | null> {
+    const dir = join(roundDir(this.dir, round), which);
+    if (!existsSync(join(dir, 'adapter_model.safetensors'))) return null;
+    return {
+      'adapter_model.safetensors': new Uint8Array(await readFile(join(dir, 'adapter_model.safetensors'))),
+      'adapter_config.json': new Uint8Array(await readFile(join(dir, 'adapter_config.json'))),
+    };
+  }
+
+  appendMetric(record: MetricRecord): void {
+    appendFileSync(join(this.dir, 'metrics.jsonl'), `${JSON.stringify(record)}\n`);
+  }
+
+  /** All metric records; a line cut short by a crash is skipped. */
+  readMetrics(): MetricRecord[] {
+    const path = join(this.dir, 'metrics.jsonl');
+    if (!existsSync(path)) return [];
+    const out: MetricRecord[] = [];
+    for (const line of readFileSync(path, 'utf8').split('\n')) {
+      if (line.trim() === '') continue;
+      try {
+        out.push(JSON.parse(line) as MetricRecord);
+      } catch {
+        // a partial last line from a crash
+      }
+    }
+    return out;
+  }
+}

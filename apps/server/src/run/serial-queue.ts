@@ -1,0 +1,18 @@
+// Runs async jobs one at a time, in order: the server's model work (steps, evaluation, generation) never interleaves.
+
+export class SerialQueue {
+  private tail: Promise<unknown> = Promise.resolve();
+  private depth = 0;
+
+  run<T>(job: () => Promise<T>): Promise<T> {
+    this.depth++;
+    const result = this.tail.then(job, job);
+    this.tail = result.then(() => {}, () => {}).finally(() => this.depth--);
+    return result;
+  }
+
+  /** Jobs queued or running. */
+  get pending(): number {
+    return this.depth;
+  }
+}

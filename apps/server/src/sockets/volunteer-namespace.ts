@@ -1,0 +1,104 @@
+// The volunteer namespace ("/"): join, model download, readiness, training steps and round updates.
+import {
+  activationsRequestSchema, CLIENT_EVENTS, type ChunkResponse, chunkRequestSchema, emptySchema, type JoinResponse,
+  joinRequestSchema, PROTOCOL_VERSION, ProtocolError, readyRequestSchema, type ClientToServerEvents, manifestRequestSchema,
+  type ServerToClientEvents, statusRequestSchema, updateRequestSchema,
+} from '@splitlora/protocol';
+import type { Namespace, Socket } from 'socket.io';
+import type { ClientRecord, ClientRegistry } from '../clients/client-registry.js';
+import type { RunHost } from '../run/run-host.js';
+import { type HandlerContext, meterSocket, on, rejectUnknownEvents } from './handle.js';
+
+export interface VolunteerNamespaceDeps extends HandlerContext {
+  registry: ClientRegistry;
+  host: RunHost;
+  backend: string;
+  onSwarmChange: () => void;
+}
+
+export function attachVolunteerNamespace(nsp: Namespace<ClientToServerEvents, ServerToClientEvents>, deps: VolunteerNamespaceDeps): void {
+  const { registry, host } = deps;
+  nsp.on('connection', (socket: Socket) => {
+    meterSocket(socket, (up, down) => registry.traffic(socket.id, up, down));
+    rejectUnknownEvents(socket, CLIENT_EVENTS);
+    const joined = (): ClientRecord => {
+      const record = registry.bySocket(socket.id);
+      if (record === undefined) throw new ProtocolError('NOT_JOINED', 'send session:join first');
+      record.lastSeen = Date.now();
+      return record;
+    };
+    const ctx: HandlerContext = { ...deps, rateKey: (s) => registry.bySocket(s.id)?.id ?? s.id };
+
+    on(socket, 'session:join', joinRequestSchema, ctx, (req): JoinResponse => {
+      if (req.protocolVersion !== PROTOCOL_VERSION) {
+        throw new ProtocolError('PROTOCOL_VERSION', `the server speaks protocol ${PROTOCOL_VERSION}, this client ${req.protocolVersion}; reload the page`);
+      }
+      const { record, resumed } = registry.join(socket.id, req.backend, req.name, req.resumeToken, Date.now());
+      deps.logger.info(`${record.id} ${resumed ? 'rejoined' : 'joined'} (${record.backend})`);
+      deps.onSwarmChange();
+      return {
+        clientId: record.id, resumeToken: record.resumeToken, resumed, server: { protocolVersion: PROTOCOL_VERSION, backend: deps.backend },
+        run: host.current?.info() ?? null,
+      };
+    });
+
+    on(socket, 'model:manifest', manifestRequestSchema, ctx, (req) => {
+      const record = joined();
+      record.state = 'downloading';
+      return host.get(req.runId).manifest();
+    });
+
+    on(socket, 'asset:chunk', chunkRequestSchema, ctx, (req): ChunkResponse => {
+      joined();
+      const run = host.current;
+      const data = run?.chunk(req.hash, req.index) ?? null;
+      if (data === null) throw new ProtocolError('NOT_FOUND', `no chunk ${req.index} of asset ${req.hash.slice(0, 12)}…`);
+      return { hash: req.hash, index: req.index, data };
+    });
+
+    on(socket, 'round:ready', readyRequestSchema, ctx, (req) => {
+      const record = joined();
+      const run = host.get(req.runId);
+      record.state = 'ready';
+      run.clientReady(record.id);
+      return { queued: !run.participantIds().has(record.id) };
+    });
+
+    on(socket, 'train:activations', activationsRequestSchema, ctx, (req) => {
+      const record = joined();
+      return host.require().activations(record.id, req);
+    });
+
+    on(socket, 'round:update', updateRequestSchema, ctx, (req) => {
+      const record = joined();
+      return host.require().update(record.id, req);
+    });
+
+    on(socket, 'client:status', statusRequestSchema, ctx, (req) => {
+      const record = joined();
+      record.tokensPerSecond = req.tokensPerSecond;
+      if (req.state === 'paused') record.state = 'paused';
+      else if (req.state === 'training') record.state = 'training';
+      else if (req.state === 'downloading') record.state = 'downloading';
+      else if (record.state === 'paused' || record.state === 'training') record.state = 'ready';
+      return {};
+    });
+
+    on(socket, 'session:leave', emptySchema, ctx, () => {
+      const record = joined();
+      deps.logger.info(`${record.id} left`);
+      setTimeout(() => socket.disconnect(true), 50);
+      return {};
+    });
+
+    socket.on('disconnect', (reason) => {
+      const record = registry.disconnected(socket.id, Date.now());
+      deps.limiter.forget(socket.id);
+      if (record !== undefined) {
+        deps.logger.info(`${record.id} disconnected (${reason})`);
+        host.current?.clientGone(record.id);
+      }
+      deps.onSwarmChange();
+    });
+  });
+}

@@ -1,0 +1,98 @@
+// The client split's side of a training step: forward to the cut and encode the activations, then take the
+// gradient that came back, pull it through the client blocks and update the client adapter (AdamW).
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  AdamW, type BaseModel, BatchStream, batchTensors, clientForward, clientGrads, clipScale, disposeNamed, type Example,
+  globalNorm, learningRateAt, type LoraConfig, mixSeed, scaleGradsInPlace, type TokenBatch, TrainableAdapter,
+} from '@splitlora/core';
+import {
+  type ClientManifest, decodeFloatFrame, encodeFloatFrame, encodeIntFrame, type TensorFrame,
+} from '@splitlora/protocol';
+
+export interface PendingStep {
+  batch: TokenBatch;
+  dropoutSeed: number;
+  activations: TensorFrame;
+  targets: TensorFrame;
+  lossMask: TensorFrame;
+}
+
+export class LocalTrainer {
+  readonly adapter: TrainableAdapter;
+  private readonly optimizer: AdamW;
+  private readonly stream: BatchStream;
+  private readonly lora: LoraConfig;
+
+  constructor(
+    private readonly model: BaseModel,
+    private readonly manifest: ClientManifest,
+    examples: readonly Example[],
+    dataSeed: number,
+  ) {
+    const t = manifest.training;
+    this.lora = manifest.lora as LoraConfig;
+    this.adapter = TrainableAdapter.init(model.config, this.lora, 0, manifest.cut, t.seed);
+    this.optimizer = new AdamW({ beta1: 0.9, beta2: 0.999, epsilon: 1e-6, weightDecay: t.weightDecay });
+    this.stream = new BatchStream(examples, {
+      batchSize: t.batchSize, maxSeqLen: t.maxSeqLen, padMultiple: t.padMultiple, padTokenId: model.config.eos_token_id,
+    }, dataSeed);
+  }
+
+  /** Starts a round from the global adapter with a fresh optimizer (local training from the global model). */
+  loadGlobal(frames: readonly TensorFrame[]): void {
+    const host: Record<string, { shape: number[]; data: Float32Array }> = {};
+    for (const frame of frames) host[frame.name] = { shape: frame.shape, data: decodeFloatFrame(frame) };
+    this.adapter.load(host);
+    this.optimizer.reset();
+  }
+
+  /** Draws the next batch, runs the client split, and encodes what goes to the server. */
+  async forward(roundSeed: number, step: number): Promise<PendingStep> {
+    const batch = this.stream.next();
+    const dropoutSeed = mixSeed(roundSeed, step);
+    const bt = batchTensors(batch);
+    const hidden = clientForward(this.model, this.adapter, bt.ids, this.manifest.cut, dropoutSeed);
+    const values = (await hidden.data()) as Float32Array;
+    const shape = [...hidden.shape];
+    hidden.dispose();
+    bt.dispose();
+    const wide = this.model.config.vocab_size > 65536;
+    return {
+      batch,
+      dropoutSeed,
+      activations: encodeFloatFrame('activations', shape, values, this.manifest.training.wireDtype),
+      targets: encodeIntFrame('targets', [batch.targets.length], batch.targets, wide ? 'int32' : 'uint16'),
+      lossMask: encodeIntFrame('lossMask', [batch.lossMask.length], batch.lossMask, 'uint8'),
+    };
+  }
+
+  /** Applies the gradient at the cut: recompute the forward (same dropout masks), backprop, clip, AdamW. */
+  async backward(pending: PendingStep, gradient: TensorFrame, globalStep: number): Promise<void> {
+    const { batch } = pending;
+    const E = this.model.config.n_embd;
+    const expected = [batch.batchSize, batch.seqLen, E];
+    if (gradient.shape.join() !== expected.join()) throw new Error(`gradient shape [${gradient.shape}] does not match activations [${expected}]`);
+    const bt = batchTensors(batch);
+    const grad = tf.tensor3d(decodeFloatFrame(gradient), expected as [number, number, number]);
+    const grads = clientGrads(this.model, this.adapter, bt.ids, this.manifest.cut, pending.dropoutSeed, grad);
+    grad.dispose();
+    bt.dispose();
+    const t = this.manifest.training;
+    if (t.maxGradNorm > 0) scaleGradsInPlace(grads, clipScale(await globalNorm(grads), t.maxGradNorm));
+    const lr = learningRateAt({ lr: t.lr, warmupSteps: t.warmupSteps, totalSteps: t.totalSteps, kind: t.schedule }, globalStep);
+    this.optimizer.apply(this.adapter.tensors, grads, lr);
+    disposeNamed(grads);
+  }
+
+  /** The adapter as fp32 frames (updates are averaged, so they travel at full precision). */
+  async adapterFrames(): Promise<TensorFrame[]> {
+    const host = await this.adapter.toHost();
+    return Object.entries(host).map(([name, t]) => encodeFloatFrame(name, t.shape, t.data, 'float32'));
+  }
+
+  dispose(): void {
+    this.adapter.dispose();
+    this.optimizer.dispose();
+    disposeNamed(this.model.params);
+  }
+}

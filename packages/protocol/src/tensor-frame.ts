@@ -1,0 +1,121 @@
+// Binary tensor frames: {name, shape, dtype, data} with raw little-endian bytes, never JSON arrays.
+import { z } from 'zod';
+import { decodeFloat16, encodeFloat16 } from './half-precision.js';
+
+export const FRAME_DTYPES = ['float32', 'float16', 'int32', 'uint16', 'uint8'] as const;
+export type FrameDtype = (typeof FRAME_DTYPES)[number];
+
+export const BYTES_PER_ELEMENT: Record<FrameDtype, number> = { float32: 4, float16: 2, int32: 4, uint16: 2, uint8: 1 };
+
+/** Binary payload as socket.io delivers it: ArrayBuffer in browsers, Buffer (a Uint8Array) in Node. */
+export type Binary = ArrayBuffer | Uint8Array;
+
+export interface TensorFrame {
+  name: string;
+  shape: number[];
+  dtype: FrameDtype;
+  data: Binary;
+  /** Float frames: the values were multiplied by this power of two before encoding (fp16 range); divide on decode. */
+  scale?: number;
+}
+
+const binary = z.custom<Binary>((v) => v instanceof ArrayBuffer || v instanceof Uint8Array, { message: 'expected binary data' });
+
+export const tensorFrameSchema = z.strictObject({
+  name: z.string().min(1).max(200),
+  shape: z.array(z.number().int().nonnegative().max(1 << 24)).max(8),
+  dtype: z.enum(FRAME_DTYPES),
+  data: binary,
+  scale: z.number().positive().refine(Number.isFinite, 'scale must be finite').optional(),
+});
+
+export function byteLength(data: Binary): number {
+  return data.byteLength;
+}
+
+export function elementCount(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+/** Copies the bytes into a fresh, aligned buffer (received Buffers can start at any offset). */
+export function alignedBytes(data: Binary): Uint8Array {
+  const view = data instanceof Uint8Array ? data : new Uint8Array(data);
+  const copy = new Uint8Array(view.byteLength);
+  copy.set(view);
+  return copy;
+}
+
+export class FrameError extends Error {
+  constructor(readonly reason: 'size' | 'dtype' | 'non-finite', message: string) {
+    super(message);
+    this.name = 'FrameError';
+  }
+}
+
+/**
+ * The power of two that brings the largest magnitude near 2^14 — well inside float16's range and far above its
+ * subnormals, so gradients of a mean loss (often ~1e-7) survive the trip. 1 for all-zero tensors.
+ */
+export function float16Scale(values: Float32Array): number {
+  let max = 0;
+  for (let i = 0; i < values.length; i++) max = Math.max(max, Math.abs(values[i]!));
+  if (!(max > 0) || !Number.isFinite(max)) return 1;
+  const exponent = Math.max(-40, Math.min(40, 14 - Math.ceil(Math.log2(max))));
+  return 2 ** exponent;
+}
+
+/** Encodes float values as float32, or as float16 with a per-frame power-of-two scale (the wire default). */
+export function encodeFloatFrame(name: string, shape: number[], values: Float32Array, dtype: 'float32' | 'float16'): TensorFrame {
+  if (values.length !== elementCount(shape)) throw new FrameError('size', `${name}: ${values.length} values do not fill shape [${shape.join(', ')}]`);
+  if (dtype === 'float32') {
+    return { name, shape, dtype, data: new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength)) };
+  }
+  const scale = float16Scale(values);
+  const scaled = scale === 1 ? values : values.map((v) => v * scale);
+  return { name, shape, dtype, data: new Uint8Array(encodeFloat16(scaled).buffer), scale };
+}
+
+export function encodeIntFrame(name: string, shape: number[], values: ArrayLike<number>, dtype: 'int32' | 'uint16' | 'uint8'): TensorFrame {
+  if (values.length !== elementCount(shape)) throw new FrameError('size', `${name}: ${values.length} values do not fill shape [${shape.join(', ')}]`);
+  const typed = dtype === 'int32' ? Int32Array.from(values) : dtype === 'uint16' ? Uint16Array.from(values) : Uint8Array.from(values);
+  return { name, shape, dtype, data: new Uint8Array(typed.buffer) };
+}
+
+function checkSize(frame: TensorFrame): Uint8Array {
+  const bytes = alignedBytes(frame.data);
+  const expected = elementCount(frame.shape) * BYTES_PER_ELEMENT[frame.dtype];
+  if (bytes.byteLength !== expected) {
+    throw new FrameError('size', `${frame.name}: ${bytes.byteLength} bytes, but shape [${frame.shape.join(', ')}] of ${frame.dtype} needs ${expected}`);
+  }
+  return bytes;
+}
+
+/** Decodes a float frame to float32, refusing wrong sizes, non-float dtypes and NaN/Infinity. */
+export function decodeFloatFrame(frame: TensorFrame): Float32Array {
+  const bytes = checkSize(frame);
+  let values: Float32Array;
+  if (frame.dtype === 'float32') values = new Float32Array(bytes.buffer);
+  else if (frame.dtype === 'float16') values = decodeFloat16(new Uint16Array(bytes.buffer));
+  else throw new FrameError('dtype', `${frame.name}: expected float32 or float16, found ${frame.dtype}`);
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i]!)) throw new FrameError('non-finite', `${frame.name}: value ${values[i]} at index ${i} is not finite`);
+  }
+  const scale = frame.scale ?? 1;
+  if (scale !== 1) for (let i = 0; i < values.length; i++) values[i] = values[i]! / scale;
+  return values;
+}
+
+/** Decodes an integer frame to Int32Array. */
+export function decodeIntFrame(frame: TensorFrame): Int32Array {
+  const bytes = checkSize(frame);
+  switch (frame.dtype) {
+    case 'int32': return new Int32Array(bytes.buffer);
+    case 'uint16': return Int32Array.from(new Uint16Array(bytes.buffer));
+    case 'uint8': return Int32Array.from(bytes);
+    default: throw new FrameError('dtype', `${frame.name}: expected an integer dtype, found ${frame.dtype}`);
+  }
+}
+
+export function frameBytes(frames: readonly TensorFrame[]): number {
+  return frames.reduce((sum, f) => sum + byteLength(f.data), 0);
+}
