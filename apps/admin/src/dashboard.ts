@@ -9,11 +9,11 @@ import { reduceDashboard } from './state/dashboard-reducer.js';
 import { EMPTY_DASHBOARD, type DashboardEvent, type DashboardState } from './state/dashboard-state.js';
 import { roundProgress } from './state/round-progress.js';
 import { ACTION_EVENTS, runControls, type RunAction } from './state/run-controls.js';
-import { clientRows, downloadFileName, roundRows } from './state/table-rows.js';
+import { clientRows, downloadFolderName, roundRows } from './state/table-rows.js';
 import { createAppShell, type ConnectionTone } from './views/app-shell.js';
 import { createChartsView } from './views/charts-view.js';
 import { createClientsView } from './views/clients-view.js';
-import { saveFiles } from './views/download.js';
+import { saveFilesAsZip } from './views/download.js';
 import { createLogView } from './views/log-view.js';
 import { createRoundsView, type AdapterSide } from './views/rounds-view.js';
 import { createRunFormView } from './views/run-form-view.js';
@@ -108,9 +108,9 @@ export function mountDashboard({ socket, onSignOut, onRefused }: DashboardOption
     if (run === null) return;
     try {
       const response = await call(() => request(socket, 'adapter:download', { runId: run.runId, round, which }));
-      const names = response.files.map((f) => downloadFileName(round, which, f.name));
-      saveFiles(response.files, (name) => downloadFileName(round, which, name));
-      rounds.setMessage(`Saved ${names.join(' and ')}.`);
+      const folder = downloadFolderName(round, which);
+      saveFilesAsZip(response.files, folder, `${folder}.zip`);
+      rounds.setMessage(`Saved ${folder}.zip (${response.files.map((f) => f.name).join(' + ')}); unzip it and load the folder with PeftModel.from_pretrained.`);
     } catch (error) {
       rounds.setMessage(`Could not download the ${which} adapter of round ${round}: ${errorText(error)}`, 'error');
     }

@@ -6,7 +6,7 @@ import { describeIssues, runConfigSchema } from '@splitlora/protocol';
 import { numberFlag, parseCli } from './cli-args.js';
 import { downloadModelCommand } from './download-model.js';
 import { createServer } from './server.js';
-import type { NodeBackendChoice } from '@splitlora/node';
+import { ensureDataDir, type NodeBackendChoice } from '@splitlora/node';
 
 const HELP = `SplitLoRA server
 
@@ -44,9 +44,14 @@ async function main(): Promise<void> {
   }
   const backend = (values.backend ?? 'auto') as NodeBackendChoice;
   if (!['auto', 'tensorflow', 'wasm', 'cpu'].includes(backend)) throw new Error(`--backend must be auto, tensorflow, wasm or cpu, found "${backend}"`);
+  // The tokenizer and evaluation files: the given folder, $SPLITLORA_DATA_DIR, ../shared/data, or downloaded.
+  const dataDir = await ensureDataDir(values['data-dir'], (line) => process.stderr.write(`${line}\n`)).catch((error: Error) => {
+    process.stderr.write(`warning: ${error.message}\n`);
+    return values['data-dir'];
+  });
   const server = await createServer({
     port: numberFlag(values.port, 'port', 8080), host: values.host ?? '0.0.0.0', adminToken: values['admin-token'] ?? process.env['SPLITLORA_ADMIN_TOKEN'],
-    backend, dataDir: values['data-dir'], runsDir: values['runs-dir'], modelsDir: values['models-dir'],
+    backend, dataDir, runsDir: values['runs-dir'], modelsDir: values['models-dir'],
     maxMessageBytes: numberFlag(values['max-message-mb'], 'max-message-mb', 64) * 1024 * 1024, quiet: values.quiet,
     resumeDir: values.resume,
   });
@@ -64,6 +69,9 @@ async function main(): Promise<void> {
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
 }
+
+// The server must never die of one bad request: log stray async errors instead of crashing.
+process.on('unhandledRejection', (reason) => process.stderr.write(`unhandled rejection (server keeps running): ${(reason as Error)?.stack ?? String(reason)}\n`));
 
 main().catch((error: Error) => {
   process.stderr.write(`error: ${error.message}\n`);

@@ -192,7 +192,7 @@ export async function createServer(options: ServerOptions = {}): Promise<SplitLo
     url, port, adminToken, backend: selection.backend, backendDetail: selection.detail, host, registry, http, io,
     async close() {
       clearInterval(clientsTimer);
-      host.dispose();
+      await host.dispose();
       await new Promise<void>((r) => io.close(() => r()));
       if (http.listening) await new Promise<void>((r) => http.close(() => r()));
     },

@@ -57,11 +57,20 @@ export class Volunteer {
   private progress: RoundProgress | null = null;
   private paused = false;
   private runPaused = false;
+  /** Total rounds of the current run (from run info and round starts). */
+  private totalRounds = 0;
+  /** The round whose local loop is running, with the loop's generation. */
+  private activeLoop: { round: number; generation: number } | null = null;
+  /** The entry into the current run on this connection, shared by concurrent callers. */
+  private entering: Promise<void> | null = null;
+  /** The status to show again when the volunteer resumes. */
+  private statusBeforePause: { status: VolunteerStatus; message: string } | null = null;
   private leaving = false;
   private over = false;
   /** Whether round:ready was acknowledged on the current connection (a new server needs it again). */
   private readyHere = false;
   private status: VolunteerStatus = 'connecting';
+  private lastMessage = '';
   private tokensPerSecond = 0;
   private wakeups: (() => void)[] = [];
   private statusTimer: ReturnType<typeof setInterval> | null = null;
@@ -94,12 +103,13 @@ export class Volunteer {
     s.on('disconnect', (reason) => {
       this.generation++;
       this.readyHere = false;
+      this.entering = null;
       if (!this.leaving && !this.over) this.setStatus('reconnecting', `connection lost (${reason}); reconnecting…`);
     });
     s.on('run:state', (run) => void this.guard(this.onRunState(run)));
     s.on('round:start', (msg) => void this.guard(this.onRoundStart(msg)));
     s.on('round:end', (msg) => {
-      this.emit({ type: 'round-end', round: msg.round, rounds: this.manifest ? Math.max(msg.round, 1) : msg.round, trainLoss: msg.trainLoss, evalLoss: msg.evalLoss, more: msg.more });
+      this.emit({ type: 'round-end', round: msg.round, rounds: this.totalRounds, trainLoss: msg.trainLoss, evalLoss: msg.evalLoss, more: msg.more });
     });
     s.on('swarm:info', (msg) => this.emit({ type: 'swarm', ...msg }));
     s.on('protocol:error', (msg) => this.emit({ type: 'error', message: `${msg.code}: ${msg.message}`, fatal: false }));
@@ -112,15 +122,20 @@ export class Volunteer {
 
   /** Stops after the current step until resume() (the run goes on with the other volunteers). */
   pause(): void {
+    if (this.paused) return;
+    this.statusBeforePause = { status: this.status, message: this.lastMessage };
     this.paused = true;
     this.setStatus('paused', 'paused by you');
     this.reportStatus();
   }
 
   resume(): void {
+    if (!this.paused) return;
     this.paused = false;
+    const before = this.statusBeforePause ?? { status: 'waiting' as VolunteerStatus, message: 'resumed' };
+    this.statusBeforePause = null;
+    this.setStatus(before.status, before.message);
     this.wake();
-    this.setStatus(this.progress && this.progress.stepsDone < (this.manifest?.training.localSteps ?? 0) ? 'training' : 'waiting', 'resumed');
     this.reportStatus();
   }
 
@@ -170,8 +185,20 @@ export class Volunteer {
     }
   }
 
+  /** Enters `run` once per connection: concurrent callers (join reply, run:state) share one entry. */
+  private enterRun(run: RunInfo): Promise<void> {
+    this.totalRounds = run.rounds;
+    if (this.entering !== null && this.runId === run.runId) return this.entering;
+    const entry = this.prepareAndReady(run);
+    this.entering = entry;
+    entry.catch(() => {
+      if (this.entering === entry) this.entering = null;
+    });
+    return entry;
+  }
+
   /** Prepares the model for `run` (once per run) and tells the server this client is ready to train. */
-  private async enterRun(run: RunInfo): Promise<void> {
+  private async prepareAndReady(run: RunInfo): Promise<void> {
     if (run.runId !== this.runId) {
       this.generation++;
       this.trainer?.dispose();
@@ -190,6 +217,7 @@ export class Volunteer {
   private async prepare(runId: string): Promise<void> {
     this.setStatus('downloading', 'downloading the model’s first layers…');
     const manifest = await request<ClientManifest>(this.socket, 'model:manifest', { runId }, this.timeoutMs);
+    if (manifest.split.mode !== 'standard') throw new Error(`this client cannot train a ${manifest.split.mode} split; update the page`);
     const weights = await downloadAsset(this.socket, manifest.assets.weights, this.cache,
       (p) => this.emit({ type: 'download', asset: 'weights', ...p }), { timeoutMs: this.timeoutMs });
     const tokenizerBytes = await downloadAsset(this.socket, manifest.assets.tokenizer, this.cache,
@@ -208,20 +236,28 @@ export class Volunteer {
     await this.preparing;
     const trainer = this.trainer;
     if (trainer === null || msg.runId !== this.runId) return;
+    this.totalRounds = msg.rounds;
+    const loop = this.activeLoop;
+    if (loop !== null && loop.round === msg.round && loop.generation === this.generation) return; // already training it
     const continuing = this.progress !== null && this.progress.round === msg.round && this.progress.stepsDone === msg.firstStep && msg.firstStep > 0;
     if (!continuing) {
       trainer.loadGlobal(msg.adapter);
       this.progress = { round: msg.round, stepsDone: msg.firstStep, tokens: 0, lossSum: 0, seconds: 0 };
     }
     const generation = ++this.generation;
+    this.activeLoop = { round: msg.round, generation };
     this.emit({ type: 'round-start', round: msg.round, rounds: msg.rounds, localSteps: msg.localSteps, firstStep: msg.firstStep });
-    await this.trainRound(msg, trainer, generation);
+    try {
+      await this.trainRound(msg, trainer, generation);
+    } finally {
+      if (this.activeLoop?.generation === generation) this.activeLoop = null;
+    }
   }
 
   private async trainRound(msg: RoundStart, trainer: LocalTrainer, generation: number): Promise<void> {
     const progress = this.progress!;
     const live = () => generation === this.generation;
-    if (!this.paused) this.setStatus('training', `training round ${msg.round} of ${msg.rounds}`);
+    this.setStatus('training', `training round ${msg.round} of ${msg.rounds}`);
     while (progress.stepsDone < msg.localSteps) {
       await this.waitUntil(() => !this.paused, live);
       if (!live()) return;
@@ -252,7 +288,7 @@ export class Volunteer {
       throw error;
     }
     this.emitTraffic();
-    if (live() && !this.paused) this.setStatus('waiting', `round ${msg.round} done — waiting for the other volunteers`);
+    if (live()) this.setStatus('waiting', `round ${msg.round} done — waiting for the other volunteers`);
   }
 
   /** Sends one step; waits out a server-side pause; null when the round moved on or the connection dropped. */
@@ -263,7 +299,17 @@ export class Volunteer {
           stamp: { runId: msg.runId, round: msg.round, step }, activations: pending.activations, targets: pending.targets, lossMask: pending.lossMask,
         }, this.timeoutMs);
       } catch (error) {
-        if (error instanceof ConnectionLostError || isProtocolError(error, 'STALE', 'NOT_SELECTED', 'NOT_JOINED')) return null;
+        if ((error instanceof ConnectionLostError && this.socket.connected) || isProtocolError(error, 'UNAVAILABLE')) {
+          // No answer in time on a live connection, or the server is still busy with this step: ask again
+          // (a step the server already did is answered from its cache, never trained twice).
+          if (!live()) return null;
+          await new Promise<void>((r) => setTimeout(() => r(), 500));
+          continue;
+        }
+        if (error instanceof ConnectionLostError || isProtocolError(error, 'STALE', 'NOT_SELECTED', 'NOT_JOINED')) {
+          this.emit({ type: 'error', message: `step ${step} of round ${msg.round} not applied: ${(error as Error).message}`, fatal: false });
+          return null;
+        }
         if (isProtocolError(error, 'RUN_STATE')) {
           this.setStatus('waiting', 'the organiser paused the run');
           await this.waitUntil(() => !this.runPaused, live);
@@ -303,8 +349,15 @@ export class Volunteer {
     this.emit({ type: 'traffic', bytesUp: this.meter.bytesUp, bytesDown: this.meter.bytesDown });
   }
 
+  /** While paused, non-final statuses are remembered for resume() instead of shown. */
   private setStatus(status: VolunteerStatus, message: string): void {
+    const final = status === 'finished' || status === 'left' || status === 'error' || status === 'reconnecting';
+    if (this.paused && status !== 'paused' && !final) {
+      this.statusBeforePause = { status, message };
+      return;
+    }
     this.status = status;
+    this.lastMessage = message;
     this.emit({ type: 'status', status, message });
   }
 

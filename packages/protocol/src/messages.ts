@@ -56,11 +56,20 @@ export interface AssetInfo {
   chunkCount: number;
 }
 
+/**
+ * Which parts of the model a client holds. 'standard': embeddings + blocks [0, cut); the server holds the rest and
+ * receives the next-token labels. 'u-shaped' is reserved for a later protocol version: the client also keeps blocks
+ * [tailCut, L) and the head, so labels never leave it (two exchanges per step: activations at `cut` up, activations
+ * at `tailCut` down, their gradient up, the gradient at `cut` down). Servers of this version only use 'standard'.
+ */
+export type SplitLayout = { mode: 'standard'; cut: number } | { mode: 'u-shaped'; cut: number; tailCut: number };
+
 /** What a client needs to train its split: model config, cut, LoRA, training settings and assets to download. */
 export interface ClientManifest {
   runId: string;
   model: { name: string; config: Record<string, number | string | null> };
   cut: number;
+  split: SplitLayout;
   lora: z.infer<typeof loraConfigSchema>;
   training: {
     batchSize: number;

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { clientLabels } from './chart-series.js';
 import { formatAgo, formatBytes, formatCount } from './format.js';
-import { clientRows, downloadFileName, roundRows } from './table-rows.js';
+import { clientRows, downloadFolderName, roundRows } from './table-rows.js';
 import { fakeClient, roundRecord } from './test-fixtures.js';
 
 describe('table rows', () => {
@@ -27,7 +27,7 @@ describe('table rows', () => {
   });
 
   it('names downloads by round and side', () => {
-    expect(downloadFileName(3, 'client', 'adapter_model.safetensors')).toBe('round-3-client-adapter_model.safetensors');
+    expect(downloadFolderName(3, 'client')).toBe('round-3-client-adapter');
   });
 
   it('formats times, bytes and counts', () => {

@@ -70,6 +70,7 @@ export function roundRows(rounds: readonly RoundRecord[], labels: ReadonlyMap<st
 }
 
 /** `round-3-client-adapter_model.safetensors`: the saved name of one file of a downloaded adapter. */
-export function downloadFileName(round: number, which: string, fileName: string): string {
-  return `round-${round}-${which}-${fileName}`;
+/** Folder (inside the zip) and archive name of a round's adapter download: round-3-client-adapter(.zip). */
+export function downloadFolderName(round: number, which: string): string {
+  return `round-${round}-${which}-adapter`;
 }

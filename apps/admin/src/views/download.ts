@@ -1,21 +1,19 @@
-// Saves downloaded files in the browser: one Blob + temporary <a download> per file.
+// Saves a downloaded adapter in the browser as one .zip (a folder with the PEFT files): one click, one download.
+import { createZip } from '@splitlora/web-kit/zip';
 
 export interface DownloadedFile { name: string; data: ArrayBuffer | Uint8Array }
 
-export function saveFiles(files: readonly DownloadedFile[], savedName: (fileName: string) => string): void {
-  for (const file of files) {
-    // Copy a view into its own ArrayBuffer: a Blob takes ArrayBuffer-backed bytes only.
-    const bytes = file.data instanceof ArrayBuffer ? file.data : new Uint8Array(file.data);
-    const type = file.name.endsWith('.json') ? 'application/json' : 'application/octet-stream';
-    const url = URL.createObjectURL(new Blob([bytes], { type }));
-    const anchor = document.createElement('a');
-    anchor.href = url;
-    anchor.download = savedName(file.name);
-    anchor.style.display = 'none';
-    document.body.append(anchor);
-    anchor.click();
-    anchor.remove();
-    // Give the browser time to start the download before the URL is revoked.
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
-  }
+/** Zips `files` into the folder `folder` inside `archiveName` and hands the archive to the browser. */
+export function saveFilesAsZip(files: readonly DownloadedFile[], folder: string, archiveName: string): void {
+  const zip = createZip(files.map((f) => ({ name: `${folder}/${f.name}`, data: f.data instanceof Uint8Array ? f.data : new Uint8Array(f.data) })));
+  const url = URL.createObjectURL(new Blob([zip.buffer as ArrayBuffer], { type: 'application/zip' }));
+  const anchor = document.createElement('a');
+  anchor.href = url;
+  anchor.download = archiveName;
+  anchor.style.display = 'none';
+  document.body.append(anchor);
+  anchor.click();
+  anchor.remove();
+  // Give the browser time to start the download before the URL is revoked.
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }

@@ -13,7 +13,7 @@ export interface RoundsView {
 const SIDES: { which: AdapterSide; label: string; hint: string }[] = [
   { which: 'client', label: 'Client', hint: 'global client adapter (blocks before the cut)' },
   { which: 'server', label: 'Server', hint: 'server adapter (blocks from the cut on)' },
-  { which: 'combined', label: 'Combined', hint: 'both halves as one PEFT adapter for the whole model' },
+  { which: 'combined', label: 'Combined', hint: 'combined adapter (both halves as one PEFT adapter for the whole model)' },
 ];
 
 const COLUMNS = ['Round', 'Time', 'Volunteers', 'Train loss', 'Eval loss', 'Perplexity', 'Adapters'] as const;
@@ -21,7 +21,7 @@ const COLUMNS = ['Round', 'Time', 'Volunteers', 'Train loss', 'Eval loss', 'Perp
 export function createRoundsView(onDownload: (round: number, which: AdapterSide) => Promise<void>): RoundsView {
   const { element, body } = card('Rounds', {
     id: 'rounds',
-    description: 'Each download saves PEFT’s adapter_model.safetensors and adapter_config.json.',
+    description: 'Each download is a .zip of a PEFT adapter folder (adapter_model.safetensors + adapter_config.json).',
   });
   const tbody = h('tbody');
   const empty = h('p', { class: 'table-empty' }, ['No rounds finished yet.']);

@@ -26,7 +26,7 @@ export function createSignInView(onSubmit: (token: string) => void): SignInView 
     h('div', { class: 'field' }, [
       h('label', { for: 'admin-token' }, ['Admin token']),
       h('div', { class: 'input-with-action' }, [input, showToggle]),
-      h('p', { id: 'admin-token-help', class: 'field-help' }, ['The server prints it at start-up (or reads it from ADMIN_TOKEN).']),
+      h('p', { id: 'admin-token-help', class: 'field-help' }, ['The server prints it at start-up (or reads it from SPLITLORA_ADMIN_TOKEN).']),
       error,
     ]),
     submit,

@@ -33,3 +33,30 @@ it('completes the round with the remaining volunteers when one disconnects mid-r
   expect(quitterSteps.length).toBeGreaterThanOrEqual(1); // it did train before leaving
   expect(round1.evalLoss).not.toBeNull();
 });
+
+it('lets a volunteer whose connection drops mid-round reconnect and continue where it was', async () => {
+  const server = ctx.server();
+  const admin = ctx.admin();
+  const shards = await e2eShards(3);
+  const volunteers = shards.slice(0, 2).map((shard, i) => startVolunteer(server.url, shard, `flaky-${i}`));
+  const flaky = volunteers[1]!;
+  let dropped = false;
+  flaky.volunteer['options'].onEvent = (event) => {
+    flaky.events.push(event);
+    if (!dropped && event.type === 'step' && event.round === 1 && event.step === 1) {
+      dropped = true;
+      flaky.socket.io.engine.close(); // the network drops; socket.io reconnects on its own
+    }
+  };
+  const run = await adminRequest<RunSnapshot>(admin, 'run:create', testRunConfig({ minClients: 2, maxClients: 2, rounds: 1, localSteps: 4, reconnectGraceSec: 30 }));
+  await adminRequest(admin, 'run:start', { runId: run.runId });
+  expect(await Promise.all(volunteers.map((v) => v.done))).toEqual(['finished', 'finished']);
+  const restarts = flaky.events.filter((e) => e.type === 'round-start' && e.round === 1);
+  expect(restarts.length).toBe(2);
+  expect(restarts[1]).toMatchObject({ firstStep: 2 });
+  expect(flaky.events.some((e) => e.type === 'status' && e.status === 'reconnecting')).toBe(true);
+  const metrics = await adminRequest<MetricRecord[]>(admin, 'metrics:history', { runId: run.runId });
+  const round1 = metrics.find((m): m is RoundRecord => m.kind === 'round' && m.round === 1)!;
+  expect(round1.clients).toBe(2);
+  expect(metrics.filter((m) => m.kind === 'step')).toHaveLength(2 * 4);
+});

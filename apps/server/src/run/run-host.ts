@@ -12,13 +12,13 @@ export class RunHost {
       throw new ProtocolError('RUN_STATE', `run ${this.current.runId} is ${this.current.machine.state}; stop it before creating another`);
     }
     const run = await Run.create(config, this.deps);
-    this.replace(run);
+    await this.replace(run);
     return run;
   }
 
   async resume(dir: string): Promise<Run> {
     const run = await Run.resume(dir, this.deps);
-    this.replace(run);
+    await this.replace(run);
     return run;
   }
 
@@ -35,15 +35,16 @@ export class RunHost {
     return this.current;
   }
 
-  private replace(run: Run): void {
-    this.current?.dispose();
+  private async replace(run: Run): Promise<void> {
+    await this.current?.dispose();
     this.current = run;
     this.deps.notify.runState(run.info());
     this.deps.notify.changed();
   }
 
-  dispose(): void {
-    this.current?.dispose();
+  async dispose(): Promise<void> {
+    const run = this.current;
     this.current = null;
+    await run?.dispose();
   }
 }

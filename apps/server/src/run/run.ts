@@ -9,7 +9,7 @@ import {
   expectedParamShapes, exportPeftAdapter, fedAvgHost, type Gpt2Tokenizer, hashName, initAdapter, type LoraConfig, mixSeed,
   type NamedHostTensors, validateCut, validateLoraConfig, writeSafetensors,
 } from '@splitlora/core';
-import { readTokenizerFiles } from '@splitlora/node';
+import { readTokenizerFiles, writeFiles } from '@splitlora/node';
 import {
   type ActivationsRequest, type ActivationsResponse, type AssetInfo, type ClientManifest, encodeFloatFrame, type GenerateResponse,
   type MetricRecord, MESSAGE_OVERHEAD_BYTES, ProtocolError, type RoundRecord, type RoundStart, type RunConfig, type RunInfo,
@@ -89,6 +89,8 @@ export class Run {
   private tokenizerAsset!: AssetInfo;
   private error: string | null = null;
   private disposed = false;
+  /** Server-side latency of each training step (arrival to answer, fusion wait included), for load measurements. */
+  readonly stepLatenciesMs: number[] = [];
 
   private constructor(
     readonly config: RunConfig,
@@ -236,6 +238,7 @@ export class Run {
       runId: this.runId,
       model: { name: this.model.name, config: { ...this.model.config } as unknown as Record<string, number | string | null> },
       cut: c.cut,
+      split: { mode: 'standard', cut: c.cut },
       lora: c.lora,
       training: {
         batchSize: c.batchSize, maxSeqLen: c.maxSeqLen, padMultiple: c.padMultiple, localSteps: c.localSteps, wireDtype: c.wireDtype,
@@ -295,12 +298,13 @@ export class Run {
     if (stamp.runId !== this.runId) throw new ProtocolError('STALE', `run ${stamp.runId} is not the current run ${this.runId}`);
     const cached = this.lastStep.get(clientId);
     if (cached !== undefined && cached.round === stamp.round && cached.step === stamp.step) return cached.response;
-    if (this.inFlight.has(clientId)) throw new ProtocolError('STALE', 'a step of this client is already being processed');
+    if (this.inFlight.has(clientId)) throw new ProtocolError('UNAVAILABLE', 'a step of this client is still being processed; ask again shortly');
     const verdict = this.machine.checkStep(clientId, stamp.round, stamp.step);
     if (!verdict.ok) throw new ProtocolError(verdict.code, verdict.message);
     const decoded = decodeStep(req, this.config, this.model.config.n_embd, this.model.config.vocab_size);
     const input: StepInput = { clientId, ...decoded, globalStep: (stamp.round - 1) * this.config.localSteps + stamp.step };
     this.inFlight.add(clientId);
+    const arrived = performance.now();
     let output: StepOutput;
     try {
       output = this.fuser !== null ? await this.fuser.submit(input) : await this.queue.run(async () => (await this.split.step([input]))[0]!);
@@ -310,6 +314,7 @@ export class Run {
     const still = this.machine.checkStep(clientId, stamp.round, stamp.step);
     if (!still.ok) throw new ProtocolError(still.code, `${still.message} (the round changed while the step ran)`);
     this.machine.stepDone(clientId);
+    if (this.stepLatenciesMs.length < 1_000_000) this.stepLatenciesMs.push(performance.now() - arrived);
     this.recordStep(clientId, stamp.round, stamp.step, output.loss, decoded.tokens);
     const response: ActivationsResponse = {
       stamp, loss: output.loss, tokens: decoded.tokens,
@@ -362,17 +367,30 @@ export class Run {
     return { text: prompt + completion, completion, round: this.machine.completedRounds, tokens: out.length, seconds: (this.now() - started) / 1000 };
   }
 
+  /** Milliseconds the server spent computing for this run (steps, evaluation, aggregation, generation). */
+  get busyMs(): number {
+    return this.queue.busyMs;
+  }
+
   /** The run's folder on disk. */
   get runDir(): string {
     return this.store.dir;
   }
 
-  dispose(): void {
+  /** Releases the run's tensors once the work in its queue is done. */
+  async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
     clearInterval(this.timer);
     this.fuser?.cancel(new ProtocolError('RUN_STATE', 'the run was closed'));
-    void this.queue.run(async () => this.split.dispose());
+    await this.queue.run(async () => this.split.dispose());
+  }
+
+  /** Writes the final client + server adapters as one PEFT adapter for the whole model; returns its folder. */
+  async exportCombined(round = this.machine.completedRounds): Promise<string> {
+    const dir = join(this.store.dir, 'final-adapter');
+    await writeFiles(dir, await this.adapterFiles(round, 'combined'));
+    return dir;
   }
 
   // ---- internals ----

@@ -5,6 +5,7 @@ import type { LoraConfig } from '../config/lora-config.js';
 import { fail, formatShape } from '../errors.js';
 import { type NamedHostTensors, type NamedTensors, sameShape, tensorsToHost } from '../tensors/named-tensors.js';
 import { adapterLayout, initAdapter } from './adapter-layout.js';
+import { ownedVariable } from '../tensors/owned-variable.js';
 
 export class TrainableAdapter {
   readonly tensors: Record<string, tf.Variable>;
@@ -19,7 +20,7 @@ export class TrainableAdapter {
       const host = values[name];
       if (host === undefined) fail('adapter', `adapter is missing ${name}`);
       if (!sameShape(host.shape, shape)) fail('adapter', `adapter tensor ${name}: expected shape ${formatShape(shape)}, found ${formatShape(host.shape)}`);
-      this.tensors[name] = tf.variable(tf.tensor(host.data, shape, 'float32'), true);
+      this.tensors[name] = ownedVariable(tf.tensor(host.data, shape, 'float32'), true);
     }
     const extra = Object.keys(values).filter((name) => !(name in layout));
     if (extra.length > 0) fail('adapter', `adapter has tensors outside blocks it covers: ${extra.slice(0, 3).join(', ')}`);

@@ -1,10 +1,10 @@
 // Test helper: reads the golden fixtures (written by tools/fixtures/make_fixtures.py) and the shared data folder.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findDataDir } from '../../../node/src/data-dir.js';
 
 export const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixtures');
-const REPO_ROOT = resolve(FIXTURES, '../../..');
 
 export interface JsonTensor {
   shape: number[];
@@ -18,16 +18,11 @@ export function readFixture<T>(name: string): T {
 // The Node adapter lives in packages/node (which depends on the core); tests borrow it by path.
 export { dirSource } from '../../../node/src/dir-source.js';
 
-/** The shared data folder: $SPLITLORA_DATA_DIR, else `shared/data` beside the repository or an ancestor. */
+/** The shared data folder, found as the apps find it ($SPLITLORA_DATA_DIR, shared/data beside the repo, .data). */
 export function dataDir(): string {
-  const fromEnv = process.env['SPLITLORA_DATA_DIR'];
-  if (fromEnv) return fromEnv;
-  for (let dir = REPO_ROOT; ; dir = dirname(dir)) {
-    const candidate = join(dir, '..', 'shared', 'data');
-    if (existsSync(join(candidate, 'gpt2-tokenizer', 'vocab.json'))) return resolve(candidate);
-    if (dirname(dir) === dir) break;
-  }
-  throw new Error('shared data folder not found: set SPLITLORA_DATA_DIR to the folder holding e2e/ and gpt2-tokenizer/');
+  const found = findDataDir();
+  if (found === null) throw new Error('shared data folder not found: set SPLITLORA_DATA_DIR to the folder holding e2e/ and gpt2-tokenizer/');
+  return found;
 }
 
 export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {

@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { fail } from '../errors.js';
 import type { NamedHostTensors, NamedTensors } from '../tensors/named-tensors.js';
+import { ownedVariable } from '../tensors/owned-variable.js';
 
 export interface AdamWOptions {
   beta1: number;
@@ -30,8 +31,8 @@ export class AdamW {
     for (const [name, p] of Object.entries(params)) {
       const g = grads[name];
       if (g === undefined) fail('adapter', `no gradient for trainable tensor ${name}`);
-      this.m[name] ??= tf.variable(tf.zerosLike(p), false);
-      this.v[name] ??= tf.variable(tf.zerosLike(p), false);
+      this.m[name] ??= ownedVariable(tf.zerosLike(p), false);
+      this.v[name] ??= ownedVariable(tf.zerosLike(p), false);
       const m = this.m[name]!;
       const v = this.v[name]!;
       tf.tidy(() => {
@@ -60,8 +61,8 @@ export class AdamW {
   importState(state: { steps: number; m: NamedHostTensors; v: NamedHostTensors }): void {
     this.dispose();
     this.steps = state.steps;
-    for (const [name, host] of Object.entries(state.m)) this.m[name] = tf.variable(tf.tensor(host.data, host.shape), false);
-    for (const [name, host] of Object.entries(state.v)) this.v[name] = tf.variable(tf.tensor(host.data, host.shape), false);
+    for (const [name, host] of Object.entries(state.m)) this.m[name] = ownedVariable(tf.tensor(host.data, host.shape), false);
+    for (const [name, host] of Object.entries(state.v)) this.v[name] = ownedVariable(tf.tensor(host.data, host.shape), false);
   }
 
   /** Forgets the moments (a fresh optimizer), e.g. when a new global adapter replaces the local one. */

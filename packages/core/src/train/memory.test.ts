@@ -21,6 +21,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
     beforeAll(() => useBackend(backend));
 
     it('returns to the baseline after 25 split steps, 25 centralized steps and a FedAvg', async () => {
+      const before = tf.memory().numTensors;
       const params = namedToTensors(initGpt2Params(config, 1));
       const model = { config, params };
       const client = TrainableAdapter.init(config, PAPER_LORA, 0, 1, 1);
@@ -52,6 +53,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
       opts.forEach((o) => o.dispose());
       [client, server, full].forEach((a) => a.dispose());
       disposeNamed(params);
+      expect(tf.memory().numTensors).toBe(before); // adapters and optimizer moments leave nothing behind
     });
   });
 }

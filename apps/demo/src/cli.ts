@@ -1,0 +1,67 @@
+// `pnpm demo`: starts a server and a Node fleet, trains the run to the end with progress on stderr, and ends with
+// one JSON object on the last line of stdout (rounds, losses, traffic, backend, leaked tensors, adapter folder).
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { FleetProgress, parseShardMode, startNodeFleet } from '@splitlora/fleet';
+import { ensureDataDir } from '@splitlora/node';
+import type { RoundRecord } from '@splitlora/protocol';
+import { createServer } from '@splitlora/server';
+import { DEMO_HELP, parseDemoOptions } from './demo-options.js';
+
+async function main(): Promise<void> {
+  const options = parseDemoOptions(process.argv.slice(2));
+  if (options === null) {
+    process.stdout.write(DEMO_HELP);
+    return;
+  }
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const dataDir = await ensureDataDir(options.dataDir, log);
+  const server = await createServer({ port: 0, host: '127.0.0.1', dataDir, runsDir: options.runsDir, quiet: !options.verbose });
+  log(`server on ${server.url} (tfjs ${server.backend}); dashboard: ${server.url}/admin/?token=${server.adminToken}`);
+  const baseline = tf.memory().numTensors;
+  const run = await server.host.create(options.run);
+  const rounds = options.run.rounds;
+  log(`run ${run.runId}: ${options.run.model}, cut ${options.run.cut}, SFL-${options.run.sfl.toUpperCase()}, ${options.clients} volunteers × ${rounds} rounds × ${options.run.localSteps} local steps`);
+  const progress = new FleetProgress(options.clients);
+  const fleet = startNodeFleet({
+    server: server.url, clients: options.clients, workers: options.workers,
+    shards: { dataPath: join(dataDir, 'e2e', 'devset.csv'), clients: options.clients, mode: parseShardMode(options.shard), seed: options.run.seed },
+    onEvent: (index, event) => {
+      progress.record(index, event);
+      if (event.type === 'round-end' && index === 0) log(`round ${event.round}/${rounds}: train loss ${event.trainLoss?.toFixed(4)}, eval loss ${event.evalLoss?.toFixed(4)}`);
+      if (event.type === 'error') log(`volunteer ${index}: ${event.message}`);
+    },
+  });
+  run.start();
+  const ticker = setInterval(() => log(progress.line()), 3000);
+  const result = await fleet.done.finally(() => clearInterval(ticker));
+  while (!run.machine.isOver()) await new Promise((r) => setTimeout(r, 100));
+  const records = run.metricHistory().filter((m): m is RoundRecord => m.kind === 'round').sort((a, b) => a.round - b.round);
+  const adapterDir = await run.exportCombined();
+  const state = run.machine.state;
+  await server.host.dispose();
+  const serverLeaked = tf.memory().numTensors - baseline;
+  const tensorsLeaked = serverLeaked + result.tensorsLeaked;
+  if (tensorsLeaked !== 0) log(`leaked tensors: server ${serverLeaked}, volunteers ${result.tensorsLeaked}`);
+  await server.close();
+  const summary = {
+    rounds: records.filter((r) => r.round > 0).map((r) => ({
+      round: r.round, trainLoss: r.trainLoss, evalLoss: r.evalLoss, tokens: r.tokens, bytesUp: r.bytesUp, bytesDown: r.bytesDown, clients: r.clients, seconds: r.seconds,
+    })),
+    initialEvalLoss: records.find((r) => r.round === 0)?.evalLoss ?? null,
+    model: options.run.model, cut: options.run.cut, backend: server.backend, clientBackend: result.backend, sfl: options.run.sfl,
+    wireDtype: options.run.wireDtype, state, volunteers: result.outcomes, tensorsLeaked, adapterDir,
+  };
+  if (!options.json) {
+    log('');
+    for (const r of summary.rounds) log(`round ${r.round}: train ${r.trainLoss?.toFixed(4)}  eval ${r.evalLoss?.toFixed(4)}  ${r.tokens} tokens  ↑${(r.bytesUp / 1e6).toFixed(2)} MB ↓${(r.bytesDown / 1e6).toFixed(2)} MB  ${r.seconds.toFixed(1)} s`);
+    log(`final adapter (PEFT): ${adapterDir}; leaked tensors: ${tensorsLeaked}`);
+  }
+  process.stdout.write(`${JSON.stringify(summary)}\n`);
+  if (state !== 'finished' || tensorsLeaked !== 0) process.exitCode = 1;
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`error: ${error.stack ?? error.message}\n`);
+  process.exit(1);
+});

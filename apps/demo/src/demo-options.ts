@@ -1,0 +1,65 @@
+// Command-line options of `pnpm demo` and the run config they describe.
+import { parseArgs } from 'node:util';
+import { describeIssues, type RunConfig, runConfigSchema } from '@splitlora/protocol';
+
+export interface DemoOptions {
+  clients: number;
+  json: boolean;
+  verbose: boolean;
+  dataDir: string | undefined;
+  runsDir: string | undefined;
+  workers: number | undefined;
+  shard: string | undefined;
+  run: RunConfig;
+}
+
+export const DEMO_HELP = `SplitLoRA demo: a server and a Node fleet train the tiny GPT-2 on E2E, then print a JSON summary
+
+  pnpm demo -- [--clients 3] [--rounds 2] [--json]
+
+  --clients N       volunteers (default 3)          --rounds R        rounds (default 2)
+  --local-steps I   local steps per round (default 5)
+  --batch B         batch size (default 8)          --seq T           max sequence length (default 64)
+  --lr X            learning rate (default 2e-3)    --sfl v1|v2       SFL variant (default v2)
+  --wire fp16|fp32  wire precision (default fp16)   --model M         preset or hf:<folder> (default tiny)
+  --cut K           cut layer (default 3)           --eval-samples N  evaluation examples (default 64)
+  --shard MODE      iid or attr:<attribute>         --workers W       fleet worker threads (default min(N, 2))
+  --data-dir D      data folder (default $SPLITLORA_DATA_DIR, ../shared/data, or downloaded)
+  --runs-dir D      where the run folder goes (default ./runs)
+  --json            end with one JSON object on the last line of stdout
+  --verbose         server logs on stderr
+`;
+
+export function parseDemoOptions(argv: string[]): DemoOptions | null {
+  const { values } = parseArgs({
+    args: argv[0] === '--' ? argv.slice(1) : argv, strict: true,
+    options: {
+      clients: { type: 'string' }, rounds: { type: 'string' }, 'local-steps': { type: 'string' }, batch: { type: 'string' }, seq: { type: 'string' },
+      lr: { type: 'string' }, sfl: { type: 'string' }, wire: { type: 'string' }, model: { type: 'string' }, cut: { type: 'string' },
+      'eval-samples': { type: 'string' }, shard: { type: 'string' }, workers: { type: 'string' }, 'data-dir': { type: 'string' },
+      'runs-dir': { type: 'string' }, json: { type: 'boolean' }, verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return null;
+  const num = (v: string | undefined, fallback: number, name: string) => {
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!Number.isFinite(n)) throw new Error(`--${name} must be a number, found "${v}"`);
+    return n;
+  };
+  const clients = num(values.clients, 3, 'clients');
+  const wire = values.wire ?? 'fp16';
+  if (wire !== 'fp16' && wire !== 'fp32') throw new Error(`--wire must be fp16 or fp32, found "${wire}"`);
+  const parsed = runConfigSchema.safeParse({
+    name: 'SplitLoRA demo', model: values.model ?? 'tiny', cut: num(values.cut, 3, 'cut'), rounds: num(values.rounds, 2, 'rounds'),
+    localSteps: num(values['local-steps'], 5, 'local-steps'), batchSize: num(values.batch, 8, 'batch'), maxSeqLen: num(values.seq, 64, 'seq'),
+    padMultiple: 8, lr: num(values.lr, 2e-3, 'lr'), schedule: 'linear', warmupSteps: 0, sfl: values.sfl ?? 'v2',
+    wireDtype: wire === 'fp16' ? 'float16' : 'float32', minClients: clients, maxClients: clients, roundTimeoutSec: 600,
+    evalData: 'e2e/testset_w_refs.csv', evalSamples: num(values['eval-samples'], 64, 'eval-samples'),
+  });
+  if (!parsed.success) throw new Error(`invalid demo settings: ${describeIssues(parsed.error)}`);
+  return {
+    clients, json: values.json ?? false, verbose: values.verbose ?? false, dataDir: values['data-dir'], runsDir: values['runs-dir'],
+    workers: values.workers === undefined ? undefined : num(values.workers, 2, 'workers'), shard: values.shard, run: parsed.data,
+  };
+}

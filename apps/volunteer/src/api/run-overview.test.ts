@@ -1,0 +1,23 @@
+// Unit tests of the check of GET /api/run's answer (the consent screen's facts).
+import { describe, expect, it } from 'vitest';
+import { readRunOverview } from './run-overview.js';
+
+const training = {
+  model: 'tiny', cut: 3, layers: 6, wireDtype: 'float16', batchSize: 4, maxSeqLen: 48, localSteps: 3, rounds: 2, sfl: 'v1',
+  loraRank: 8, clientTrainable: 6144, clientParams: 3_400_000,
+};
+const run = { runId: 'run-1', name: 'tiny-e2e', state: 'waiting', round: 0, rounds: 2, model: 'tiny', sfl: 'v1' };
+
+describe('readRunOverview', () => {
+  it('reads an open run and the no-run answer', () => {
+    expect(readRunOverview({ run, volunteersOnline: 2, training })).toEqual({ run, volunteersOnline: 2, training });
+    expect(readRunOverview({ run: null, volunteersOnline: 0, training: null })).toEqual({ run: null, volunteersOnline: 0, training: null });
+    expect(readRunOverview({ run, volunteersOnline: 0, training: { ...training, layers: null, clientTrainable: null, clientParams: null } }).training?.layers).toBeNull();
+  });
+
+  it('says which field is wrong', () => {
+    expect(() => readRunOverview({ run, volunteersOnline: 0, training: { ...training, cut: '3' } })).toThrow('GET /api/run.training.cut: expected a finite number, found "3"');
+    expect(() => readRunOverview({ run: { ...run, state: 'sleeping' }, volunteersOnline: 0, training })).toThrow('GET /api/run.run.state: expected one of created');
+    expect(() => readRunOverview([])).toThrow('GET /api/run: expected an object, found an array');
+  });
+});

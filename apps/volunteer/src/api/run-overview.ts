@@ -1,0 +1,54 @@
+// The server's public description of its run (GET /api/run), checked field by field: what the consent screen shows.
+import type { RunInfo } from '@splitlora/protocol';
+import { checkRunInfo } from '../protocol/volunteer-event-check.js';
+import { type Fields, nullableNum, num, oneOf, record, str } from '../protocol/shape-checks.js';
+import { SFL_VERSIONS } from '../protocol/closed-lists.js';
+
+export interface TrainingSummary {
+  model: string;
+  cut: number;
+  layers: number | null;
+  wireDtype: string;
+  batchSize: number;
+  maxSeqLen: number;
+  localSteps: number;
+  rounds: number;
+  sfl: 'v1' | 'v2';
+  loraRank: number;
+  clientTrainable: number | null;
+  clientParams: number | null;
+}
+
+export interface RunOverview {
+  run: RunInfo | null;
+  volunteersOnline: number;
+  training: TrainingSummary | null;
+}
+
+function readTraining(value: unknown, where: string): TrainingSummary | null {
+  if (value === null) return null;
+  const t: Fields = record(value, where);
+  const int = (key: string) => num(t, key, where, { int: true, min: 0 });
+  return {
+    model: str(t, 'model', where), cut: int('cut'), layers: nullableNum(t, 'layers', where), wireDtype: str(t, 'wireDtype', where),
+    batchSize: int('batchSize'), maxSeqLen: int('maxSeqLen'), localSteps: int('localSteps'), rounds: int('rounds'),
+    sfl: oneOf(t, 'sfl', SFL_VERSIONS, where), loraRank: int('loraRank'),
+    clientTrainable: nullableNum(t, 'clientTrainable', where), clientParams: nullableNum(t, 'clientParams', where),
+  };
+}
+
+export function readRunOverview(value: unknown): RunOverview {
+  const where = 'GET /api/run';
+  const body = record(value, where);
+  return {
+    run: checkRunInfo(body['run'], `${where}.run`),
+    volunteersOnline: num(body, 'volunteersOnline', where, { int: true, min: 0 }),
+    training: readTraining(body['training'], `${where}.training`),
+  };
+}
+
+export async function fetchRunOverview(origin: string): Promise<RunOverview> {
+  const response = await fetch(new URL('/api/run', origin));
+  if (!response.ok) throw new Error(`GET /api/run: expected 200, found ${response.status} ${response.statusText}`);
+  return readRunOverview(await response.json());
+}

@@ -1,0 +1,2 @@
+// The shared formatting helpers (bytes, counts, losses, rates, durations), as this page uses them.
+export * from '@splitlora/web-kit/format';

@@ -1,0 +1,114 @@
+// The first screen: what this run trains (from GET /api/run), what leaves the browser and what never does,
+// and the consent button. No connection to the training server exists while it is shown.
+import type { RunOverview, TrainingSummary } from '../api/run-overview.js';
+import { formatCompact, formatInteger } from '../format/format.js';
+import { type Child, h, ICONS, icon, setChildren } from './dom.js';
+
+export interface ConsentView {
+  element: HTMLElement;
+  showRun(overview: RunOverview): void;
+  showRunProblem(message: string): void;
+  /** The consent button waits until the run's description has loaded (or failed to). */
+  enable(): void;
+}
+
+function fact(label: string, value: Child, hint?: string): HTMLElement {
+  return h('div', { class: 'fact' }, [
+    h('dt', {}, [label]), h('dd', {}, [value, hint ? h('span', { class: 'fact-hint' }, [hint]) : null]),
+  ]);
+}
+
+function layersText(t: TrainingSummary): string {
+  return t.layers === null ? `the first ${t.cut} blocks` : `blocks 1–${t.cut} of ${t.layers}`;
+}
+
+function runFacts(o: RunOverview): HTMLElement {
+  const t = o.training;
+  if (o.run === null || t === null) {
+    return h('p', { class: 'notice' }, [
+      'No training run is open right now. You can still read what is shared and prepare your files; ',
+      'once you start, this tab waits and joins when the organiser opens a run.',
+    ]);
+  }
+  const state = o.run.state === 'waiting' ? 'waiting for volunteers' : o.run.state;
+  return h('dl', { class: 'facts' }, [
+    fact('Model', h('span', { class: 'mono' }, [t.model]), `GPT-2 family, LoRA rank ${t.loraRank}`),
+    fact('Your tab trains', `the embeddings + ${layersText(t)}`, t.clientTrainable !== null ? `${formatCompact(t.clientTrainable)} trainable adapter weights` : undefined),
+    fact('Rounds', `${t.rounds} × ${t.localSteps} local steps`, `now: ${state}`),
+    fact('Each step', `${t.batchSize} windows × ${t.maxSeqLen} tokens`, `sent as ${t.wireDtype}`),
+    fact('Volunteers online', formatInteger(o.volunteersOnline), 'connected right now'),
+  ]);
+}
+
+function item(mark: 'up' | 'down' | 'keep', title: string, text: Child[]): HTMLElement {
+  const marks = { up: ['sent', ICONS.arrowUp], down: ['received', ICONS.arrowDown], keep: ['stays here', ICONS.lock] } as const;
+  const [word, path] = marks[mark];
+  return h('li', { class: `flow flow-${mark}` }, [
+    h('span', { class: 'flow-mark' }, [icon(path), h('span', { class: 'visually-hidden' }, [`${word}: `])]),
+    h('div', {}, [h('strong', {}, [title]), h('p', {}, text)]),
+  ]);
+}
+
+export function createConsentView(serverHost: string, onConsent: () => void): ConsentView {
+  const runBody = h('div', { class: 'card-body', 'aria-live': 'polite' }, [h('p', { class: 'muted' }, ['Loading the run…'])]);
+  const runTitle = h('h2', { class: 'card-title' }, ['This run']);
+  const consentButton = h('button', { class: 'btn btn-primary btn-large', type: 'button', id: 'consent-button', disabled: true }, ['I understand — choose my files']);
+  consentButton.addEventListener('click', onConsent);
+
+  const element = h('div', { class: 'stack' }, [
+    h('div', { class: 'hero' }, [
+      h('p', { class: 'eyebrow' }, ['Volunteer computing for language models']),
+      h('h1', {}, ['Help fine-tune GPT-2 from this tab. Your files stay on your device.']),
+      h('p', { class: 'lead' }, [
+        'Your browser trains the first layers of the model, with small LoRA adapters, on text files you choose. ',
+        'A server trains the remaining layers and averages the adapters of all volunteers after every round.',
+      ]),
+    ]),
+    h('section', { class: 'card', 'aria-label': 'This run' }, [h('div', { class: 'card-header' }, [runTitle]), runBody]),
+    h('div', { class: 'grid-2' }, [
+      h('section', { class: 'card', 'aria-labelledby': 'leaves-title' }, [
+        h('div', { class: 'card-header' }, [h('h2', { class: 'card-title', id: 'leaves-title' }, ['What leaves this browser'])]),
+        h('ul', { class: 'flows card-body' }, [
+          item('up', 'Cut-layer activations', ['The numbers your tab’s last layer computes for each training window. They are derived from your text.']),
+          item('up', 'Next-token labels (token ids)', [
+            'In this standard mode the server computes the loss, so it receives the token ids of each training window. ',
+            h('strong', {}, ['These ids are an encoding of your training text']), ': anyone with the GPT-2 tokenizer can turn them back into the words. ',
+            'Only add text you are willing to share in that form.',
+          ]),
+          item('up', 'Adapter updates', ['After each round, the small LoRA weight changes your tab learned, to be averaged with everyone’s.']),
+          item('down', 'Activation gradients', ['The server’s answer to each step, which your tab uses to update its adapters — along with the model’s first layers, downloaded once.']),
+          item('up', 'Training statistics', ['Loss, speed, which compute backend you use, and the display name you choose (optional).']),
+        ]),
+        h('p', { class: 'card-foot muted' }, [`All of it goes to ${serverHost}, the server that served this page.`]),
+      ]),
+      h('section', { class: 'card', 'aria-labelledby': 'stays-title' }, [
+        h('div', { class: 'card-header' }, [h('h2', { class: 'card-title', id: 'stays-title' }, ['What never leaves'])]),
+        h('ul', { class: 'flows card-body' }, [
+          item('keep', 'Your files', [
+            'They are opened by a background worker in this tab. The preview, token count and number of examples you will see are computed here; the files are never uploaded.',
+          ]),
+          item('keep', 'File names and anything you do not add', ['Only the training windows of the files you add are used, and only in the forms listed under “What leaves this browser”.']),
+          item('keep', 'Anything before you press Start', ['Until you start training, no connection to the training server is open. You can pause or leave at any time.']),
+        ]),
+      ]),
+    ]),
+    h('div', { class: 'consent-bar' }, [
+      h('p', {}, [icon(ICONS.lock), ' Nothing has been sent: no connection is open yet.']),
+      consentButton,
+    ]),
+  ]);
+
+  return {
+    element,
+    showRun(overview) {
+      runTitle.textContent = overview.run === null ? 'This run' : `This run: ${overview.run.name}`;
+      setChildren(runBody, [runFacts(overview)]);
+    },
+    enable() {
+      consentButton.disabled = false;
+    },
+    showRunProblem(message) {
+      setChildren(runBody, [h('p', { class: 'notice notice-bad', role: 'alert' }, [`Could not reach the training server: ${message}`])]);
+    },
+  };
+}
