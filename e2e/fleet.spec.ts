@@ -95,6 +95,7 @@ test('three WebGPU tabs train two rounds started from the dashboard', async ({ p
   const config = gpt2Config('tiny');
   const adapter = await importPeftAdapter(config, memoryFileSource(downloads));
   expect(adapter.layers).toEqual([0, 1, 2, 3, 4, 5]);
+  tf.enableProdMode();
   await tf.setBackend('cpu');
   const logits = tf.tidy(() => fullLogits({ config, params: namedToTensors(initGpt2Params(config, 0)) },
     { config: adapter.config, tensors: namedToTensors(adapter.tensors) }, tf.tensor2d([[464, 2068, 7586]], [1, 3], 'int32')));

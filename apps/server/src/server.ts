@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { findDataDir, type NodeBackendChoice, readTokenizerFiles, selectNodeBackend } from '@splitlora/node';
 import {
   ADMIN_NAMESPACE, type AdminClientToServerEvents, type AdminServerToClientEvents, type ClientToServerEvents,
-  DEFAULT_MAX_MESSAGE_BYTES, type ServerToClientEvents,
+  DEFAULT_MAX_MESSAGE_BYTES, type LogEntry, type ServerToClientEvents,
 } from '@splitlora/protocol';
 import { Server as SocketServer } from 'socket.io';
 import { ClientRegistry } from './clients/client-registry.js';
@@ -134,7 +134,17 @@ export async function createServer(options: ServerOptions = {}): Promise<SplitLo
     },
   };
   host = new RunHost({ runsDir, modelsDir, dataDir, maxMessageBytes, registry, logger: logger.child('run'), notify });
-  adminSink.push({ write: (r) => { if (admins.sockets.size > 0 && (r.level !== 'info' || r.ns.startsWith('server:run'))) admins.emit('admin:log', { time: r.time, level: r.level, message: r.message }); } });
+  // The dashboard's log: warnings, errors and run events, the latest kept for late-coming dashboards.
+  const recentLogs: LogEntry[] = [];
+  adminSink.push({
+    write: (r) => {
+      if (r.level === 'info' && !r.ns.startsWith('server:run')) return;
+      const entry: LogEntry = { time: r.time, level: r.level, message: r.message };
+      recentLogs.push(entry);
+      if (recentLogs.length > 200) recentLogs.shift();
+      if (admins.sockets.size > 0) admins.emit('admin:log', entry);
+    },
+  });
 
   const handlerCtx = { logger, limiter };
   attachVolunteerNamespace(volunteers, { ...handlerCtx, registry, host, backend: selection.backend, onSwarmChange: () => { pushSwarm(); pushAdmin(); } });
@@ -142,6 +152,7 @@ export async function createServer(options: ServerOptions = {}): Promise<SplitLo
     ...handlerCtx, token: adminToken, registry, host, backend: selection.backend,
     models: () => ['tiny', 'distilgpt2', 'gpt2', 'gpt2-medium', 'gpt2-large', 'gpt2-xl', ...listHfModels(modelsDir)],
     dataFiles: () => listDataFiles(dataDir),
+    logs: () => [...recentLogs],
   };
   attachAdminNamespace(admins, adminDeps);
   admins.on('connection', (socket) => socket.emit('admin:run', adminSnapshot(adminDeps).run));

@@ -2,7 +2,7 @@
 // client split once, then for each round train local steps against the server and upload the adapter.
 import { countLossTokens, type Example, type Gpt2Tokenizer, hashName, mixSeed } from '@splitlora/core';
 import {
-  type ActivationsResponse, type BackendName, type ClientManifest, type JoinResponse, PROTOCOL_VERSION, type ReadyResponse,
+  type ActivationsResponse, type BackendName, type ClientManifest, type JoinResponse, MESSAGE_OVERHEAD_BYTES, PROTOCOL_VERSION, type ReadyResponse,
   type RoundStart, type RunInfo, type UpdateResponse,
 } from '@splitlora/protocol';
 import { type AssetCache, noAssetCache } from './asset-cache.js';
@@ -278,6 +278,10 @@ export class Volunteer {
     }
     this.setStatus('uploading', `sending your adapter for round ${msg.round}`);
     const frames = await trainer.adapterFrames();
+    const adapterBytes = frames.reduce((s, f) => s + f.data.byteLength, 0);
+    if (adapterBytes + MESSAGE_OVERHEAD_BYTES > this.manifest!.maxMessageBytes) {
+      throw new Error(`the adapter update of ${adapterBytes} bytes exceeds the server's message limit of ${this.manifest!.maxMessageBytes} bytes`);
+    }
     try {
       await request<UpdateResponse>(this.socket, 'round:update', {
         stamp: { runId: msg.runId, round: msg.round, step: msg.localSteps }, adapter: frames,
@@ -294,6 +298,10 @@ export class Volunteer {
   /** Sends one step; waits out a server-side pause; null when the round moved on or the connection dropped. */
   private async sendStep(msg: RoundStart, step: number, pending: PendingStep, live: () => boolean): Promise<ActivationsResponse | null> {
     for (;;) {
+      const bytes = pending.activations.data.byteLength + pending.targets.data.byteLength + pending.lossMask.data.byteLength;
+      if (bytes + MESSAGE_OVERHEAD_BYTES > this.manifest!.maxMessageBytes) {
+        throw new Error(`a step of ${bytes} bytes exceeds the server's message limit of ${this.manifest!.maxMessageBytes} bytes (it would drop the connection)`);
+      }
       try {
         return await request<ActivationsResponse>(this.socket, 'train:activations', {
           stamp: { runId: msg.runId, round: msg.round, step }, activations: pending.activations, targets: pending.targets, lossMask: pending.lossMask,

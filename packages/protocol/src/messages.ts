@@ -87,6 +87,8 @@ export interface ClientManifest {
   };
   /** `weights`: safetensors of the client split's base weights; `tokenizer`: JSON {vocab, merges}. */
   assets: { weights: AssetInfo; tokenizer: AssetInfo };
+  /** The server's largest accepted message: larger messages are not sent (the connection would drop). */
+  maxMessageBytes: number;
 }
 
 export const chunkRequestSchema = z.strictObject({ hash: z.string().regex(/^[0-9a-f]{64}$/), index: z.number().int().min(0) });
@@ -249,10 +251,13 @@ export interface RunSnapshot extends RunInfo {
 }
 
 export interface AdminSnapshot {
-  server: { protocolVersion: number; backend: string; models: string[]; dataFiles: string[] };
+  /** `time` is the server's clock (ms since epoch), to compare with ClientInfo.lastSeen. */
+  server: { protocolVersion: number; backend: string; models: string[]; dataFiles: string[]; time: number };
   run: RunSnapshot | null;
   clients: ClientInfo[];
   metrics: MetricRecord[];
+  /** The latest server log entries (warnings, errors and run events), oldest first. */
+  logs: LogEntry[];
 }
 
 export interface LogEntry { time: number; level: 'info' | 'warn' | 'error'; message: string }

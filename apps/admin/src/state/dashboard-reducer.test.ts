@@ -78,3 +78,10 @@ describe('dashboard reducer', () => {
     expect(steps).toHaveLength(2);
   });
 });
+
+describe('log history', () => {
+  it('starts from the snapshot’s recent server logs', () => {
+    const state = reduceDashboard(EMPTY_DASHBOARD, { type: 'snapshot', snapshot: fakeSnapshot() });
+    expect(state.logs.map((l) => l.message)).toEqual(['state → training']);
+  });
+});

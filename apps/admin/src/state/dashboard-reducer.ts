@@ -6,8 +6,8 @@ import { LOG_LIMIT, type DashboardEvent, type DashboardState } from './dashboard
 export function reduceDashboard(state: DashboardState, event: DashboardEvent): DashboardState {
   switch (event.type) {
     case 'snapshot': {
-      const { server, run, clients, metrics } = event.snapshot;
-      return { ...state, server, run, clients, ...splitMetrics(metrics, run) };
+      const { server, run, clients, metrics, logs } = event.snapshot;
+      return { ...state, server, run, clients, logs: logs.slice(-LOG_LIMIT), ...splitMetrics(metrics, run) };
     }
     case 'run': {
       const sameRun = event.run !== null && state.run !== null && event.run.runId === state.run.runId;

@@ -246,6 +246,7 @@ export class Run {
         maxGradNorm: c.maxGradNorm, seed: c.seed,
       },
       assets: { weights: this.weightsAsset, tokenizer: this.tokenizerAsset },
+      maxMessageBytes: this.deps.maxMessageBytes,
     };
   }
 

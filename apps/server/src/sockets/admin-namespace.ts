@@ -3,7 +3,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import {
   ADMIN_EVENTS, adapterDownloadSchema, type AdminClientToServerEvents, type AdminServerToClientEvents, type AdminSnapshot,
-  emptySchema, generateRequestSchema, PROTOCOL_VERSION, ProtocolError, runConfigSchema, runIdRequestSchema,
+  emptySchema, generateRequestSchema, type LogEntry, PROTOCOL_VERSION, ProtocolError, runConfigSchema, runIdRequestSchema,
 } from '@splitlora/protocol';
 import type { Namespace, Socket } from 'socket.io';
 import type { ClientRegistry } from '../clients/client-registry.js';
@@ -17,6 +17,7 @@ export interface AdminNamespaceDeps extends HandlerContext {
   backend: string;
   models: () => string[];
   dataFiles: () => string[];
+  logs: () => LogEntry[];
 }
 
 export function tokenMatches(expected: string, given: unknown): boolean {
@@ -29,10 +30,11 @@ export function tokenMatches(expected: string, given: unknown): boolean {
 export function adminSnapshot(deps: AdminNamespaceDeps): AdminSnapshot {
   const run = deps.host.current;
   return {
-    server: { protocolVersion: PROTOCOL_VERSION, backend: deps.backend, models: deps.models(), dataFiles: deps.dataFiles() },
+    server: { protocolVersion: PROTOCOL_VERSION, backend: deps.backend, models: deps.models(), dataFiles: deps.dataFiles(), time: Date.now() },
     run: run?.snapshot() ?? null,
     clients: deps.registry.list(run?.participantIds() ?? new Set()),
     metrics: run?.metricHistory() ?? [],
+    logs: deps.logs(),
   };
 }
 
