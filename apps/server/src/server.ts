@@ -19,7 +19,7 @@ import { serveStatic } from './http/static-files.js';
 import { createLogger, type LogSink, stderrSink } from './log.js';
 import { listHfModels } from './run/model-source.js';
 import { RunHost } from './run/run-host.js';
-import type { RunNotifier } from './run/run.js';
+import type { RunNotifier } from './run/run-deps.js';
 import { adminSnapshot, attachAdminNamespace } from './sockets/admin-namespace.js';
 import { attachVolunteerNamespace } from './sockets/volunteer-namespace.js';
 

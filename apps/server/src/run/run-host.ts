@@ -1,6 +1,8 @@
 // Holds the server's current run (one at a time): creates, resumes and replaces it.
 import { ProtocolError, type RunConfig } from '@splitlora/protocol';
-import { Run, type RunDeps } from './run.js';
+import type { RunDeps } from './run-deps.js';
+import { createRun, resumeRun } from './run-factory.js';
+import type { Run } from './run.js';
 
 export class RunHost {
   current: Run | null = null;
@@ -11,13 +13,13 @@ export class RunHost {
     if (this.current !== null && !this.current.machine.isOver()) {
       throw new ProtocolError('RUN_STATE', `run ${this.current.runId} is ${this.current.machine.state}; stop it before creating another`);
     }
-    const run = await Run.create(config, this.deps);
+    const run = await createRun(config, this.deps);
     await this.replace(run);
     return run;
   }
 
   async resume(dir: string): Promise<Run> {
-    const run = await Run.resume(dir, this.deps);
+    const run = await resumeRun(dir, this.deps);
     await this.replace(run);
     return run;
   }

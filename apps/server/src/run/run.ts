@@ -1,51 +1,29 @@
 // One training run: ties the round machine, the server split, the run folder and the clients together.
 // The socket layer validates messages and calls these methods; everything it must send comes back through
-// the RunNotifier.
-import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+// the RunNotifier (run-deps.ts). Runs are built by run-factory.ts.
+import { join } from 'node:path';
 import {
-  adapterLayout, clientPart, completionPrompt, CoreError, countAdapterParams, countElements, type Example, examplesFromFile,
-  expectedParamShapes, exportPeftAdapter, fedAvgHost, type Gpt2Tokenizer, hashName, initAdapter, type LoraConfig, mixSeed,
-  type NamedHostTensors, validateCut, validateLoraConfig, writeSafetensors,
+  adapterLayout, completionPrompt, type Example, exportPeftAdapter, fedAvgHost, type Gpt2Tokenizer, hashName, type LoraConfig,
+  mixSeed, type NamedHostTensors,
 } from '@splitlora/core';
-import { readTokenizerFiles, writeFiles } from '@splitlora/node';
+import { writeFiles } from '@splitlora/node';
 import {
   type ActivationsRequest, type ActivationsResponse, type AssetInfo, type ClientManifest, encodeFloatFrame, type GenerateResponse,
-  type MetricRecord, MESSAGE_OVERHEAD_BYTES, ProtocolError, type RoundRecord, type RoundStart, type RunConfig, type RunInfo,
-  type RunSnapshot, type TensorFrame, type UpdateRequest, type UpdateResponse, type generateRequestSchema,
+  type MetricRecord, ProtocolError, type RoundRecord, type RunConfig, type RunInfo, type RunSnapshot, type TensorFrame,
+  type UpdateRequest, type UpdateResponse, type generateRequestSchema,
 } from '@splitlora/protocol';
 import type { z } from 'zod';
-import { Gpt2Tokenizer as Tokenizer } from '@splitlora/core';
-import type { ClientRegistry } from '../clients/client-registry.js';
 import type { Logger } from '../log.js';
 import { AssetStore } from './asset-store.js';
-import { loadModel, type LoadedModel } from './model-source.js';
+import type { LoadedModel } from './model-source.js';
 import { type MachineAction, RoundMachine } from './round-machine.js';
-import { RunStore } from './run-store.js';
+import type { RunDeps, RunParts } from './run-deps.js';
+import type { RunStore } from './run-store.js';
+import { clientManifest, runInfo, runSnapshot } from './run-views.js';
 import { SerialQueue } from './serial-queue.js';
-import { ServerSplit, type StepInput, type StepOutput } from './server-split.js';
+import type { ServerSplit, StepInput, StepOutput } from './server-split.js';
 import { decodeAdapter, decodeStep } from './step-decoding.js';
 import { StepFuser } from './step-fuser.js';
-
-export interface RunNotifier {
-  roundStart(clientId: string, msg: RoundStart): void;
-  runState(info: RunInfo): void;
-  roundEnd(record: RoundRecord, more: boolean): void;
-  metric(record: MetricRecord): void;
-  changed(): void;
-}
-
-export interface RunDeps {
-  runsDir: string;
-  modelsDir: string;
-  dataDir: string | null;
-  maxMessageBytes: number;
-  registry: ClientRegistry;
-  logger: Logger;
-  notify: RunNotifier;
-  now?: () => number;
-}
 
 interface RoundAccount {
   round: number;
@@ -59,16 +37,6 @@ interface RoundAccount {
 }
 
 const MAX_STEP_RECORDS = 20_000;
-
-function newRunId(now: number): string {
-  const stamp = new Date(now).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `run-${stamp}-${randomBytes(2).toString('hex')}`;
-}
-
-function badConfig(error: unknown): never {
-  if (error instanceof CoreError) throw new ProtocolError('BAD_REQUEST', error.message);
-  throw error;
-}
 
 export class Run {
   readonly runId: string;
@@ -85,147 +53,56 @@ export class Run {
   private readonly lastStep = new Map<string, { round: number; step: number; response: ActivationsResponse }>();
   private readonly inFlight = new Set<string>();
   private readonly metrics: MetricRecord[];
-  private weightsAsset!: AssetInfo;
-  private tokenizerAsset!: AssetInfo;
+  private readonly assetInfo: { weights: AssetInfo; tokenizer: AssetInfo };
   private error: string | null = null;
   private disposed = false;
   /** Server-side latency of each training step (arrival to answer, fusion wait included), for load measurements. */
   readonly stepLatenciesMs: number[] = [];
 
-  private constructor(
-    readonly config: RunConfig,
-    readonly createdAt: number,
-    private readonly model: LoadedModel,
-    private readonly tokenizer: Gpt2Tokenizer,
-    private readonly split: ServerSplit,
-    private readonly store: RunStore,
-    private readonly evalExamples: Example[],
-    private readonly deps: RunDeps,
-    runId: string,
-    completedRounds: number,
-    metrics: MetricRecord[],
-  ) {
-    this.runId = runId;
+  readonly config: RunConfig;
+  readonly createdAt: number;
+  private readonly model: LoadedModel;
+  private readonly tokenizer: Gpt2Tokenizer;
+  private readonly split: ServerSplit;
+  private readonly store: RunStore;
+  private readonly evalExamples: Example[];
+  private readonly deps: RunDeps;
+
+  /** Use createRun() or resumeRun() (run-factory.ts), which prepare the parts. */
+  constructor(parts: RunParts, deps: RunDeps) {
+    this.config = parts.config;
+    this.createdAt = parts.createdAt;
+    this.model = parts.model;
+    this.tokenizer = parts.tokenizer;
+    this.split = parts.split;
+    this.store = parts.store;
+    this.evalExamples = parts.evalExamples;
+    this.deps = deps;
+    this.runId = parts.runId;
     this.now = deps.now ?? Date.now;
-    this.log = deps.logger.child(runId);
-    this.metrics = metrics;
+    this.log = deps.logger.child(parts.runId);
+    this.metrics = parts.metrics;
+    this.globalClient = parts.clientAdapter;
+    this.assetInfo = { weights: this.assets.add(parts.weightsBlob), tokenizer: this.assets.add(parts.tokenizerBlob) };
+    const config = parts.config;
     this.machine = new RoundMachine({
       rounds: config.rounds, localSteps: config.localSteps, minClients: config.minClients, maxClients: config.maxClients,
       roundTimeoutMs: config.roundTimeoutSec * 1000, graceMs: config.reconnectGraceSec * 1000,
-    }, completedRounds);
-    this.globalClient = {};
+    }, parts.completedRounds);
     this.fuser = config.sfl === 'v2'
       ? new StepFuser((items) => this.queue.run(() => this.split.step(items)), config.fusionWindowMs, () => this.activeParticipants())
       : null;
     this.timer = setInterval(() => this.apply(this.machine.tick(this.now())), 250);
   }
 
-  // ---- creation and resumption ----
-
-  static async create(config: RunConfig, deps: RunDeps): Promise<Run> {
-    const now = (deps.now ?? Date.now)();
-    const model = await Run.prepareModel(config, deps);
-    const runId = newRunId(now);
-    const store = await RunStore.create(join(deps.runsDir, runId), { runId, createdAt: now, config });
-    const lora = config.lora as LoraConfig;
-    const clientAdapter = initAdapter(model.config, lora, 0, config.cut, config.seed);
-    const serverAdapter = initAdapter(model.config, lora, config.cut, model.config.n_layer, config.seed);
-    await store.saveRoundFiles(0, model.config, lora, model.name, clientAdapter, serverAdapter, null);
-    await store.markCompleted(0);
-    const run = await Run.assemble(config, now, model, store, deps, runId, 0, [], clientAdapter, { serverAdapter, optimizer: null });
-    run.log.info(`created ${config.sfl.toUpperCase()} run "${config.name}" on ${model.name}, cut ${config.cut}`, { dir: store.dir });
-    return run;
-  }
-
-  static async resume(dir: string, deps: RunDeps): Promise<Run> {
-    const store = new RunStore(resolve(dir));
-    if (!RunStore.exists(store.dir)) throw new Error(`${dir} is not a run folder (config.json and state.json expected)`);
-    const stored = store.readRun();
-    const { completedRounds } = store.readState();
-    const model = await Run.prepareModel(stored.config, deps);
-    const clientAdapter = await store.loadAdapter(completedRounds, 'client-adapter', model.config);
-    const serverAdapter = await store.loadAdapter(completedRounds, 'server-adapter', model.config);
-    const optimizer = await store.loadOptimizer(completedRounds);
-    // Step records of an unfinished round stay (they happened); round records past the resume point cannot exist twice.
-    const metrics = store.readMetrics().filter((r) => r.kind === 'step' || r.round <= completedRounds);
-    const run = await Run.assemble(stored.config, stored.createdAt, model, store, deps, stored.runId, completedRounds, metrics, clientAdapter, { serverAdapter, optimizer });
-    run.log.info(`resumed after round ${completedRounds} of ${stored.config.rounds}`, { dir: store.dir });
-    return run;
-  }
-
-  private static async prepareModel(config: RunConfig, deps: RunDeps): Promise<LoadedModel> {
-    let model: LoadedModel;
-    try {
-      validateLoraConfig(config.lora as LoraConfig);
-      model = await loadModel(config.model, config.seed, deps.modelsDir);
-      validateCut(model.config, config.cut, model.name);
-    } catch (error) {
-      return badConfig(error);
-    }
-    const wireBytes = config.wireDtype === 'float16' ? 2 : 4;
-    const frameBytes = config.batchSize * config.maxSeqLen * model.config.n_embd * wireBytes;
-    if (frameBytes + MESSAGE_OVERHEAD_BYTES > deps.maxMessageBytes) {
-      throw new ProtocolError('BAD_REQUEST', `activations of up to ${frameBytes} bytes (batch ${config.batchSize} × ${config.maxSeqLen} × ${model.config.n_embd} × ${wireBytes}) exceed the server's message limit of ${deps.maxMessageBytes} bytes; lower batchSize or maxSeqLen, use fp16, or start the server with a larger --max-message-mb`);
-    }
-    return model;
-  }
-
-  private static async assemble(
-    config: RunConfig, createdAt: number, model: LoadedModel, store: RunStore, deps: RunDeps, runId: string, completedRounds: number,
-    metrics: MetricRecord[], clientAdapter: NamedHostTensors, server: ConstructorParameters<typeof ServerSplit>[3],
-  ): Promise<Run> {
-    const tokenizerDir = model.tokenizerDir ?? (deps.dataDir === null ? null : join(deps.dataDir, 'gpt2-tokenizer'));
-    if (tokenizerDir === null) throw new ProtocolError('UNAVAILABLE', 'no tokenizer: the server has no data folder with gpt2-tokenizer/ (set SPLITLORA_DATA_DIR)');
-    const files = await readTokenizerFiles(tokenizerDir);
-    const tokenizer = Tokenizer.fromFiles(files.vocabJson, files.mergesTxt);
-    const evalExamples = await Run.loadEval(config, tokenizer, deps);
-    const split = new ServerSplit(model.config, model.params, config, server);
-    const run = new Run(config, createdAt, model, tokenizer, split, store, evalExamples, deps, runId, completedRounds, metrics);
-    run.globalClient = clientAdapter;
-    run.tokenizerAsset = run.assets.add(new TextEncoder().encode(JSON.stringify(files)));
-    const clientNames = Object.keys(expectedParamShapes(model.config, clientPart(config.cut)));
-    run.weightsAsset = run.assets.add(writeSafetensors(Object.fromEntries(clientNames.map((n) => [n, model.params[n]!])), 'F32'));
-    return run;
-  }
-
-  private static async loadEval(config: RunConfig, tokenizer: Gpt2Tokenizer, deps: RunDeps): Promise<Example[]> {
-    if (config.evalData === null) return [];
-    if (deps.dataDir === null) throw new ProtocolError('UNAVAILABLE', 'evalData needs the server data folder (SPLITLORA_DATA_DIR)');
-    const path = resolve(deps.dataDir, config.evalData);
-    if (relative(deps.dataDir, path).startsWith('..')) throw new ProtocolError('BAD_REQUEST', `evalData must be inside the data folder, found ${config.evalData}`);
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch {
-      throw new ProtocolError('NOT_FOUND', `evalData file ${config.evalData} not found in the data folder`);
-    }
-    try {
-      return examplesFromFile(tokenizer, path, text, { maxSeqLen: config.maxSeqLen }).slice(0, config.evalSamples);
-    } catch (error) {
-      return badConfig(error);
-    }
-  }
-
   // ---- what clients and dashboards read ----
 
   info(): RunInfo {
-    return { runId: this.runId, name: this.config.name, state: this.machine.state, round: this.machine.round, rounds: this.config.rounds, model: this.model.name, sfl: this.config.sfl };
+    return runInfo(this.runId, this.config, this.model.name, this.machine);
   }
 
   snapshot(): RunSnapshot {
-    const c = this.model.config;
-    const lora = this.config.lora as LoraConfig;
-    const total = Object.values(expectedParamShapes(c)).reduce((s, shape) => s + countElements(shape), 0);
-    const client = Object.values(expectedParamShapes(c, clientPart(this.config.cut))).reduce((s, shape) => s + countElements(shape), 0);
-    return {
-      ...this.info(), config: this.config, participants: [...this.machine.participants.keys()], roundStartedAt: this.machine.roundStartedAt,
-      completedRounds: this.machine.completedRounds, error: this.error,
-      modelSummary: {
-        name: this.model.name, layers: c.n_layer, embd: c.n_embd, totalParams: total, clientParams: client,
-        clientTrainable: countAdapterParams(adapterLayout(c, lora, 0, this.config.cut)),
-        serverTrainable: countAdapterParams(adapterLayout(c, lora, this.config.cut, c.n_layer)),
-      },
-    };
+    return runSnapshot(this.info(), this.config, this.model, this.machine, this.error);
   }
 
   metricHistory(): MetricRecord[] {
@@ -233,21 +110,7 @@ export class Run {
   }
 
   manifest(): ClientManifest {
-    const c = this.config;
-    return {
-      runId: this.runId,
-      model: { name: this.model.name, config: { ...this.model.config } as unknown as Record<string, number | string | null> },
-      cut: c.cut,
-      split: { mode: 'standard', cut: c.cut },
-      lora: c.lora,
-      training: {
-        batchSize: c.batchSize, maxSeqLen: c.maxSeqLen, padMultiple: c.padMultiple, localSteps: c.localSteps, wireDtype: c.wireDtype,
-        lr: c.lr, schedule: c.schedule, warmupSteps: c.warmupSteps, totalSteps: c.rounds * c.localSteps, weightDecay: c.weightDecay,
-        maxGradNorm: c.maxGradNorm, seed: c.seed,
-      },
-      assets: { weights: this.weightsAsset, tokenizer: this.tokenizerAsset },
-      maxMessageBytes: this.deps.maxMessageBytes,
-    };
+    return clientManifest(this.runId, this.config, this.model, this.assetInfo, this.deps.maxMessageBytes);
   }
 
   chunk(hash: string, index: number): Uint8Array | null {

@@ -1,0 +1,46 @@
+// What a run needs from the server around it (folders, limits, registry, log) and how it tells the server
+// what to send (RunNotifier), plus the parts a run is built from.
+import type { Example, Gpt2Tokenizer, NamedHostTensors } from '@splitlora/core';
+import type { MetricRecord, RoundRecord, RoundStart, RunConfig, RunInfo } from '@splitlora/protocol';
+import type { ClientRegistry } from '../clients/client-registry.js';
+import type { Logger } from '../log.js';
+import type { LoadedModel } from './model-source.js';
+import type { RunStore } from './run-store.js';
+import type { ServerSplit } from './server-split.js';
+
+export interface RunNotifier {
+  roundStart(clientId: string, msg: RoundStart): void;
+  runState(info: RunInfo): void;
+  roundEnd(record: RoundRecord, more: boolean): void;
+  metric(record: MetricRecord): void;
+  changed(): void;
+}
+
+export interface RunDeps {
+  runsDir: string;
+  modelsDir: string;
+  dataDir: string | null;
+  maxMessageBytes: number;
+  registry: ClientRegistry;
+  logger: Logger;
+  notify: RunNotifier;
+  now?: () => number;
+}
+
+/** Everything a Run is made of, prepared by run-factory.ts for a new or a resumed run. */
+export interface RunParts {
+  runId: string;
+  createdAt: number;
+  config: RunConfig;
+  model: LoadedModel;
+  tokenizer: Gpt2Tokenizer;
+  split: ServerSplit;
+  store: RunStore;
+  evalExamples: Example[];
+  completedRounds: number;
+  metrics: MetricRecord[];
+  clientAdapter: NamedHostTensors;
+  /** safetensors of the client split's base weights, and JSON {vocabJson, mergesTxt}: what clients download. */
+  weightsBlob: Uint8Array;
+  tokenizerBlob: Uint8Array;
+}

@@ -1,0 +1,112 @@
+// Builds runs: a new one (model, folder, initial adapters) or one resumed from its folder after a crash.
+// Config problems the core finds become BAD_REQUEST answers with the core's message.
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import {
+  clientPart, CoreError, type Example, examplesFromFile, expectedParamShapes, Gpt2Tokenizer, initAdapter, type LoraConfig,
+  type NamedHostTensors, validateCut, validateLoraConfig, writeSafetensors,
+} from '@splitlora/core';
+import { readTokenizerFiles } from '@splitlora/node';
+import { MESSAGE_OVERHEAD_BYTES, type MetricRecord, ProtocolError, type RunConfig } from '@splitlora/protocol';
+import { loadModel, type LoadedModel } from './model-source.js';
+import type { RunDeps } from './run-deps.js';
+import { RunStore } from './run-store.js';
+import { Run } from './run.js';
+import { ServerSplit } from './server-split.js';
+
+function newRunId(now: number): string {
+  const stamp = new Date(now).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `run-${stamp}-${randomBytes(2).toString('hex')}`;
+}
+
+function badConfig(error: unknown): never {
+  if (error instanceof CoreError) throw new ProtocolError('BAD_REQUEST', error.message);
+  throw error;
+}
+
+/** A new run: its folder with the initial adapters (round 0), then the run itself. */
+export async function createRun(config: RunConfig, deps: RunDeps): Promise<Run> {
+  const now = (deps.now ?? Date.now)();
+  const model = await prepareModel(config, deps);
+  const runId = newRunId(now);
+  const store = await RunStore.create(join(deps.runsDir, runId), { runId, createdAt: now, config });
+  const lora = config.lora as LoraConfig;
+  const clientAdapter = initAdapter(model.config, lora, 0, config.cut, config.seed);
+  const serverAdapter = initAdapter(model.config, lora, config.cut, model.config.n_layer, config.seed);
+  await store.saveRoundFiles(0, model.config, lora, model.name, clientAdapter, serverAdapter, null);
+  await store.markCompleted(0);
+  const run = await assemble(config, now, model, store, deps, runId, 0, [], clientAdapter, { serverAdapter, optimizer: null });
+  deps.logger.child(runId).info(`created ${config.sfl.toUpperCase()} run "${config.name}" on ${model.name}, cut ${config.cut}`, { dir: store.dir });
+  return run;
+}
+
+/** A run continued from its folder after a crash, from the last completed round. */
+export async function resumeRun(dir: string, deps: RunDeps): Promise<Run> {
+  const store = new RunStore(resolve(dir));
+  if (!RunStore.exists(store.dir)) throw new Error(`${dir} is not a run folder (config.json and state.json expected)`);
+  const stored = store.readRun();
+  const { completedRounds } = store.readState();
+  const model = await prepareModel(stored.config, deps);
+  const clientAdapter = await store.loadAdapter(completedRounds, 'client-adapter', model.config);
+  const serverAdapter = await store.loadAdapter(completedRounds, 'server-adapter', model.config);
+  const optimizer = await store.loadOptimizer(completedRounds);
+  // Step records of an unfinished round stay (they happened); round records past the resume point cannot exist twice.
+  const metrics = store.readMetrics().filter((r) => r.kind === 'step' || r.round <= completedRounds);
+  const run = await assemble(stored.config, stored.createdAt, model, store, deps, stored.runId, completedRounds, metrics, clientAdapter, { serverAdapter, optimizer });
+  deps.logger.child(stored.runId).info(`resumed after round ${completedRounds} of ${stored.config.rounds}`, { dir: store.dir });
+  return run;
+}
+
+async function prepareModel(config: RunConfig, deps: RunDeps): Promise<LoadedModel> {
+  let model: LoadedModel;
+  try {
+    validateLoraConfig(config.lora as LoraConfig);
+    model = await loadModel(config.model, config.seed, deps.modelsDir);
+    validateCut(model.config, config.cut, model.name);
+  } catch (error) {
+    return badConfig(error);
+  }
+  const wireBytes = config.wireDtype === 'float16' ? 2 : 4;
+  const frameBytes = config.batchSize * config.maxSeqLen * model.config.n_embd * wireBytes;
+  if (frameBytes + MESSAGE_OVERHEAD_BYTES > deps.maxMessageBytes) {
+    throw new ProtocolError('BAD_REQUEST', `activations of up to ${frameBytes} bytes (batch ${config.batchSize} × ${config.maxSeqLen} × ${model.config.n_embd} × ${wireBytes}) exceed the server's message limit of ${deps.maxMessageBytes} bytes; lower batchSize or maxSeqLen, use fp16, or start the server with a larger --max-message-mb`);
+  }
+  return model;
+}
+
+async function assemble(
+  config: RunConfig, createdAt: number, model: LoadedModel, store: RunStore, deps: RunDeps, runId: string, completedRounds: number,
+  metrics: MetricRecord[], clientAdapter: NamedHostTensors, server: ConstructorParameters<typeof ServerSplit>[3],
+): Promise<Run> {
+  const tokenizerDir = model.tokenizerDir ?? (deps.dataDir === null ? null : join(deps.dataDir, 'gpt2-tokenizer'));
+  if (tokenizerDir === null) throw new ProtocolError('UNAVAILABLE', 'no tokenizer: the server has no data folder with gpt2-tokenizer/ (set SPLITLORA_DATA_DIR)');
+  const files = await readTokenizerFiles(tokenizerDir);
+  const tokenizer = Gpt2Tokenizer.fromFiles(files.vocabJson, files.mergesTxt);
+  const evalExamples = await loadEval(config, tokenizer, deps);
+  const clientNames = Object.keys(expectedParamShapes(model.config, clientPart(config.cut)));
+  const weightsBlob = writeSafetensors(Object.fromEntries(clientNames.map((n) => [n, model.params[n]!])), 'F32');
+  const split = new ServerSplit(model.config, model.params, config, server);
+  return new Run({
+    runId, createdAt, config, model, tokenizer, split, store, evalExamples, completedRounds, metrics, clientAdapter, weightsBlob,
+    tokenizerBlob: new TextEncoder().encode(JSON.stringify(files)),
+  }, deps);
+}
+
+async function loadEval(config: RunConfig, tokenizer: Gpt2Tokenizer, deps: RunDeps): Promise<Example[]> {
+  if (config.evalData === null) return [];
+  if (deps.dataDir === null) throw new ProtocolError('UNAVAILABLE', 'evalData needs the server data folder (SPLITLORA_DATA_DIR)');
+  const path = resolve(deps.dataDir, config.evalData);
+  if (relative(deps.dataDir, path).startsWith('..')) throw new ProtocolError('BAD_REQUEST', `evalData must be inside the data folder, found ${config.evalData}`);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw new ProtocolError('NOT_FOUND', `evalData file ${config.evalData} not found in the data folder`);
+  }
+  try {
+    return examplesFromFile(tokenizer, path, text, { maxSeqLen: config.maxSeqLen }).slice(0, config.evalSamples);
+  } catch (error) {
+    return badConfig(error);
+  }
+}
