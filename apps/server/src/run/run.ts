@@ -15,6 +15,7 @@ import {
 import type { z } from 'zod';
 import type { Logger } from '../log.js';
 import { AssetStore } from './asset-store.js';
+import { RoundAccount } from './round-account.js';
 import type { LoadedModel } from './model-source.js';
 import { type MachineAction, RoundMachine } from './round-machine.js';
 import type { RunDeps, RunParts } from './run-deps.js';
@@ -25,16 +26,6 @@ import type { ServerSplit, StepInput, StepOutput } from './server-split.js';
 import { decodeAdapter, decodeStep } from './step-decoding.js';
 import { StepFuser } from './step-fuser.js';
 
-interface RoundAccount {
-  round: number;
-  startedAt: number;
-  upAtStart: number;
-  downAtStart: number;
-  lossSum: number;
-  tokens: number;
-  tokensByClient: Map<string, number>;
-  updates: Map<string, NamedHostTensors>;
-}
 
 const MAX_STEP_RECORDS = 20_000;
 
@@ -196,8 +187,8 @@ export class Run {
     const layout = adapterLayout(this.model.config, this.config.lora as LoraConfig, 0, this.config.cut);
     const adapter = decodeAdapter(req.adapter, layout);
     const account = this.account!;
-    account.updates.set(clientId, adapter);
-    const tokens = account.tokensByClient.get(clientId) ?? 0;
+    account.addUpdate(clientId, adapter);
+    const tokens = account.tokensOf(clientId);
     if (tokens !== req.tokens) this.log.warn(`client ${clientId} reports ${req.tokens} tokens, the server counted ${tokens}; weighting by the server's count`);
     const record = this.deps.registry.get(clientId);
     if (record !== undefined) record.rounds += 1;
@@ -267,11 +258,7 @@ export class Run {
 
   private recordStep(clientId: string, round: number, step: number, loss: number, tokens: number): void {
     const account = this.account;
-    if (account !== null && account.round === round) {
-      account.lossSum += loss * tokens;
-      account.tokens += tokens;
-      account.tokensByClient.set(clientId, (account.tokensByClient.get(clientId) ?? 0) + tokens);
-    }
+    if (account !== null && account.round === round) account.recordStep(clientId, loss, tokens);
     const record = this.deps.registry.get(clientId);
     if (record !== undefined) {
       record.tokens += tokens;
@@ -312,10 +299,7 @@ export class Run {
           break;
         case 'startRound': {
           const registry = this.deps.registry;
-          this.account = {
-            round: action.round, startedAt: this.now(), upAtStart: registry.totalUp, downAtStart: registry.totalDown, lossSum: 0, tokens: 0,
-            tokensByClient: new Map(), updates: new Map(),
-          };
+          this.account = new RoundAccount(action.round, this.now(), registry.totalUp, registry.totalDown);
           this.lastStep.clear();
           this.log.info(`round ${action.round}/${this.config.rounds} starts with ${action.participants.length} volunteer(s)`, { participants: action.participants });
           for (const id of action.participants) this.sendRoundStart(id, action.round, 0);
@@ -364,8 +348,7 @@ export class Run {
     try {
       if (account === null || account.round !== round) throw new Error(`no bookkeeping for round ${round}`);
       await this.queue.run(async () => {
-        const entries = reporters.map((id) => ({ source: id, adapter: account.updates.get(id)!, weight: account.tokensByClient.get(id) ?? 0 }));
-        this.globalClient = fedAvgHost(entries);
+        this.globalClient = fedAvgHost(account.weightedUpdates(reporters));
         this.globalClientFrames = null;
         await this.split.closeRound(reporters);
       });
@@ -373,13 +356,7 @@ export class Run {
       const serverAdapter = await this.split.serverAdapter();
       const optimizer = await this.split.optimizerState();
       await this.store.saveRoundFiles(round, this.model.config, this.config.lora as LoraConfig, this.model.name, this.globalClient, serverAdapter, optimizer);
-      const seconds = (this.now() - account.startedAt) / 1000;
-      const record: RoundRecord = {
-        kind: 'round', runId: this.runId, round, trainLoss: account.tokens > 0 ? account.lossSum / account.tokens : null,
-        evalLoss, evalPerplexity: evalLoss === null ? null : Math.exp(evalLoss), tokens: account.tokens,
-        bytesUp: this.deps.registry.totalUp - account.upAtStart, bytesDown: this.deps.registry.totalDown - account.downAtStart,
-        clients: reporters.length, participants: reporters, seconds, tokensPerSecond: account.tokens / Math.max(seconds, 1e-3), endedAt: this.now(),
-      };
+      const record = account.record(this.runId, reporters, evalLoss, { up: this.deps.registry.totalUp, down: this.deps.registry.totalDown }, this.now());
       this.pushMetric(record);
       await this.store.markCompleted(round);
       this.log.info(`round ${round} aggregated from ${reporters.length} volunteer(s): train loss ${record.trainLoss?.toFixed(4)}, eval loss ${evalLoss?.toFixed(4) ?? '—'}`);
