@@ -1,0 +1,21 @@
+// The benchmarks `pnpm bench` knows, by name; each module is loaded only when its benchmark runs.
+import type { Benchmark } from './lib/report.js';
+
+export interface BenchmarkEntry {
+  summary: string;
+  load: () => Promise<Benchmark>;
+}
+
+export const BENCHMARKS: Record<string, BenchmarkEntry> = {
+  server: { summary: 'server split step tokens/s per Node backend, model, shape; vs PyTorch', load: async () => (await import('./server/index.js')).serverBenchmark },
+  client: { summary: 'client split step tokens/s in Node per backend and in headless Chromium (webgpu, webgl, wasm)', load: async () => (await import('./client/index.js')).clientBenchmark },
+  wire: { summary: 'bytes on the wire per trained token of a real run vs the SplitLoRA reference encoding', load: async () => (await import('./wire/index.js')).wireBenchmark },
+  scale: { summary: '1…100 Node-fleet clients on one server: tokens/s, server busy %, step latency, memory', load: async () => (await import('./scale/index.js')).scaleBenchmark },
+  convergence: { summary: 'eval loss vs tokens and wall-clock: centralized, FedAvg, sequential SL, SFL-V1, SFL-V2', load: async () => (await import('./convergence/index.js')).convergenceBenchmark },
+  conv1d: { summary: 'kernel experiment: frozen Conv1D backward, autograd (transposeB) vs cached transpose', load: async () => (await import('./kernels/conv1d-backward/index.js')).conv1dBenchmark },
+  leak: { summary: 'tf.memory().numTensors over 1,000 server and client steps (must stay flat)', load: async () => (await import('./leak/index.js')).leakBenchmark },
+};
+
+export function benchmarkNames(): string[] {
+  return Object.keys(BENCHMARKS);
+}

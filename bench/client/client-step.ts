@@ -1,0 +1,58 @@
+// One client-split training step as the volunteer does it (LocalTrainer's forward and backward): forward to the
+// cut, read the activations back and encode them for the wire, then decode a gradient, recompute the forward and
+// backprop into the client adapter, clip, AdamW. Platform-free: Node and the browser page both run it.
+import {
+  AdamW, clientForward, clientGrads, clientPart, clipScale, createRng, disposeNamed, globalNorm, gpt2Config, type Gpt2PresetName,
+  initGpt2Params, mixSeed, namedToTensors, normalSamples, PAPER_LORA, scaleGradsInPlace, TrainableAdapter,
+} from '@splitlora/core';
+import { decodeFloatFrame, encodeFloatFrame } from '@splitlora/protocol';
+import * as tf from '@tensorflow/tfjs-core';
+
+export interface ClientStepCase {
+  model: Gpt2PresetName;
+  cut: number;
+  batch: number;
+  seq: number;
+}
+
+export interface ClientStepper {
+  tokensPerStep: number;
+  step(index: number): Promise<void>;
+  dispose(): void;
+}
+
+/** Random client weights and ids, a fresh adapter and optimizer; the gradient from the server is random too. */
+export function createClientStepper(c: ClientStepCase, seed = 0): ClientStepper {
+  const config = gpt2Config(c.model);
+  const model = { config, params: namedToTensors(initGpt2Params(config, seed, clientPart(c.cut))) };
+  const adapter = TrainableAdapter.init(config, PAPER_LORA, 0, c.cut, seed);
+  const optimizer = new AdamW({ beta1: 0.9, beta2: 0.999, epsilon: 1e-6, weightDecay: 0.01 });
+  const rng = createRng(seed);
+  const n = c.batch * c.seq;
+  const idValues = new Int32Array(n);
+  for (let i = 0; i < n; i++) idValues[i] = Math.floor(rng() * config.vocab_size);
+  const shape = [c.batch, c.seq, config.n_embd];
+  const gradientFrame = encodeFloatFrame('gradient', shape, normalSamples(rng, n * config.n_embd, 1e-4), 'float16');
+  return {
+    tokensPerStep: n,
+    async step(index) {
+      const dropoutSeed = mixSeed(seed, index);
+      const ids = tf.tensor2d(idValues, [c.batch, c.seq], 'int32');
+      const hidden = clientForward(model, adapter, ids, c.cut, dropoutSeed);
+      const values = (await hidden.data()) as Float32Array;
+      hidden.dispose();
+      encodeFloatFrame('activations', shape, values, 'float16'); // what travels to the server
+      const grad = tf.tensor3d(decodeFloatFrame(gradientFrame), shape as [number, number, number]);
+      const grads = clientGrads(model, adapter, ids, c.cut, dropoutSeed, grad);
+      tf.dispose([grad, ids]);
+      scaleGradsInPlace(grads, clipScale(await globalNorm(grads), 1));
+      optimizer.apply(adapter.tensors, grads, 2e-4);
+      disposeNamed(grads);
+    },
+    dispose() {
+      adapter.dispose();
+      optimizer.dispose();
+      disposeNamed(model.params);
+    },
+  };
+}

@@ -1,0 +1,44 @@
+// A method's learning curve (eval loss after each round against trained tokens and training seconds), the clock
+// that excludes evaluation time, and the "first point at or below a target loss" lookup.
+
+export interface CurvePoint {
+  round: number;
+  tokens: number;
+  seconds: number;
+  evalLoss: number;
+}
+
+export interface Curve {
+  method: string;
+  points: CurvePoint[];
+  /** Trainable LoRA parameters a client holds (null: no clients, one learner). */
+  clientTrainable: number | null;
+  /** Frozen base parameters a client holds. */
+  clientBase: number | null;
+  /** Trainable LoRA parameters on the server. */
+  serverTrainable: number | null;
+  notes: string;
+}
+
+/** Training time only: started and stopped around each round's work, paused while evaluating. */
+export class TrainingClock {
+  private total = 0;
+  private since: number | null = null;
+
+  start(): void {
+    this.since = performance.now();
+  }
+
+  stop(): void {
+    if (this.since !== null) this.total += performance.now() - this.since;
+    this.since = null;
+  }
+
+  get seconds(): number {
+    return (this.total + (this.since === null ? 0 : performance.now() - this.since)) / 1000;
+  }
+}
+
+export function firstAtOrBelow(curve: Curve, target: number): CurvePoint | null {
+  return curve.points.find((p) => p.round > 0 && p.evalLoss <= target + 1e-9) ?? null;
+}

@@ -1,0 +1,19 @@
+// A ClientManifest for driving the volunteer's LocalTrainer in-process (no server, so no real assets).
+import type { Gpt2Config } from '@splitlora/core';
+import { type ClientManifest, DEFAULT_MAX_MESSAGE_BYTES, type RunConfig } from '@splitlora/protocol';
+
+const NO_ASSET = { hash: '0'.repeat(64), bytes: 0, chunkBytes: 1, chunkCount: 0 };
+
+export function inProcessManifest(modelName: string, config: Gpt2Config, run: RunConfig): ClientManifest {
+  return {
+    runId: 'bench', model: { name: modelName, config: { ...config } as unknown as Record<string, number | string | null> }, cut: run.cut,
+    split: { mode: 'standard', cut: run.cut }, lora: run.lora,
+    training: {
+      batchSize: run.batchSize, maxSeqLen: run.maxSeqLen, padMultiple: run.padMultiple, localSteps: run.localSteps, wireDtype: run.wireDtype,
+      lr: run.lr, schedule: run.schedule, warmupSteps: run.warmupSteps, totalSteps: run.rounds * run.localSteps, weightDecay: run.weightDecay,
+      maxGradNorm: run.maxGradNorm, seed: run.seed,
+    },
+    assets: { weights: NO_ASSET, tokenizer: NO_ASSET },
+    maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES,
+  };
+}
