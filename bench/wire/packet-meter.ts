@@ -63,9 +63,15 @@ export class PacketMeter {
   /** Bytes by event and field, for the JSON detail. */
   readonly detail: Record<string, number> = {};
   readonly steps: StepShape[] = [];
+  private frozen = false;
 
   attach(server: SplitLoraServer): void {
     server.io.of('/').on('connection', (socket) => this.meter(socket as unknown as MeteredSocket));
+  }
+
+  /** Stops counting: read together with the server's registry totals, the two describe the same moment. */
+  freeze(): void {
+    this.frozen = true;
   }
 
   total(direction: Direction): number {
@@ -73,6 +79,7 @@ export class PacketMeter {
   }
 
   private add(direction: Direction, event: string, field: string | null, n: number): void {
+    if (this.frozen) return;
     const category = categorize(direction, event, field);
     this.bytes[direction][category] = (this.bytes[direction][category] ?? 0) + n;
     const key = `${direction} ${event}${field === null ? ' (json)' : ` ${field.replace(/^\d+\./, '').replace(/\.\d+\./g, '.*.')}`}`;
@@ -111,7 +118,7 @@ export class PacketMeter {
         if (field.endsWith('lossMask.data')) {
           let tokens = 0;
           for (let i = 0; i < bytes.length; i++) tokens += bytes[i]!;
-          this.steps.push({ ...p.step, tokens });
+          if (!this.frozen) this.steps.push({ ...p.step, tokens });
         }
       }
       if (p !== null && p.fields.length === 0) pending[direction] = null;

@@ -51,6 +51,7 @@ export async function wireRun(spec: WireRunSpec, log: (line: string) => void): P
   try {
     await live.over(RUN_TIMEOUT_MS);
     const manifest = live.run.manifest();
+    meter.freeze(); // the volunteers' goodbyes after the run are not part of it, nor of the registry totals below
     const rounds = live.run.metricHistory().filter((m): m is RoundRecord => m.kind === 'round' && m.round > 0);
     return {
       spec, meter, steps: meter.steps, tokens: rounds.reduce((s, r) => s + r.tokens, 0),

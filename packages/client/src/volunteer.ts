@@ -69,6 +69,10 @@ export class Volunteer {
   private over = false;
   /** Whether round:ready was acknowledged on the current connection (a new server needs it again). */
   private readyHere = false;
+  /** Whether session:join was acknowledged on the current connection. */
+  private joinedHere = false;
+  /** The session:join under way on this connection, shared by concurrent callers. */
+  private joining: Promise<void> | null = null;
   private status: VolunteerStatus = 'connecting';
   private lastMessage = '';
   private tokensPerSecond = 0;
@@ -99,10 +103,12 @@ export class Volunteer {
   /** Connects and trains until the run ends, the volunteer leaves, or a fatal error; resolves with which. */
   run(): Promise<VolunteerOutcome> {
     const s = this.socket;
-    s.on('connect', () => void this.guard(this.onConnect()));
+    s.on('connect', () => void this.guard(this.join()));
     s.on('disconnect', (reason) => {
       this.generation++;
       this.readyHere = false;
+      this.joinedHere = false;
+      this.joining = null;
       this.entering = null;
       if (!this.leaving && !this.over) this.setStatus('reconnecting', `connection lost (${reason}); reconnecting…`);
     });
@@ -154,13 +160,23 @@ export class Volunteer {
     return { up: this.meter.bytesUp, down: this.meter.bytesDown };
   }
 
-  private async onConnect(): Promise<void> {
-    const joined = await request<JoinResponse>(this.socket, 'session:join', {
-      protocolVersion: PROTOCOL_VERSION, backend: this.options.backend, ...(this.options.name ? { name: this.options.name } : {}),
-      ...(this.resumeToken ? { resumeToken: this.resumeToken } : {}),
-    }, this.timeoutMs);
+  /** Joins (or rejoins) the session on this connection once, however many callers ask at the same time. */
+  private join(): Promise<void> {
+    if (this.joining === null) {
+      const attempt = this.joinAndEnter();
+      this.joining = attempt;
+      attempt.catch(() => {
+        if (this.joining === attempt) this.joining = null;
+      });
+    }
+    return this.joining;
+  }
+
+  private async joinAndEnter(): Promise<void> {
+    const joined = await this.requestJoin();
     this.clientId = joined.clientId;
     this.resumeToken = joined.resumeToken;
+    this.joinedHere = true;
     this.emit({ type: 'run', run: joined.run });
     if (joined.run === null || !ACTIVE_RUN_STATES.has(joined.run.state)) {
       this.setStatus('no-run', 'connected; no run is open right now — waiting for the organiser to start one');
@@ -168,6 +184,21 @@ export class Volunteer {
     }
     this.runPaused = joined.run.state === 'paused';
     await this.enterRun(joined.run);
+  }
+
+  /** session:join, asked again while the connection lives but the (busy) server has not answered in time. */
+  private async requestJoin(): Promise<JoinResponse> {
+    for (;;) {
+      try {
+        return await request<JoinResponse>(this.socket, 'session:join', {
+          protocolVersion: PROTOCOL_VERSION, backend: this.options.backend, ...(this.options.name ? { name: this.options.name } : {}),
+          ...(this.resumeToken ? { resumeToken: this.resumeToken } : {}),
+        }, this.timeoutMs);
+      } catch (error) {
+        if (!(error instanceof ConnectionLostError) || !this.socket.connected || this.over) throw error;
+        this.setStatus('connecting', 'the server is busy; asking to join again…');
+      }
+    }
   }
 
   private async onRunState(run: RunInfo): Promise<void> {
@@ -180,7 +211,7 @@ export class Volunteer {
       return;
     }
     const needsEntry = run.runId !== this.runId || !this.readyHere;
-    if (needsEntry && ACTIVE_RUN_STATES.has(run.state) && this.clientId !== null && this.socket.connected) {
+    if (needsEntry && ACTIVE_RUN_STATES.has(run.state) && this.joinedHere && this.socket.connected) {
       await this.enterRun(run);
     }
   }
@@ -205,7 +236,15 @@ export class Volunteer {
       this.trainer = null;
       this.progress = null;
       this.runId = run.runId;
-      this.preparing = this.prepare(run.runId);
+      const preparing = this.prepare(run.runId);
+      this.preparing = preparing;
+      preparing.catch(() => {
+        // A download cut short by a lost connection starts over on the next entry (finished assets are cached).
+        if (this.preparing === preparing) {
+          this.preparing = null;
+          this.runId = null;
+        }
+      });
     }
     await this.preparing;
     if (this.runId !== run.runId || !this.socket.connected) return;
@@ -384,6 +423,13 @@ export class Volunteer {
       await work;
     } catch (error) {
       if (error instanceof ConnectionLostError) return;
+      if (isProtocolError(error, 'NOT_JOINED') && !this.over) {
+        // The server lost this session (a reconnect raced a request, or the server restarted): join again.
+        this.joinedHere = false;
+        this.joining = null;
+        if (this.socket.connected) void this.guard(this.join());
+        return;
+      }
       const message = error instanceof Error ? error.message : String(error);
       this.emit({ type: 'error', message, fatal: true });
       this.setStatus('error', message);

@@ -20,6 +20,12 @@ export class ClientRegistry {
 
   /** Registers a joining socket; a known resume token brings back the same record. */
   join(socketId: string, backend: BackendName, name: string | undefined, resumeToken: string | undefined, now: number): { record: ClientRecord; resumed: boolean } {
+    const current = this.bySocket(socketId);
+    if (current !== undefined && (resumeToken === undefined || resumeToken === current.resumeToken)) {
+      // The same connection asks again (its first answer came too late): the same session, not a second one.
+      current.lastSeen = now;
+      return { record: current, resumed: true };
+    }
     const knownId = resumeToken === undefined ? undefined : this.byToken.get(resumeToken);
     const known = knownId === undefined ? undefined : this.byId.get(knownId);
     if (known !== undefined) {

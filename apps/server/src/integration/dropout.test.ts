@@ -60,3 +60,26 @@ it('lets a volunteer whose connection drops mid-round reconnect and continue whe
   expect(round1.clients).toBe(2);
   expect(metrics.filter((m) => m.kind === 'step')).toHaveLength(2 * 4);
 });
+
+it('joins again when the server has lost its session mid-download (NOT_JOINED), and trains to the end', async () => {
+  const server = ctx.server();
+  const admin = ctx.admin();
+  const shards = await e2eShards(3);
+  const volunteers = shards.slice(0, 2).map((shard, i) => startVolunteer(server.url, shard, `forgotten-${i}`));
+  const forgotten = volunteers[1]!;
+  let forgot = false;
+  forgotten.volunteer['options'].onEvent = (event) => {
+    forgotten.events.push(event);
+    if (!forgot && event.type === 'download' && event.asset === 'weights') {
+      forgot = true;
+      server.registry.disconnected(forgotten.socket.id!, Date.now()); // as after a reconnect that raced this request
+    }
+  };
+  const run = await adminRequest<RunSnapshot>(admin, 'run:create', testRunConfig({ minClients: 2, maxClients: 2, rounds: 1, localSteps: 2 }));
+  await adminRequest(admin, 'run:start', { runId: run.runId });
+  expect(await Promise.all(volunteers.map((v) => v.done))).toEqual(['finished', 'finished']);
+  expect(forgot).toBe(true);
+  expect(forgotten.events.some((e) => e.type === 'error' && e.fatal)).toBe(false);
+  const metrics = await adminRequest<MetricRecord[]>(admin, 'metrics:history', { runId: run.runId });
+  expect(metrics.find((m): m is RoundRecord => m.kind === 'round' && m.round === 1)?.clients).toBe(2);
+});

@@ -30,6 +30,14 @@ describe('bad input', () => {
     const [good, other] = await e2eShards(2);
     const volunteer = startVolunteer(server.url, good!, 'good');
     const partner = startVolunteer(server.url, other!, 'partner');
+    // They hold after their first step until the checks are done, so the round (and the run) cannot end under them.
+    let checking = true;
+    for (const v of [volunteer, partner]) {
+      v.volunteer['options'].onEvent = (event) => {
+        v.events.push(event);
+        if (checking && event.type === 'step' && event.step === 0) v.volunteer.pause();
+      };
+    }
     raw = io(server.url, { forceNew: true, transports: ['websocket'], reconnection: false });
     await new Promise<void>((r) => raw.once('connect', () => r()));
     const protocolErrors: { code: string }[] = [];
@@ -101,6 +109,9 @@ describe('bad input', () => {
     run.machine.participants.delete(record.id);
 
     // The well-behaved volunteers were not disturbed.
+    checking = false;
+    volunteer.volunteer.resume();
+    partner.volunteer.resume();
     expect(await volunteer.done).toBe('finished');
     expect(await partner.done).toBe('finished');
     const health = await (await fetch(`${server.url}/healthz`)).json() as { ok: boolean };

@@ -24,6 +24,7 @@ import { clientManifest, runInfo, runSnapshot } from './run-views.js';
 import { SerialQueue } from './serial-queue.js';
 import type { ServerSplit, StepInput, StepOutput } from './server-split.js';
 import { decodeAdapter, decodeStep } from './step-decoding.js';
+import { fusedPositions, maxFusedPositions } from './fusion-limit.js';
 import { StepFuser } from './step-fuser.js';
 
 
@@ -81,7 +82,8 @@ export class Run {
       roundTimeoutMs: config.roundTimeoutSec * 1000, graceMs: config.reconnectGraceSec * 1000,
     }, parts.completedRounds);
     this.fuser = config.sfl === 'v2'
-      ? new StepFuser((items) => this.queue.run(() => this.split.step(items)), config.fusionWindowMs, () => this.activeParticipants())
+      ? new StepFuser<StepInput, StepOutput>((items) => this.queue.run(() => this.split.step(items)), config.fusionWindowMs, () => this.activeParticipants(),
+        fusedPositions, maxFusedPositions(parts.model.config, config.cut))
       : null;
     this.timer = setInterval(() => this.apply(this.machine.tick(this.now())), 250);
   }

@@ -1,13 +1,28 @@
-// The tied LM head fused with masked cross-entropy (as llm.c's fused classifier): the gradient w.r.t. the normed
-// hidden state is computed as diag(w)·(softmax·wte − target·wte) without ever forming d(logits), so the only
-// (N, V)-sized work is the head matMul and one softmax. Label smoothing ε mixes in the uniform target.
+// The tied LM head fused with masked cross-entropy (as llm.c's fused classifier), in row chunks: each chunk's
+// logits and softmax live only while that chunk is processed, and the gradient w.r.t. the normed hidden state,
+// diag(w)·(softmax·wte − target·wte), is computed right there, so no (N, V) tensor outlives its chunk and
+// d(logits) is never formed. Peak memory is one chunk × vocabulary, whatever the batch. Label smoothing ε mixes
+// in the uniform target.
 import * as tf from '@tensorflow/tfjs-core';
+
+/** Rows per chunk are chosen so a chunk's logits hold at most this many elements (32 MiB in float32). */
+export const HEAD_CHUNK_ELEMENTS = 1 << 23;
 
 export interface HeadLossOptions {
   labelSmoothing?: number;
   /** Receives a kept copy of the per-token losses (N); the caller disposes it. */
   perTokenSink?: (perToken: tf.Tensor1D) => void;
+  /** Overrides HEAD_CHUNK_ELEMENTS (tests use it to force several chunks). */
+  chunkElements?: number;
+  /** Evaluation: the loss only, without the gradient work (the result is then not differentiable). */
+  forwardOnly?: boolean;
 }
+
+type ChunkResult = {
+  perToken: tf.Tensor1D;
+  /** softmax·wte − target·wte for the chunk's rows (N_c, E), before the mask and normalizer; absent when forward only. */
+  gradBase?: tf.Tensor2D;
+};
 
 /**
  * normed (N, E), wte (V, E) [and its transpose (E, V) when available], targets (N) int32, mask (N) 0/1 →
@@ -20,26 +35,66 @@ export function tiedHeadCrossEntropy(
   const eps = options.labelSmoothing ?? 0;
   const [N] = normed.shape;
   const V = wte.shape[0];
+  const rowsPerChunk = Math.max(1, Math.floor((options.chunkElements ?? HEAD_CHUNK_ELEMENTS) / V));
+  if (options.forwardOnly) {
+    return tf.tidy(() => {
+      const parts: tf.Tensor[] = [];
+      for (let start = 0; start < N; start += rowsPerChunk) {
+        const size = Math.min(rowsPerChunk, N - start);
+        parts.push(tf.tidy(() => headChunk(tf.slice(normed, [start, 0], [size, -1]), tf.slice(targets, [start], [size]), wte, wteT, eps, null, false).perToken));
+      }
+      const perToken = concatChunks(parts);
+      if (options.perTokenSink) options.perTokenSink(tf.keep(tf.clone(perToken)) as tf.Tensor1D);
+      return tf.div(tf.sum(tf.mul(perToken, mask)), normalizer) as tf.Scalar;
+    });
+  }
   const f = tf.customGrad(((h: tf.Tensor, save: tf.GradSaveFunc) => {
-    const logits = wteT !== null ? tf.matMul(h as tf.Tensor2D, wteT) : tf.matMul(h as tf.Tensor2D, wte, false, true); // (N, V)
-    const probs = tf.softmax(logits); // (N, V)
-    save([probs]);
-    // log-sum-exp without another exp pass: max(p) = exp(max(z) − lse) ≥ 1/V, so it never underflows.
-    const lse = tf.sub(tf.max(logits, 1), tf.log(tf.max(probs, 1))); // (N)
-    const flatIndex = tf.add(tf.mul(tf.range(0, N, 1, 'int32'), tf.scalar(V, 'int32')), targets); // (N) into (N*V)
-    const targetLogit = tf.gather(tf.reshape(logits, [-1]), flatIndex); // (N)
-    let perToken = tf.sub(lse, targetLogit); // (N)
-    if (eps > 0) perToken = tf.add(tf.mul(perToken, 1 - eps), tf.mul(tf.sub(lse, tf.mean(logits, 1)), eps));
+    const smoothTarget = eps > 0 ? (tf.mul(tf.sum(wte, 0), eps / V) as tf.Tensor1D) : null; // ε/V Σ_v wte_v (E)
+    const chunks: ChunkResult[] = [];
+    for (let start = 0; start < N; start += rowsPerChunk) {
+      const size = Math.min(rowsPerChunk, N - start);
+      chunks.push(tf.tidy(() => headChunk(tf.slice(h as tf.Tensor2D, [start, 0], [size, -1]), tf.slice(targets, [start], [size]), wte, wteT, eps, smoothTarget, true)));
+    }
+    smoothTarget?.dispose();
+    const perToken = concatChunks(chunks.map((c) => c.perToken)) as tf.Tensor1D;
+    const gradBase = concatChunks(chunks.map((c) => c.gradBase!)) as tf.Tensor2D;
+    save([gradBase]);
     if (options.perTokenSink) options.perTokenSink(tf.keep(tf.clone(perToken)) as tf.Tensor1D);
     const value = tf.div(tf.sum(tf.mul(perToken, mask)), normalizer) as tf.Scalar;
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor => {
       const weights = tf.reshape(tf.mul(tf.div(mask, normalizer), dy), [-1, 1]); // (N, 1)
-      const expected = tf.matMul(saved[0]! as tf.Tensor2D, wte); // (N, E) = softmax · wte
-      let target: tf.Tensor = tf.mul(tf.gather(wte, targets), 1 - eps); // (N, E)
-      if (eps > 0) target = tf.add(target, tf.mul(tf.sum(wte, 0), eps / V)); // + ε/V Σ_v wte_v
-      return tf.mul(tf.sub(expected, target), weights); // (N, E)
+      return tf.mul(saved[0]!, weights); // (N, E)
     };
     return { value, gradFunc };
   }) as unknown as Parameters<typeof tf.customGrad<tf.Scalar>>[0]);
   return f(normed) as tf.Scalar;
+}
+
+/** Loss per row and softmax·wte − target·wte for one chunk of rows; nothing (N_c, V)-sized escapes. */
+function headChunk(
+  h: tf.Tensor2D, targets: tf.Tensor1D, wte: tf.Tensor2D, wteT: tf.Tensor2D | null, eps: number, smoothTarget: tf.Tensor1D | null, withGrad: boolean,
+): ChunkResult {
+  const [n] = h.shape;
+  const V = wte.shape[0];
+  const logits = wteT !== null ? tf.matMul(h, wteT) : tf.matMul(h, wte, false, true); // (n, V)
+  const probs = tf.softmax(logits); // (n, V)
+  // log-sum-exp without another exp pass: max(p) = exp(max(z) − lse) ≥ 1/V, so it never underflows.
+  const lse = tf.sub(tf.max(logits, 1), tf.log(tf.max(probs, 1))); // (n)
+  const flatIndex = tf.add(tf.mul(tf.range(0, n, 1, 'int32'), tf.scalar(V, 'int32')), targets); // (n) into (n*V)
+  const targetLogit = tf.gather(tf.reshape(logits, [-1]), flatIndex); // (n)
+  let perToken: tf.Tensor = tf.sub(lse, targetLogit);
+  if (eps > 0) perToken = tf.add(tf.mul(perToken, 1 - eps), tf.mul(tf.sub(lse, tf.mean(logits, 1)), eps));
+  if (!withGrad) return { perToken: perToken as tf.Tensor1D };
+  let target: tf.Tensor = tf.mul(tf.gather(wte, targets), 1 - eps); // (n, E)
+  if (smoothTarget !== null) target = tf.add(target, smoothTarget);
+  const gradBase = tf.sub(tf.matMul(probs, wte), target) as tf.Tensor2D; // (n, E) = softmax · wte − target
+  return { perToken: perToken as tf.Tensor1D, gradBase };
+}
+
+/** Joins chunk results along rows and disposes the parts (a single chunk is returned as is). */
+function concatChunks(parts: tf.Tensor[]): tf.Tensor {
+  if (parts.length === 1) return parts[0]!;
+  const joined = tf.concat(parts, 0);
+  tf.dispose(parts);
+  return joined;
 }

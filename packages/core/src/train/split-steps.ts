@@ -28,6 +28,8 @@ export interface LossOptions {
   perTokenSink?: (perToken: tf.Tensor1D) => void;
   /** Seed of this step's LoRA dropout masks; null runs without dropout. */
   dropoutSeed: number | null;
+  /** Evaluation only: skip the head's gradient work. */
+  forwardOnly?: boolean;
 }
 
 function context(model: BaseModel, adapter: AdapterBinding, dropoutSeed: number | null): ForwardContext {
@@ -105,7 +107,7 @@ export function serverLossAndGrads(
 /** Loss of the full model without gradients (evaluation): fused head + cross-entropy, no (N, V) gradient work. */
 export function fullLoss(model: BaseModel, adapter: AdapterBinding | null, ids: tf.Tensor2D, targets: tf.Tensor1D, mask: tf.Tensor1D, normalizer: number): tf.Scalar {
   const ctx: ForwardContext = { config: model.config, params: model.params, lora: adapter, dropoutSeed: null };
-  return tf.tidy(() => headLoss(model, gpt2Forward(ctx, ids, { output: 'normed' }), targets, mask, normalizer, { dropoutSeed: null }));
+  return tf.tidy(() => headLoss(model, gpt2Forward(ctx, ids, { output: 'normed' }), targets, mask, normalizer, { dropoutSeed: null, forwardOnly: true }));
 }
 
 /** Forward of the full model without gradients: logits (B, T, V). */
