@@ -71,7 +71,9 @@ describe('bad input', () => {
       lossMask: encodeIntFrame('lossMask', [16], new Array(16).fill(1), 'uint8'),
       ...overrides,
     });
-    await new Promise((r) => setTimeout(r, 300));
+    // Wait until round 1 runs with the good volunteers (they download and tokenize first).
+    for (let i = 0; i < 600 && server.host.current?.machine.state !== 'training'; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(server.host.current?.machine.state).toBe('training');
     expect(code(await send('train:activations', frames()))).toBe('NOT_SELECTED');
     // Schema violations.
     expect(code(await send('train:activations', { stamp: { runId, round: 1 } }))).toBe('BAD_REQUEST');
