@@ -23,6 +23,9 @@ import type { RunNotifier } from './run/run-deps.js';
 import { adminSnapshot, attachAdminNamespace } from './sockets/admin-namespace.js';
 import { attachVolunteerNamespace } from './sockets/volunteer-namespace.js';
 
+/** How long a volunteer may go without answering a heartbeat: a tab busy with a long step must not be dropped. */
+const HEARTBEAT_TIMEOUT_MS = 60_000;
+
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 export interface ServerOptions {
@@ -102,7 +105,7 @@ export async function createServer(options: ServerOptions = {}): Promise<SplitLo
   const limiter = new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT);
 
   const http = createHttpServer();
-  const io = new SocketServer(http, { maxHttpBufferSize: maxMessageBytes, pingTimeout: 20_000, pingInterval: 10_000, cors: { origin: true } });
+  const io = new SocketServer(http, { maxHttpBufferSize: maxMessageBytes, pingTimeout: HEARTBEAT_TIMEOUT_MS, pingInterval: 10_000, cors: { origin: true } });
   const volunteers = io.of('/') as unknown as import('socket.io').Namespace<ClientToServerEvents, ServerToClientEvents>;
   const admins = io.of(ADMIN_NAMESPACE) as unknown as import('socket.io').Namespace<AdminClientToServerEvents, AdminServerToClientEvents>;
 

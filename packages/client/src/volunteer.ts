@@ -302,6 +302,9 @@ export class Volunteer {
       if (!live()) return;
       const step = progress.stepsDone;
       const started = Date.now();
+      // Let queued messages (heartbeats, other volunteers in the same thread) through before computing again.
+      await new Promise<void>((resolve) => setTimeout(() => resolve(), 0));
+      if (!live()) return;
       const pending = await trainer.forward(msg.seed, step);
       const result = await this.sendStep(msg, step, pending, live);
       if (result === null || !live()) return;

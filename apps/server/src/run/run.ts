@@ -12,6 +12,7 @@ import {
   type MetricRecord, ProtocolError, type RoundRecord, type RunConfig, type RunInfo, type RunSnapshot, type TensorFrame,
   type UpdateRequest, type UpdateResponse, type generateRequestSchema,
 } from '@splitlora/protocol';
+import * as tf from '@tensorflow/tfjs-core';
 import type { z } from 'zod';
 import type { Logger } from '../log.js';
 import { AssetStore } from './asset-store.js';
@@ -165,6 +166,12 @@ export class Run {
     let output: StepOutput;
     try {
       output = this.fuser !== null ? await this.fuser.submit(input) : await this.queue.run(async () => (await this.split.step([input]))[0]!);
+    } catch (error) {
+      if (!isWasmAbort(error) || this.machine.isOver()) throw error;
+      // The wasm runtime aborted (out of its heap): every later step would fail too, so the run stops here.
+      this.fail(`the server's ${tf.getBackend()} backend aborted during a step of ${decoded.batch}×${decoded.seqLen} on ${this.model.name} (${(error as Error).message}); `
+        + 'a wasm heap holds at most 4 GiB: use a smaller batch, sequence length or model, or the native tensorflow backend');
+      throw new ProtocolError('RUN_STATE', this.error!);
     } finally {
       this.inFlight.delete(clientId);
     }
@@ -367,11 +374,23 @@ export class Run {
       this.deps.notify.roundEnd(record, !this.machine.isOver());
       this.apply(actions);
     } catch (error) {
-      this.error = `aggregation of round ${round} failed: ${(error as Error).message}`;
-      this.log.error(this.error);
-      this.machine.state = 'failed';
-      this.deps.notify.runState(this.info());
-      this.deps.notify.changed();
+      this.fail(`aggregation of round ${round} failed: ${(error as Error).message}`);
     }
   }
+
+  /** Ends the run as failed with `reason` (shown to the dashboard and, through the run state, to volunteers). */
+  private fail(reason: string): void {
+    if (this.machine.isOver()) return;
+    this.error = reason;
+    this.log.error(reason);
+    this.machine.state = 'failed';
+    this.fuser?.cancel(new ProtocolError('RUN_STATE', 'the run failed'));
+    this.deps.notify.runState(this.info());
+    this.deps.notify.changed();
+  }
+}
+
+/** A WebAssembly runtime abort (heap exhausted, out-of-bounds access): the wasm backend cannot be used again. */
+function isWasmAbort(error: unknown): boolean {
+  return error instanceof Error && error.name === 'RuntimeError' && /memory access out of bounds|Aborted|out of memory/i.test(error.message);
 }
