@@ -28,11 +28,17 @@ function niceTicks(lo: number, hi: number, count = 5): number[] {
   return out;
 }
 
-function label(v: number): string {
+/** A tick label with as many decimals as the tick step needs (10.70, 10.72 — not 10.7, 10.7). */
+function label(v: number, step: number): string {
   const a = Math.abs(v);
   if (a >= 1e6) return `${(v / 1e6).toPrecision(3)}M`;
   if (a >= 1e3) return `${(v / 1e3).toPrecision(3)}k`;
-  return Number(v.toPrecision(3)).toString();
+  const decimals = step > 0 ? Math.min(6, Math.max(0, -Math.floor(Math.log10(step) + 1e-9) + (step / 10 ** Math.floor(Math.log10(step)) === 2.5 ? 1 : 0))) : 2;
+  return v.toFixed(decimals);
+}
+
+function tickStep(ticks: number[]): number {
+  return ticks.length > 1 ? ticks[1]! - ticks[0]! : 0;
 }
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -50,13 +56,15 @@ function panelSvg(panel: Panel, offsetX: number, colorOf: (name: string) => stri
   const py = (y: number) => M.top + (1 - (y - y0) / (y1 - y0)) * (H - M.top - M.bottom);
   const parts: string[] = [];
   parts.push(`<text x="${offsetX + W / 2}" y="18" text-anchor="middle" font-weight="bold">${esc(panel.title)}</text>`);
-  for (const t of niceTicks(x0, x1)) {
+  const xTicks = niceTicks(x0, x1);
+  for (const t of xTicks) {
     parts.push(`<line x1="${px(t)}" x2="${px(t)}" y1="${M.top}" y2="${H - M.bottom}" stroke="#eee"/>`);
-    parts.push(`<text x="${px(t)}" y="${H - M.bottom + 16}" text-anchor="middle">${label(t)}</text>`);
+    parts.push(`<text x="${px(t)}" y="${H - M.bottom + 16}" text-anchor="middle">${label(t, tickStep(xTicks))}</text>`);
   }
-  for (const t of niceTicks(y0, y1)) {
+  const yTicks = niceTicks(y0, y1);
+  for (const t of yTicks) {
     parts.push(`<line x1="${offsetX + M.left}" x2="${offsetX + W - M.right}" y1="${py(t)}" y2="${py(t)}" stroke="#eee"/>`);
-    parts.push(`<text x="${offsetX + M.left - 6}" y="${py(t) + 4}" text-anchor="end">${label(t)}</text>`);
+    parts.push(`<text x="${offsetX + M.left - 6}" y="${py(t) + 4}" text-anchor="end">${label(t, tickStep(yTicks))}</text>`);
   }
   parts.push(`<rect x="${offsetX + M.left}" y="${M.top}" width="${W - M.left - M.right}" height="${H - M.top - M.bottom}" fill="none" stroke="#999"/>`);
   parts.push(`<text x="${offsetX + W / 2}" y="${H - 8}" text-anchor="middle">${esc(panel.xLabel)}</text>`);

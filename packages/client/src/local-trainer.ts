@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   AdamW, type BaseModel, BatchStream, batchTensors, clientForward, clientGrads, clipScale, disposeNamed, type Example,
   globalNorm, learningRateAt, type LoraConfig, mixSeed, scaleGradsInPlace, type TokenBatch, TrainableAdapter,
+  transposedConv1dHelps, withTransposedConv1d,
 } from '@splitlora/core';
 import {
   type ClientManifest, decodeFloatFrame, encodeFloatFrame, encodeIntFrame, type TensorFrame,
@@ -22,13 +23,17 @@ export class LocalTrainer {
   private readonly optimizer: AdamW;
   private readonly stream: BatchStream;
   private readonly lora: LoraConfig;
+  private readonly model: BaseModel;
 
+  /** Takes ownership of `model` (its tensors are disposed with the trainer). */
   constructor(
-    private readonly model: BaseModel,
+    model: BaseModel,
     private readonly manifest: ClientManifest,
     examples: readonly Example[],
     dataSeed: number,
   ) {
+    // On wasm, transposed block weights make the backward's input gradients several times faster.
+    this.model = transposedConv1dHelps() ? { ...model, params: withTransposedConv1d(model.params) } : model;
     const t = manifest.training;
     this.lora = manifest.lora as LoraConfig;
     this.adapter = TrainableAdapter.init(model.config, this.lora, 0, manifest.cut, t.seed);

@@ -6,7 +6,7 @@ import {
   AdamW, type AdamWOptions, type AdapterBinding, type BaseModel, clipScale, collate, disposeNamed, type Example, fedAvgHost,
   fullLoss, generate, type GenerateOptions, globalNorm, type Gpt2Config, learningRateAt, type LoraConfig, mixSeed,
   type NamedHostTensors, namedToTensors, scaleGradsInPlace, serverLossAndGrads, serverPart, expectedParamShapes,
-  TrainableAdapter, type WeightedAdapter, withTransposedHead, WTE_T,
+  TrainableAdapter, type WeightedAdapter, withTransposedHead, WTE_T, isTransposedCopy, transposedConv1dHelps, withTransposedConv1d, type NamedTensors,
 } from '@splitlora/core';
 import type { RunConfig } from '@splitlora/protocol';
 import type { DecodedStep } from './step-decoding.js';
@@ -56,7 +56,9 @@ export class ServerSplit {
     const all = withTransposedHead(namedToTensors(params));
     this.fullModel = { config, params: all };
     const serverNames = [...Object.keys(expectedParamShapes(config, serverPart(config, run.cut))), WTE_T];
-    this.serverModel = { config, params: Object.fromEntries(serverNames.map((n) => [n, all[n]!])) };
+    const serverParams: NamedTensors = Object.fromEntries(serverNames.map((n) => [n, all[n]!]));
+    // Transposed block weights speed up the backward on wasm; only the server's blocks are ever differentiated.
+    this.serverModel = { config, params: transposedConv1dHelps() ? withTransposedConv1d(serverParams) : serverParams };
     this.globalServer = initial.serverAdapter;
     if (run.sfl === 'v2') {
       this.shared = this.makeCopy(initial.serverAdapter);
@@ -213,5 +215,6 @@ export class ServerSplit {
       this.shared.optimizer.dispose();
     }
     disposeNamed(this.fullModel.params);
+    tf.dispose(Object.entries(this.serverModel.params).filter(([name]) => isTransposedCopy(name) && name !== WTE_T).map(([, t]) => t));
   }
 }

@@ -6,15 +6,27 @@ import { fail } from '../errors.js';
 import { loraAName, loraBName } from '../lora/adapter-layout.js';
 import { mixSeed } from '../data/rng.js';
 import { hashName } from './init-params.js';
-import { blockPrefix } from './param-names.js';
+import { blockPrefix, transposedName } from './param-names.js';
 import { type ForwardContext, param } from './forward-context.js';
 
 /** y = x W + b + dropout(x) Aᵀ Bᵀ · alpha/r, for x (N, in). */
 export function conv1d(ctx: ForwardContext, layer: number, module: LoraModule, x: tf.Tensor2D): tf.Tensor2D {
   const prefix = `${blockPrefix(layer)}.${module}`;
-  const base = tf.add(tf.matMul(x, param(ctx, `${prefix}.weight`) as tf.Tensor2D), param(ctx, `${prefix}.bias`)) as tf.Tensor2D;
+  const weight = param(ctx, `${prefix}.weight`) as tf.Tensor2D;
+  const weightT = ctx.params[transposedName(`${prefix}.weight`)] as tf.Tensor2D | undefined;
+  const product = weightT === undefined ? tf.matMul(x, weight) : frozenMatMul(x, weight, weightT);
+  const base = tf.add(product, param(ctx, `${prefix}.bias`)) as tf.Tensor2D;
   const delta = loraDelta(ctx, layer, module, x);
   return delta === null ? base : (tf.add(base, delta) as tf.Tensor2D);
+}
+
+/** x·W for a frozen W whose transpose is at hand: the gradient w.r.t. x is dy·Wᵀ without transposeB; none for W. */
+function frozenMatMul(x: tf.Tensor2D, weight: tf.Tensor2D, weightT: tf.Tensor2D): tf.Tensor2D {
+  const f = tf.customGrad(((input: tf.Tensor) => ({
+    value: tf.matMul(input as tf.Tensor2D, weight),
+    gradFunc: (dy: tf.Tensor) => tf.matMul(dy as tf.Tensor2D, weightT),
+  })) as unknown as Parameters<typeof tf.customGrad<tf.Tensor2D>>[0]);
+  return f(x) as tf.Tensor2D;
 }
 
 function loraDelta(ctx: ForwardContext, layer: number, module: LoraModule, x: tf.Tensor2D): tf.Tensor2D | null {

@@ -10,6 +10,21 @@ export const WPE = 'transformer.wpe.weight';
  */
 export const WTE_T = 'transformer.wte.weight:T';
 export const LN_F_WEIGHT = 'transformer.ln_f.weight';
+
+/** The derived transposed copy of a frozen weight (never saved; see transposed-head.ts). */
+export function transposedName(name: string): string {
+  return `${name}:T`;
+}
+
+/** Whether `name` is a transposed copy made by transposedName(). */
+export function isTransposedCopy(name: string): boolean {
+  return name.endsWith(':T');
+}
+
+/** Whether `name` is a Conv1D weight of a block ([in, out] layout). */
+export function isConv1dWeight(name: string): boolean {
+  return /^transformer\.h\.\d+\.(attn\.c_attn|attn\.c_proj|mlp\.c_fc|mlp\.c_proj)\.weight$/.test(name);
+}
 export const LN_F_BIAS = 'transformer.ln_f.bias';
 
 export function blockPrefix(layer: number): string {
