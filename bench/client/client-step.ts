@@ -3,7 +3,8 @@
 // backprop into the client adapter, clip, AdamW. Platform-free: Node and the browser page both run it.
 import {
   AdamW, clientForward, clientGrads, clientPart, clipScale, createRng, disposeNamed, globalNorm, gpt2Config, type Gpt2PresetName,
-  initGpt2Params, mixSeed, namedToTensors, normalSamples, PAPER_LORA, scaleGradsInPlace, TrainableAdapter,
+  initGpt2Params, mixSeed, namedToTensors, normalSamples, PAPER_LORA, scaleGradsInPlace, TrainableAdapter, transposedConv1dHelps,
+  withTransposedConv1d,
 } from '@splitlora/core';
 import { decodeFloatFrame, encodeFloatFrame } from '@splitlora/protocol';
 import * as tf from '@tensorflow/tfjs-core';
@@ -24,7 +25,8 @@ export interface ClientStepper {
 /** Random client weights and ids, a fresh adapter and optimizer; the gradient from the server is random too. */
 export function createClientStepper(c: ClientStepCase, seed = 0): ClientStepper {
   const config = gpt2Config(c.model);
-  const model = { config, params: namedToTensors(initGpt2Params(config, seed, clientPart(c.cut))) };
+  const weights = namedToTensors(initGpt2Params(config, seed, clientPart(c.cut)));
+  const model = { config, params: transposedConv1dHelps() ? withTransposedConv1d(weights) : weights }; // as LocalTrainer
   const adapter = TrainableAdapter.init(config, PAPER_LORA, 0, c.cut, seed);
   const optimizer = new AdamW({ beta1: 0.9, beta2: 0.999, epsilon: 1e-6, weightDecay: 0.01 });
   const rng = createRng(seed);

@@ -3,7 +3,7 @@
 import {
   type BaseModel, clientPart, collate, disposeNamed, type Example, expectedParamShapes, fullLoss, gpt2Config, type Gpt2Config,
   type Gpt2PresetName, initGpt2Params, type LoraConfig, type NamedHostTensors, type NamedTensors, namedToTensors, PAPER_LORA,
-  shardIid, withTransposedHead,
+  shardIid, transposedConv1dHelps, withTransposedConv1d, withTransposedHead,
 } from '@splitlora/core';
 import { type RunConfig, runConfigSchema } from '@splitlora/protocol';
 import * as tf from '@tensorflow/tfjs-core';
@@ -42,7 +42,9 @@ export async function createWorld(settings: Settings): Promise<World> {
   const config = gpt2Config(settings.model);
   const lora = PAPER_LORA;
   const hostParams = initGpt2Params(config, settings.seed);
-  const fullModel = { config, params: withTransposedHead(namedToTensors(hostParams)) };
+  // The full-model learners get the same wasm speed-up as the server and the volunteers (transposed block weights).
+  const head = withTransposedHead(namedToTensors(hostParams));
+  const fullModel = { config, params: transposedConv1dHelps() ? withTransposedConv1d(head) : head };
   const train = await e2eExamples('devset.csv', settings.maxSeqLen);
   const evalExamples = (await e2eExamples('testset_w_refs.csv', settings.maxSeqLen)).slice(0, settings.evalSamples);
   const shards = shardIid(train, settings.clients, settings.seed);
