@@ -39,6 +39,21 @@ export class TrainingClock {
   }
 }
 
+/**
+ * The round loop every method shares: `train(round)` does one round's work and returns its trained tokens, timed
+ * on the training clock; `evaluate()` runs after each round, off the clock; one curve point per round.
+ */
+export async function trainRounds(curve: Curve, rounds: number, train: (round: number) => Promise<number>, evaluate: () => Promise<number>): Promise<void> {
+  const clock = new TrainingClock();
+  let tokens = 0;
+  for (let round = 1; round <= rounds; round++) {
+    clock.start();
+    tokens += await train(round);
+    clock.stop();
+    curve.points.push({ round, tokens, seconds: clock.seconds, evalLoss: await evaluate() });
+  }
+}
+
 export function firstAtOrBelow(curve: Curve, target: number): CurvePoint | null {
   return curve.points.find((p) => p.round > 0 && p.evalLoss <= target + 1e-9) ?? null;
 }

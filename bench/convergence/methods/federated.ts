@@ -1,7 +1,7 @@
 // Federated LoRA (FedAvg): every client holds the whole model with LoRA, trains I local steps from the global
 // adapter, and the adapters are averaged weighted by tokens.
 import { adapterLayout, countAdapterParams, countElements, expectedParamShapes, fedAvgHost, mixSeed, type NamedHostTensors } from '@splitlora/core';
-import { type Curve, TrainingClock } from '../curve.js';
+import { type Curve, trainRounds } from '../curve.js';
 import { evalLoss, type World } from '../setup.js';
 import { FullLearner, shardStream } from './full-learner.js';
 
@@ -11,28 +11,23 @@ export async function federated(world: World): Promise<Curve> {
   const streams = world.shards.map((shard, i) => shardStream(world, shard, i));
   let global: NamedHostTensors = await learners[0]!.adapter.toHost();
   const trainable = countAdapterParams(adapterLayout(config, world.lora, 0, config.n_layer));
-  const clock = new TrainingClock();
   const curve: Curve = {
     method: 'federated LoRA (FedAvg)', points: [{ round: 0, tokens: 0, seconds: 0, evalLoss: await evalLoss(world, global) }],
     clientTrainable: trainable, clientBase: Object.values(expectedParamShapes(config)).reduce((s, shape) => s + countElements(shape), 0), serverTrainable: null,
     notes: 'each client trains the whole model; FedAvg every I steps',
   };
-  let tokens = 0;
   try {
-    for (let round = 1; round <= settings.rounds; round++) {
-      clock.start();
+    await trainRounds(curve, settings.rounds, async (round) => {
       const updates = [];
       for (const [i, learner] of learners.entries()) {
         learner.load(global);
         let mine = 0;
         for (let s = 0; s < settings.localSteps; s++) mine += await learner.step(streams[i]!.next(), mixSeed(settings.seed, round, i, s));
-        tokens += mine;
         updates.push({ source: `client ${i}`, adapter: await learner.adapter.toHost(), weight: mine });
       }
       global = fedAvgHost(updates);
-      clock.stop();
-      curve.points.push({ round, tokens, seconds: clock.seconds, evalLoss: await evalLoss(world, global) });
-    }
+      return updates.reduce((sum, u) => sum + u.weight, 0);
+    }, () => evalLoss(world, global));
   } finally {
     learners.forEach((l) => l.dispose());
   }

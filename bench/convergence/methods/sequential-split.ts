@@ -1,6 +1,6 @@
 // Sequential split learning (vanilla SL): one client at a time trains I steps through the shared server split,
 // then hands its client adapter on to the next client.
-import { type Curve, TrainingClock } from '../curve.js';
+import { type Curve, trainRounds } from '../curve.js';
 import { evalLoss, type World } from '../setup.js';
 import { createServerSplit } from './server-side.js';
 import { SplitClient, splitParamCounts, splitStep } from './split-client.js';
@@ -12,25 +12,22 @@ export async function sequentialSplit(world: World): Promise<Curve> {
   let handed = await clients[0]!.trainer.adapterFrames();
   let current = await clients[0]!.trainer.adapter.toHost();
   const evaluate = async () => evalLoss(world, { ...current, ...(await server.serverAdapter()) });
-  const clock = new TrainingClock();
   const curve: Curve = {
     method: 'sequential split (SL)', points: [{ round: 0, tokens: 0, seconds: 0, evalLoss: await evaluate() }], ...splitParamCounts(world),
     notes: 'one client at a time; the client adapter is passed on every I steps; one server adapter',
   };
-  let tokens = 0;
   let globalStep = 0;
   try {
-    for (let round = 1; round <= settings.rounds; round++) {
-      clock.start();
+    await trainRounds(curve, settings.rounds, async (round) => {
+      let tokens = 0;
       for (const client of clients) {
         client.load(handed);
         for (let s = 0; s < settings.localSteps; s++) tokens += await splitStep(client, server, round, s, globalStep++);
         handed = await client.trainer.adapterFrames();
         current = await client.trainer.adapter.toHost();
       }
-      clock.stop();
-      curve.points.push({ round, tokens, seconds: clock.seconds, evalLoss: await evaluate() });
-    }
+      return tokens;
+    }, evaluate);
   } finally {
     clients.forEach((c) => c.dispose());
     server.dispose();

@@ -4,7 +4,7 @@
 import type { PendingStep } from '@splitlora/client';
 import { fedAvgHost, type NamedHostTensors } from '@splitlora/core';
 import { encodeFloatFrame, type TensorFrame } from '@splitlora/protocol';
-import { type Curve, TrainingClock } from '../curve.js';
+import { type Curve, trainRounds } from '../curve.js';
 import { evalLoss, type World } from '../setup.js';
 import { createServerSplit } from './server-side.js';
 import { SplitClient, splitParamCounts, splitStep } from './split-client.js';
@@ -19,15 +19,12 @@ export async function splitFed(world: World, sfl: 'v1' | 'v2'): Promise<Curve> {
   const server = createServerSplit(world, sfl);
   let global = await clients[0]!.trainer.adapter.toHost();
   const evaluate = async () => evalLoss(world, { ...global, ...(await server.serverAdapter()) });
-  const clock = new TrainingClock();
   const curve: Curve = {
     method: `SplitLoRA SFL-${sfl.toUpperCase()}`, points: [{ round: 0, tokens: 0, seconds: 0, evalLoss: await evaluate() }], ...splitParamCounts(world),
     notes: sfl === 'v1' ? 'server adapter copy per client, both sides averaged every I steps' : 'shared server adapter; the clients\' batches fused into one server step',
   };
-  let tokens = 0;
   try {
-    for (let round = 1; round <= settings.rounds; round++) {
-      clock.start();
+    await trainRounds(curve, settings.rounds, async (round) => {
       const start = frames(global);
       clients.forEach((c) => c.load(start));
       const mine = clients.map(() => 0);
@@ -48,10 +45,8 @@ export async function splitFed(world: World, sfl: 'v1' | 'v2'): Promise<Curve> {
       const updates = await Promise.all(clients.map(async (c, i) => ({ source: c.id, adapter: await c.trainer.adapter.toHost(), weight: mine[i]! })));
       global = fedAvgHost(updates);
       await server.closeRound(clients.map((c) => c.id));
-      tokens += mine.reduce((a, b) => a + b, 0);
-      clock.stop();
-      curve.points.push({ round, tokens, seconds: clock.seconds, evalLoss: await evaluate() });
-    }
+      return mine.reduce((a, b) => a + b, 0);
+    }, evaluate);
   } finally {
     clients.forEach((c) => c.dispose());
     server.dispose();

@@ -6,7 +6,7 @@ import {
   AdamW, type AdamWOptions, type AdapterBinding, type BaseModel, clipScale, collate, disposeNamed, type Example, fedAvgHost,
   fullLoss, generate, type GenerateOptions, globalNorm, type Gpt2Config, learningRateAt, type LoraConfig, mixSeed,
   type NamedHostTensors, namedToTensors, scaleGradsInPlace, serverLossAndGrads, serverPart, expectedParamShapes,
-  TrainableAdapter, type WeightedAdapter, withTransposedHead, WTE_T, isTransposedCopy, transposedConv1dHelps, withTransposedConv1d, type NamedTensors,
+  TrainableAdapter, type WeightedAdapter, withTransposedHead, WTE_T, transposedConv1dHelps, withTransposedConv1d, type NamedTensors,
 } from '@splitlora/core';
 import type { RunConfig } from '@splitlora/protocol';
 import type { DecodedStep } from './step-decoding.js';
@@ -215,6 +215,6 @@ export class ServerSplit {
       this.shared.optimizer.dispose();
     }
     disposeNamed(this.fullModel.params);
-    tf.dispose(Object.entries(this.serverModel.params).filter(([name]) => isTransposedCopy(name) && name !== WTE_T).map(([, t]) => t));
+    tf.dispose(Object.keys(this.serverModel.params).filter((n) => !(n in this.fullModel.params)).map((n) => this.serverModel.params[n]!)); // its transposed copies
   }
 }

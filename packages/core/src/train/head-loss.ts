@@ -36,31 +36,28 @@ export function tiedHeadCrossEntropy(
   const [N] = normed.shape;
   const V = wte.shape[0];
   const rowsPerChunk = Math.max(1, Math.floor((options.chunkElements ?? HEAD_CHUNK_ELEMENTS) / V));
-  if (options.forwardOnly) {
-    return tf.tidy(() => {
-      const parts: tf.Tensor[] = [];
-      for (let start = 0; start < N; start += rowsPerChunk) {
-        const size = Math.min(rowsPerChunk, N - start);
-        parts.push(tf.tidy(() => headChunk(tf.slice(normed, [start, 0], [size, -1]), tf.slice(targets, [start], [size]), wte, wteT, eps, null, false).perToken));
-      }
-      const perToken = concatChunks(parts);
-      if (options.perTokenSink) options.perTokenSink(tf.keep(tf.clone(perToken)) as tf.Tensor1D);
-      return tf.div(tf.sum(tf.mul(perToken, mask)), normalizer) as tf.Scalar;
-    });
-  }
-  const f = tf.customGrad(((h: tf.Tensor, save: tf.GradSaveFunc) => {
-    const smoothTarget = eps > 0 ? (tf.mul(tf.sum(wte, 0), eps / V) as tf.Tensor1D) : null; // ε/V Σ_v wte_v (E)
+  /** Runs headChunk over every chunk of rows of h and joins the results (gradBase only with the gradient work). */
+  const allChunks = (h: tf.Tensor2D, withGrad: boolean): ChunkResult => {
+    const smoothTarget = withGrad && eps > 0 ? (tf.mul(tf.sum(wte, 0), eps / V) as tf.Tensor1D) : null; // ε/V Σ_v wte_v (E)
     const chunks: ChunkResult[] = [];
     for (let start = 0; start < N; start += rowsPerChunk) {
       const size = Math.min(rowsPerChunk, N - start);
-      chunks.push(tf.tidy(() => headChunk(tf.slice(h as tf.Tensor2D, [start, 0], [size, -1]), tf.slice(targets, [start], [size]), wte, wteT, eps, smoothTarget, true)));
+      chunks.push(tf.tidy(() => headChunk(tf.slice(h, [start, 0], [size, -1]), tf.slice(targets, [start], [size]), wte, wteT, eps, smoothTarget, withGrad)));
     }
     smoothTarget?.dispose();
     const perToken = concatChunks(chunks.map((c) => c.perToken)) as tf.Tensor1D;
-    const gradBase = concatChunks(chunks.map((c) => c.gradBase!)) as tf.Tensor2D;
-    save([gradBase]);
+    return withGrad ? { perToken, gradBase: concatChunks(chunks.map((c) => c.gradBase!)) as tf.Tensor2D } : { perToken };
+  };
+  /** Σ mask·loss / normalizer, handing the per-token losses to the sink first. */
+  const reduce = (perToken: tf.Tensor1D): tf.Scalar => {
     if (options.perTokenSink) options.perTokenSink(tf.keep(tf.clone(perToken)) as tf.Tensor1D);
-    const value = tf.div(tf.sum(tf.mul(perToken, mask)), normalizer) as tf.Scalar;
+    return tf.div(tf.sum(tf.mul(perToken, mask)), normalizer) as tf.Scalar;
+  };
+  if (options.forwardOnly) return tf.tidy(() => reduce(allChunks(normed, false).perToken));
+  const f = tf.customGrad(((h: tf.Tensor, save: tf.GradSaveFunc) => {
+    const { perToken, gradBase } = allChunks(h as tf.Tensor2D, true);
+    save([gradBase!]);
+    const value = reduce(perToken);
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor => {
       const weights = tf.reshape(tf.mul(tf.div(mask, normalizer), dy), [-1, 1]); // (N, 1)
       return tf.mul(saved[0]!, weights); // (N, E)
