@@ -4,8 +4,12 @@
 import { Tiktoken } from 'js-tiktoken/lite';
 import { fail } from '../errors.js';
 
-/** GPT-2's pre-tokenization pattern (contractions, letters, numbers, other, whitespace). */
-const GPT2_PATTERN = "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
+/**
+ * GPT-2's pre-tokenization pattern (contractions, letters, numbers, other, whitespace). Whitespace is Unicode's
+ * White_Space property, as in Hugging Face's pre-tokenizer: JavaScript's \\s would also take U+FEFF and miss U+0085.
+ */
+const WS = '\\p{White_Space}';
+const GPT2_PATTERN = `'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^${WS}\\p{L}\\p{N}]+|[${WS}]+(?![^${WS}])|[${WS}]+`;
 export const END_OF_TEXT = '<|endoftext|>';
 
 /** GPT-2's map from bytes to printable unicode characters (the alphabet of vocab.json). */
@@ -38,11 +42,16 @@ function toBase64(bytes: number[]): string {
 
 export class Gpt2Tokenizer {
   private readonly bpe: Tiktoken;
+  /** The bytes of each token id (the end-of-text token: its text). */
+  private readonly bytesById: Uint8Array[];
+  /** Keeps a leading U+FEFF (a default TextDecoder would strip it as a byte-order mark). */
+  private readonly utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
   readonly vocabSize: number;
   readonly eosTokenId: number;
 
-  private constructor(bpe: Tiktoken, vocabSize: number, eosTokenId: number) {
+  private constructor(bpe: Tiktoken, bytesById: Uint8Array[], vocabSize: number, eosTokenId: number) {
     this.bpe = bpe;
+    this.bytesById = bytesById;
     this.vocabSize = vocabSize;
     this.eosTokenId = eosTokenId;
   }
@@ -68,6 +77,7 @@ export class Gpt2Tokenizer {
         fail('format', `merges.txt line ${i + 1} ("${line}") does not produce vocab id ${256 + i}; not a GPT-2 vocabulary`);
       }
     });
+    const bytesById: Uint8Array[] = [];
     const lines: string[] = [];
     let run: string[] = [];
     let runStart = 0;
@@ -84,11 +94,13 @@ export class Gpt2Tokenizer {
         if (b === undefined) fail('format', `vocab.json token ${JSON.stringify(token)} (id ${id}) is not byte-level BPE`);
         return b;
       });
+      bytesById[id] = Uint8Array.from(bytes);
       run.push(toBase64(bytes));
     }
     if (run.length > 0) lines.push(`! ${runStart} ${run.join(' ')}`);
     const bpe = new Tiktoken({ pat_str: GPT2_PATTERN, special_tokens: { [END_OF_TEXT]: eos }, bpe_ranks: lines.join('\n') });
-    return new Gpt2Tokenizer(bpe, Object.keys(vocab).length, eos);
+    bytesById[eos] = new TextEncoder().encode(END_OF_TEXT);
+    return new Gpt2Tokenizer(bpe, bytesById, Object.keys(vocab).length, eos);
   }
 
   /** Token ids of `text`; `<|endoftext|>` in the text becomes the special token, as in Hugging Face. */
@@ -98,6 +110,17 @@ export class Gpt2Tokenizer {
 
   /** Text of token ids (invalid UTF-8 sequences become U+FFFD, as in Hugging Face). */
   decode(ids: readonly number[]): string {
-    return this.bpe.decode([...ids]);
+    const parts = ids.map((id) => {
+      const bytes = this.bytesById[id];
+      if (bytes === undefined) fail('format', `token id ${id} is not in the vocabulary`);
+      return bytes;
+    });
+    const joined = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let offset = 0;
+    for (const part of parts) {
+      joined.set(part, offset);
+      offset += part.length;
+    }
+    return this.utf8.decode(joined);
   }
 }
