@@ -124,6 +124,21 @@ describe('pnpm bench', () => {
     expect(row['maxAbsDiff']).toBeLessThan(1e-4);
   }, 150_000);
 
+  it('secagg: bytes and seconds per setting, the sum checked against the plain sum', async () => {
+    const json = await smoke('secagg', 120_000);
+    expect(json['correct']).toBe(true);
+    expect(json['vectorLength']).toBe(36864); // the paper's client adapter: LoRA r=4 on q,v of gpt2 blocks 0-2
+    const results = json['results'] as Json[];
+    expect(results.map((r) => [r['clients'], r['dropped']])).toEqual([[3, 0], [3, 1]]);
+    for (const r of results) {
+      expect(r['bytesPerVolunteer']['maskedInput']).toBe(4 * 36864);
+      expect(r['bytesPerVolunteer']['addedUp']).toBeGreaterThan(0);
+      expect(r['volunteerMs']).toBeGreaterThan(0);
+      expect(r['serverMs']).toBeGreaterThan(0);
+      expect(r['maxAbsError']).toBeLessThanOrEqual(r['errorBound']);
+    }
+  }, 150_000);
+
   it('leak: tensor counts sampled on both sides, flat', async () => {
     const json = await smoke('leak', 120_000);
     expect(json['flat']).toBe(true);

@@ -13,6 +13,7 @@ export const BENCHMARKS: Record<string, BenchmarkEntry> = {
   scale: { summary: '1…100 Node-fleet clients on one server: tokens/s, server busy %, step latency, memory', load: async () => (await import('./scale/index.js')).scaleBenchmark },
   convergence: { summary: 'eval loss vs tokens and wall-clock: centralized, FedAvg, sequential SL, SFL-V1, SFL-V2', load: async () => (await import('./convergence/index.js')).convergenceBenchmark },
   conv1d: { summary: 'kernel experiment: frozen Conv1D backward, autograd (transposeB) vs cached transpose', load: async () => (await import('./kernels/conv1d-backward/index.js')).conv1dBenchmark },
+  secagg: { summary: 'secure aggregation: bytes and seconds added per round at 3, 10, 50 volunteers (in memory, paper adapter)', load: async () => (await import('./secagg/index.js')).secaggBenchmark },
   leak: { summary: 'tf.memory().numTensors over 1,000 server and client steps (must stay flat)', load: async () => (await import('./leak/index.js')).leakBenchmark },
 };
 

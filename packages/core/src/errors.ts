@@ -7,7 +7,8 @@ export type CoreErrorKind =
   | 'checkpoint' // a checkpoint is missing tensors or has mis-shaped ones
   | 'format' // a file (safetensors, CSV, JSONL, PEFT) cannot be parsed
   | 'data' // a dataset cannot be used (empty, too short)
-  | 'adapter'; // adapters disagree on names or shapes
+  | 'adapter' // adapters disagree on names or shapes
+  | 'privacy'; // a privacy mechanism cannot proceed (secure aggregation round, missing WebCrypto)
 
 export class CoreError extends Error {
   readonly kind: CoreErrorKind;

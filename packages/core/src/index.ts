@@ -1,4 +1,4 @@
-// Public surface of @splitlora/core: GPT-2 + LoRA math, split steps, FedAvg, optimizer, tokenizer, data and I/O.
+// Public surface of @splitlora/core: GPT-2 + LoRA math, split steps, FedAvg, optimizer, tokenizer, data, I/O, privacy.
 export * from './errors.js';
 export * from './config/gpt2-config.js';
 export * from './config/lora-config.js';
@@ -30,3 +30,4 @@ export * from './train/lr-schedule.js';
 export * from './train/grad-clip.js';
 export * from './train/split-steps.js';
 export * from './train/fedavg.js';
+export * from './privacy/index.js';
