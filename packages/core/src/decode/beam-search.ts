@@ -2,6 +2,7 @@
 // no_repeat_ngram_size over prompt + output, top 2·beams candidates, finished hypotheses scored
 // sum(logprob) / generated_length ** length_penalty (the end-of-text token counted), early_stopping=false's
 // heuristic. numBeams = 1 is greedy decoding.
+import * as tf from '@tensorflow/tfjs-core';
 import { fail } from '../errors.js';
 import type { ForwardContext } from '../model/forward-context.js';
 import type { AdapterBinding, BaseModel } from '../train/split-steps.js';
@@ -36,13 +37,19 @@ interface Candidate {
   token: number;
 }
 
-function logSoftmax(logits: Float32Array): Float64Array {
-  let max = -Infinity;
-  for (const x of logits) max = Math.max(max, x);
-  let sum = 0;
-  for (const x of logits) sum += Math.exp(x - max);
-  const logSum = max + Math.log(sum);
-  return Float64Array.from(logits, (x) => x - logSum);
+/**
+ * Each row's best `k` log-probabilities (top-k and log-sum-exp on the device; only k values per row come back),
+ * k large enough that the row's best 2·beams tokens that are not banned are among them.
+ */
+async function rowTopK(logits: tf.Tensor2D, banned: readonly Set<number>[], beams: number): Promise<{ values: Float32Array; indices: Int32Array; k: number }> {
+  const V = logits.shape[1];
+  const k = Math.min(V, 2 * beams + Math.max(0, ...banned.map((b) => b.size)));
+  // top-k of the raw logits, minus each row's log-sum-exp: log-softmax without materialising (B, V) again.
+  const { values, indices, logSumExp } = tf.tidy(() => ({ ...tf.topk(logits, k, true), logSumExp: tf.logSumExp(logits, 1) }));
+  const [v, i, lse] = await Promise.all([values.data(), indices.data(), logSumExp.data()]);
+  tf.dispose([values, indices, logSumExp]);
+  const logProbs = Float32Array.from(v as Float32Array, (x, j) => x - lse[Math.floor(j / k)]!);
+  return { values: logProbs, indices: i as Int32Array, k };
 }
 
 /** Tokens that would complete an n-gram already present in `seq` (HF's NoRepeatNGramLogitsProcessor). */
@@ -54,20 +61,16 @@ export function bannedTokens(seq: readonly number[], n: number): Set<number> {
   return banned;
 }
 
-/** The k best entries of (beam, token) pairs by score; ties keep the lower flat index first. */
-function topCandidates(scores: Float64Array[], k: number): Candidate[] {
-  const best: Candidate[] = [];
-  scores.forEach((row, beam) => {
-    for (let token = 0; token < row.length; token++) {
-      const score = row[token]!;
-      if (best.length === k && score <= best[k - 1]!.score) continue;
-      let at = best.length;
-      while (at > 0 && best[at - 1]!.score < score) at--;
-      best.splice(at, 0, { score, beam, token });
-      if (best.length > k) best.pop();
+/** The k best (beam, token) continuations over all beams; ties keep the lower flat index (beam, token) first. */
+function topCandidates(top: { values: Float32Array; indices: Int32Array; k: number }, banned: readonly Set<number>[], runningScores: readonly number[], k: number): Candidate[] {
+  const all: Candidate[] = [];
+  runningScores.forEach((running, beam) => {
+    for (let j = 0; j < top.k; j++) {
+      const token = top.indices[beam * top.k + j]!;
+      if (!banned[beam]!.has(token)) all.push({ score: top.values[beam * top.k + j]! + running, beam, token });
     }
   });
-  return best;
+  return all.sort((a, b) => b.score - a.score || a.beam - b.beam || a.token - b.token).slice(0, k);
 }
 
 export async function beamSearch(model: BaseModel, adapter: AdapterBinding | null, prompt: readonly number[], options: BeamSearchOptions): Promise<BeamResult> {
@@ -89,14 +92,10 @@ export async function beamSearch(model: BaseModel, adapter: AdapterBinding | nul
   let improvable = true;
   try {
     for (let curLen = promptLen; ; curLen++) {
-      const logits = await source.next(running, parents);
-      const scores = logits.map((row, beam) => {
-        const lp = logSoftmax(row);
-        for (const t of bannedTokens(running[beam]!, noRepeatNgramSize)) lp[t] = -Infinity;
-        for (let t = 0; t < lp.length; t++) lp[t]! += runningScores[beam]!;
-        return lp;
-      });
-      const candidates = topCandidates(scores, 2 * K);
+      const banned = running.map((seq) => bannedTokens(seq, noRepeatNgramSize));
+      const logits = source.next(running, parents);
+      const top = await rowTopK(logits, banned, K).finally(() => logits.dispose());
+      const candidates = topCandidates(top, banned, runningScores, 2 * K);
       const hits = candidates.map((c) => c.token === eosTokenId || curLen + 1 >= maxLength);
       // The best numBeams candidates that did not stop keep running.
       const next = candidates.map((c, i) => ({ c, score: c.score + (hits[i] ? NEG : 0) })).sort((a, b) => b.score - a.score).slice(0, K);
