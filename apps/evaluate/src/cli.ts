@@ -32,6 +32,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const result = await evaluateE2E(loaded.model, loaded.adapter, tokenizer, items, {
     decoding: d,
+    promptBatch: options.batch,
     onProgress: (done, total) => {
       const elapsed = (Date.now() - started) / 1000;
       const eta = (elapsed / done) * (total - done);

@@ -10,6 +10,8 @@ export interface EvaluateCliOptions {
   data: string;
   samples: number | null;
   decoding: DecodeSettings;
+  /** MRs decoded together. */
+  batch: number;
   backend: 'auto' | 'wasm' | 'cpu' | 'tensorflow';
   dataDir: string | undefined;
   out: string | undefined;
@@ -30,6 +32,7 @@ BLEU, NIST, METEOR (exact+stem), ROUGE-L, CIDEr (the E2E NLG Challenge scorer's 
   --beam K               beam size (default 10)          --length-penalty X   (default 0.8)
   --no-repeat-ngram N    ban repeated N-grams (default 4; 0 = off)
   --max-new-tokens N     generated tokens at most (default 64)
+  --batch N              MRs decoded together, each with its beams (default 8)
   --backend B            auto | wasm | cpu | tensorflow (default auto)
   --data-dir D           data folder (default $SPLITLORA_DATA_DIR, ../shared/data, or downloaded)
   --out FILE             where to store the results with every output (default <adapter>/e2e-evaluation.json)
@@ -42,7 +45,7 @@ export function parseEvaluateOptions(argv: string[]): EvaluateCliOptions | null 
     options: {
       adapter: { type: 'string' }, base: { type: 'string' }, seed: { type: 'string' }, data: { type: 'string' }, samples: { type: 'string' },
       beam: { type: 'string' }, 'length-penalty': { type: 'string' }, 'no-repeat-ngram': { type: 'string' }, 'max-new-tokens': { type: 'string' },
-      backend: { type: 'string' }, 'data-dir': { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      batch: { type: 'string' }, backend: { type: 'string' }, 'data-dir': { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) return null;
@@ -73,6 +76,7 @@ export function parseEvaluateOptions(argv: string[]): EvaluateCliOptions | null 
       noRepeatNgramSize: int(values['no-repeat-ngram'], PAPER_DECODING.noRepeatNgramSize, 'no-repeat-ngram', 0),
       maxNewTokens: int(values['max-new-tokens'], PAPER_DECODING.maxNewTokens, 'max-new-tokens', 1),
     },
+    batch: int(values.batch, 8, 'batch', 1),
     backend: backend as EvaluateCliOptions['backend'],
     dataDir: values['data-dir'],
     out: values.out,

@@ -13,7 +13,7 @@ import { disposeNamed, namedToTensors, type NamedTensors } from '../tensors/name
 import { maxAbsDiff } from '../test-support/fixtures.js';
 import { useBackend } from '../test-support/backend.js';
 import type { AdapterBinding, BaseModel } from '../train/split-steps.js';
-import { bannedTokens, beamSearch } from './beam-search.js';
+import { bannedTokens, beamSearch, beamSearchBatch } from './beam-search.js';
 import { cachedForward } from './cached-forward.js';
 
 const config = gpt2Config('tiny', { vocab_size: 97, n_embd: 32, n_layer: 3, n_head: 4, n_positions: 48, bos_token_id: 96, eos_token_id: 96 });
@@ -80,6 +80,46 @@ for (const backend of ['cpu', 'wasm'] as const) {
         expect(Math.abs(cached.score - plain.score)).toBeLessThan(1e-4);
         expect(cached.tokens.length).toBeGreaterThan(0);
       }
+      expect(tf.memory().numTensors).toBe(before);
+    });
+
+    it('left-padded rows give the logits of the same prompts alone (prefill and next step)', async () => {
+      const before = tf.memory().numTensors;
+      const ctx = { config, params: model.params, lora: adapter, dropoutSeed: null };
+      const prompts = [[5, 17, 3, 88, 41, 9], [60, 2, 33]];
+      const padded = tf.tensor2d([prompts[0]!, [0, 0, 0, ...prompts[1]!]], [2, 6], 'int32');
+      const both = cachedForward(ctx, padded, null, [0, 3]);
+      const nextIds = tf.tensor2d([[7], [8]], [2, 1], 'int32');
+      const bothNext = cachedForward(ctx, nextIds, both.cache);
+      let maxDiff = 0;
+      for (const [row, prompt] of prompts.entries()) {
+        const ids = tf.tensor2d([prompt], [1, prompt.length], 'int32');
+        const alone = cachedForward(ctx, ids, null);
+        const next = tf.tensor2d([[7 + row]], [1, 1], 'int32');
+        const aloneNext = cachedForward(ctx, next, alone.cache);
+        const rowOf = async (t: tf.Tensor2D) => ((await t.data()) as Float32Array).subarray(row * config.vocab_size, (row + 1) * config.vocab_size);
+        maxDiff = Math.max(maxDiff, maxAbsDiff(await rowOf(both.logits), (await alone.logits.data()) as Float32Array));
+        maxDiff = Math.max(maxDiff, maxAbsDiff(await rowOf(bothNext.logits), (await aloneNext.logits.data()) as Float32Array));
+        tf.dispose([ids, next, alone.logits, aloneNext.logits]);
+        alone.cache.dispose();
+        aloneNext.cache.dispose();
+      }
+      tf.dispose([padded, nextIds, both.logits, bothNext.logits]);
+      both.cache.dispose();
+      bothNext.cache.dispose();
+      console.log(`[${backend}] padded batch vs alone: max |diff| = ${maxDiff.toExponential(2)}`);
+      expect(maxDiff).toBeLessThan(1e-4);
+      expect(tf.memory().numTensors).toBe(before);
+    });
+
+    it('a batch of prompts of different lengths decodes as each prompt alone', async () => {
+      const before = tf.memory().numTensors;
+      const options = { numBeams: 3, maxNewTokens: 10, lengthPenalty: 0.8, noRepeatNgramSize: 4, eosTokenId: 96 };
+      const prompts = [[5, 17, 3], [40, 41, 42, 43, 44, 45, 46], [9, 9]];
+      const batch = await beamSearchBatch(model, adapter, prompts, options);
+      for (const [i, prompt] of prompts.entries()) expect(batch[i]!.tokens).toEqual((await beamSearch(model, adapter, prompt, options)).tokens);
+      const uncached = await beamSearchBatch(model, adapter, prompts, { ...options, useCache: false });
+      expect(uncached.map((r) => r.tokens)).toEqual(batch.map((r) => r.tokens));
       expect(tf.memory().numTensors).toBe(before);
     });
 

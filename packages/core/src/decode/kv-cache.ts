@@ -1,5 +1,6 @@
 // The keys and values of every block for the tokens decoded so far, so the next step attends to them without
-// recomputing them. One owner: each step's new cache replaces (and disposes) the old one.
+// recomputing them, plus each row's left padding (prompts of different lengths decoded together). One owner: each
+// step's new cache replaces (and disposes) the old one.
 import * as tf from '@tensorflow/tfjs-core';
 
 export interface LayerKv {
@@ -10,7 +11,11 @@ export interface LayerKv {
 }
 
 export class KvCache {
-  constructor(readonly layers: readonly LayerKv[], readonly length: number) {}
+  /**
+   * @param length cached positions per row (padding included)
+   * @param padding per row, how many of the first positions are left padding (never attended to)
+   */
+  constructor(readonly layers: readonly LayerKv[], readonly length: number, readonly padding: readonly number[]) {}
 
   /** Rows of the batch by index (beam search's reordering); a new cache the caller owns. */
   select(rows: readonly number[]): KvCache {
@@ -18,7 +23,7 @@ export class KvCache {
       const index = tf.tensor1d(rows as number[], 'int32');
       return this.layers.map(({ k, v }) => ({ k: tf.gather(k, index) as tf.Tensor4D, v: tf.gather(v, index) as tf.Tensor4D }));
     });
-    return new KvCache(layers, this.length);
+    return new KvCache(layers, this.length, rows.map((r) => this.padding[r]!));
   }
 
   tensors(): tf.Tensor[] {
