@@ -1,7 +1,7 @@
 // Integration test of `pnpm evaluate` on a small random GPT-2 saved as a Hugging Face folder and a random PEFT
 // adapter naming it as its base: the last stdout line is the JSON summary with finite metrics in range; a base
 // that resolves nowhere fails with a clear message.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -15,11 +15,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const config = gpt2Config('tiny', { n_embd: 32, n_layer: 2, n_head: 2, n_positions: 128 });
 
-function runCli(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'apps/evaluate/src/cli.ts'), ...args], {
-    cwd: ROOT, encoding: 'utf8', timeout: 300_000,
+/** Runs the CLI without blocking the test worker (a blocked worker misses vitest's RPC deadlines). */
+function runCli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'apps/evaluate/src/cli.ts'), ...args], { cwd: ROOT });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 300_000);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolvePromise({ status, stdout, stderr });
+    });
   });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 describe('pnpm evaluate', () => {
@@ -40,9 +53,9 @@ describe('pnpm evaluate', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('decodes a few MRs and prints the metrics as JSON on the last line', () => {
+  it('decodes a few MRs and prints the metrics as JSON on the last line', async () => {
     const out = join(dir, 'eval.json');
-    const { status, stdout, stderr } = runCli(['--adapter', adapterDir, '--samples', '3', '--beam', '3', '--max-new-tokens', '12', '--json', '--out', out]);
+    const { status, stdout, stderr } = await runCli(['--adapter', adapterDir, '--samples', '3', '--beam', '3', '--max-new-tokens', '12', '--json', '--out', out]);
     expect(status, stderr).toBe(0);
     const summary = JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
     for (const key of ['bleu', 'nist', 'meteor', 'rougeL', 'cider', 'perplexity']) expect(Number.isFinite(summary[key]), key).toBe(true);
@@ -67,7 +80,7 @@ describe('pnpm evaluate', () => {
     const adapter: NamedHostTensors = {};
     for (const [name, shape] of Object.entries(adapterLayout(config, PAPER_LORA, 0, config.n_layer))) adapter[name] = { shape, data: new Float32Array(shape.reduce((a, b) => a * b, 1)) };
     await writeFiles(lost, { ...exportPeftAdapter(config, PAPER_LORA, adapter, { baseModel: 'no-such-model' }) });
-    const { status, stderr } = runCli(['--adapter', lost, '--samples', '1', '--json']);
+    const { status, stderr } = await runCli(['--adapter', lost, '--samples', '1', '--json']);
     expect(status).toBe(1);
     expect(stderr).toMatch(/base_model_name_or_path .* is "no-such-model": neither a local Hugging Face folder/);
     expect(existsSync(join(lost, 'e2e-evaluation.json'))).toBe(false);
