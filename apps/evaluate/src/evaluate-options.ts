@@ -26,7 +26,7 @@ BLEU, NIST, METEOR (exact+stem), ROUGE-L, CIDEr (the E2E NLG Challenge scorer's 
   --adapter DIR          PEFT adapter folder (adapter_config.json + adapter_model.safetensors)
   --base B               base model: a Hugging Face GPT-2 folder or a preset (tiny, gpt2, …; random weights);
                          default: the adapter's base_model_name_or_path when it is a local folder
-  --seed N               seed of a preset base's random weights (default 0)
+  --seed N               seed of a preset base's random weights: the run's seed (default 0, as runs)
   --data FILE            E2E CSV with mr,ref columns (default e2e/testset_w_refs.csv in the data folder)
   --samples N            evaluate the first N distinct MRs (default: all)
   --beam K               beam size (default 10)          --length-penalty X   (default 0.8)
