@@ -1,14 +1,17 @@
 // Each E2E metric within 1e-3 of the official scorer (tuetschek/e2e-metrics with pymteval and the COCO scorers,
 // run by tools/fixtures/make_e2e_metric_fixtures.py) on fixture cases: edge cases, unicode, one and many
-// references, 50 test-set MRs; plus its PTB tokenization and METEOR's Snowball stems word for word.
+// references, 50 test-set MRs, the whole test set; plus its PTB tokenization and METEOR's Snowball stems word for word.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readFixture } from '../test-support/fixtures.js';
+import { dataDir, readFixture } from '../test-support/fixtures.js';
 import { corpusBleu } from './bleu.js';
 import { corpusCider } from './cider.js';
 import { scoreE2E } from './e2e-metrics.js';
 import { corpusMeteorExactStem } from './meteor/meteor.js';
 import { stemEnglish } from './meteor/snowball-english.js';
 import { corpusNist } from './nist.js';
+import { groupE2EReferences } from './e2e-references.js';
 import { cocoTokenize } from './ptb-tokenize.js';
 import { corpusRougeL } from './rouge-l.js';
 
@@ -20,7 +23,12 @@ interface FixtureCase {
   segments: { meteorExactStem: number[]; rougeL: number[]; cider: number[] };
 }
 
-const fixture = readFixture<{ cases: FixtureCase[]; stems: Record<string, string> }>('e2e-metrics.json');
+interface WholeTestSet {
+  mrs: number;
+  scores: { bleu: number; nist: number; meteorExactStem: number; rougeL: number; cider: number };
+}
+
+const fixture = readFixture<{ cases: FixtureCase[]; stems: Record<string, string>; wholeTestSet: WholeTestSet }>('e2e-metrics.json');
 const TOLERANCE = 1e-3;
 
 function report(what: string, got: number, want: number): number {
@@ -77,6 +85,18 @@ describe('E2E metrics against the official scorer', () => {
       });
     });
   }
+
+  it('agrees on the whole test set, a held-out human reference scored against the other references', () => {
+    const items = groupE2EReferences(readFileSync(join(dataDir(), 'e2e', 'testset_w_refs.csv'), 'utf8')).filter((item) => item.refs.length > 1);
+    expect(items).toHaveLength(fixture.wholeTestSet.mrs);
+    const ours = scoreE2E(items.map((item) => ({ hyp: item.refs[0]!, refs: item.refs.slice(1) })));
+    const want = fixture.wholeTestSet.scores;
+    expect(report('whole test set BLEU', ours.bleu, want.bleu)).toBeLessThan(TOLERANCE);
+    expect(report('whole test set NIST', ours.nist, want.nist)).toBeLessThan(TOLERANCE);
+    expect(report('whole test set METEOR exact+stem', ours.meteor, want.meteorExactStem)).toBeLessThan(TOLERANCE);
+    expect(report('whole test set ROUGE-L', ours.rougeL, want.rougeL)).toBeLessThan(TOLERANCE);
+    expect(report('whole test set CIDEr', ours.cider, want.cider)).toBeLessThan(TOLERANCE);
+  });
 
   it("stems like METEOR's Snowball English stemmer", () => {
     const words = Object.keys(fixture.stems);
