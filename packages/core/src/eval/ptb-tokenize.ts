@@ -22,39 +22,46 @@ const ABBREVIATIONS = new Set(['mr', 'mrs', 'ms', 'dr', 'st', 'jr', 'sr', 'prof'
 const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
 const isWordChar = (c: string | undefined): boolean => c !== undefined && /[\p{L}\p{N}\p{M}]/u.test(c);
 
+const isAbbreviation = (word: string): boolean => ABBREVIATIONS.has(word) || /^([a-z]\.)*[a-z]$/.test(word);
+
+/** The token that closes `s` and how many characters it takes; a single period only when nothing was split yet. */
+function closingToken(s: string, nothingSplit: boolean): [string, number] | null {
+  const dots = /\.{2,}$/.exec(s);
+  if (dots !== null) return ['...', dots[0].length];
+  if (s.length < 2) return null;
+  const last = s[s.length - 1]!;
+  if (last === '.') return nothingSplit && !isAbbreviation(s.slice(0, -1).toLowerCase()) ? ['.', 1] : null;
+  if (last === '"') return ["''", 1];
+  if (last === "'") return ["'", 1];
+  if (SYMBOLS[last] !== undefined) return [SYMBOLS[last]!, 1];
+  if (ALWAYS_SPLIT.has(last) || last === ':' || last === '-') return [last, 1];
+  return null;
+}
+
+/** The one-character token that opens `s`, as PTB writes it. */
+function openingToken(s: string): string | null {
+  if (s.length < 2) return null;
+  const first = s[0]!;
+  if (first === '"') return '``';
+  if (first === '.' && !isDigit(s[1])) return '.';
+  if (first === '`' || (first === "'" && !CLITICS.includes(s.toLowerCase()))) return '`';
+  if (SYMBOLS[first] !== undefined) return SYMBOLS[first]!;
+  if (ALWAYS_SPLIT.has(first) || (first === '-' && !isDigit(s[1]))) return first;
+  return null;
+}
+
 /** Splits one whitespace-free chunk into PTB tokens. */
 function tokenizeChunk(chunk: string): string[] {
   const head: string[] = [];
   const tail: string[] = [];
   let s = chunk.replace(/\u2019/g, "'").replace(/\u2018/g, '`');
-  // Closing punctuation at the end (a period only when it ends the chunk).
-  for (;;) {
-    const last = s[s.length - 1];
-    if (s.length === 0 || last === undefined) break;
-    const dots = /\.{2,}$/.exec(s);
-    if (dots !== null) { tail.unshift('...'); s = s.slice(0, -dots[0].length); continue; }
-    if (last === '.' && s.length > 1 && tail.length === 0) {
-      const word = s.slice(0, -1).toLowerCase();
-      if (ABBREVIATIONS.has(word) || /^([a-z]\.)+[a-z]$/.test(word) || /^[a-z]$/.test(word)) break;
-      tail.unshift('.'); s = s.slice(0, -1); continue;
-    }
-    if (last === '"') { tail.unshift("''"); s = s.slice(0, -1); continue; }
-    if (last === "'" && s.length > 1 && !/s$/i.test(s.slice(0, -1))) { tail.unshift("'"); s = s.slice(0, -1); continue; }
-    if (last === "'" && s.length > 1) { tail.unshift("'"); s = s.slice(0, -1); continue; }
-    if (SYMBOLS[last] !== undefined && s.length > 1) { tail.unshift(SYMBOLS[last]!); s = s.slice(0, -1); continue; }
-    if ((ALWAYS_SPLIT.has(last) || last === ':' || last === '-') && s.length > 1) { tail.unshift(last); s = s.slice(0, -1); continue; }
-    break;
+  for (let t = closingToken(s, true); t !== null; t = closingToken(s, false)) {
+    tail.unshift(t[0]);
+    s = s.slice(0, -t[1]);
   }
-  // Opening punctuation at the start.
-  for (;;) {
-    const first = s[0];
-    if (first === undefined || s.length === 1) break;
-    if (first === '"') { head.push('``'); s = s.slice(1); continue; }
-    if (first === '.' && !isDigit(s[1])) { head.push('.'); s = s.slice(1); continue; }
-    if (first === '`' || (first === "'" && !CLITICS.some((c) => s.toLowerCase() === c))) { head.push('`'); s = s.slice(1); continue; }
-    if (SYMBOLS[first] !== undefined) { head.push(SYMBOLS[first]!); s = s.slice(1); continue; }
-    if (ALWAYS_SPLIT.has(first) || (first === '-' && !isDigit(s[1]))) { head.push(first); s = s.slice(1); continue; }
-    break;
+  for (let t = openingToken(s); t !== null; t = openingToken(s)) {
+    head.push(t);
+    s = s.slice(1);
   }
   // A clitic at the end of a word.
   const lower = s.toLowerCase();
