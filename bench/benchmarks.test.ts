@@ -139,6 +139,16 @@ describe('pnpm bench', () => {
     }
   }, 150_000);
 
+  it('decode: cache and full recompute measured, same tokens, no leak', async () => {
+    const json = await smoke('decode', 120_000);
+    const result = (json['results'] as Json[])[0]!;
+    expect(result['status']).toBe('ok');
+    expect(result['cacheTokensPerSecond']).toBeGreaterThan(0);
+    expect(result['speedup']).toBeGreaterThan(0);
+    expect(result['sameTokens']).toBe(true);
+    expect(result['tensorsLeaked']).toBe(0);
+  }, 150_000);
+
   it('leak: tensor counts sampled on both sides, flat', async () => {
     const json = await smoke('leak', 120_000);
     expect(json['flat']).toBe(true);

@@ -14,6 +14,7 @@ export const BENCHMARKS: Record<string, BenchmarkEntry> = {
   convergence: { summary: 'eval loss vs tokens and wall-clock: centralized, FedAvg, sequential SL, SFL-V1, SFL-V2', load: async () => (await import('./convergence/index.js')).convergenceBenchmark },
   conv1d: { summary: 'kernel experiment: frozen Conv1D backward, autograd (transposeB) vs cached transpose', load: async () => (await import('./kernels/conv1d-backward/index.js')).conv1dBenchmark },
   secagg: { summary: 'secure aggregation: bytes and seconds added per round at 3, 10, 50 volunteers (in memory, paper adapter)', load: async () => (await import('./secagg/index.js')).secaggBenchmark },
+  decode: { summary: 'beam search on E2E MRs: key/value cache vs full recompute (s per MR, tokens/s, same tokens)', load: async () => (await import('./decode/index.js')).decodeBenchmark },
   leak: { summary: 'tf.memory().numTensors over 1,000 server and client steps (must stay flat)', load: async () => (await import('./leak/index.js')).leakBenchmark },
 };
 
