@@ -1,6 +1,6 @@
-// Federated LoRA (FedAvg): every client holds the whole model with LoRA, trains I local steps from the global
-// adapter, and the adapters are averaged weighted by tokens.
-import { adapterLayout, countAdapterParams, countElements, expectedParamShapes, fedAvgHost, mixSeed, type NamedHostTensors } from '@splitlora/core';
+// Federated LoRA (FedAvg): every client holds the whole model with LoRA, trains I local steps from what the run's
+// strategy gives it (FedAvg: the global adapter), and the strategy aggregates the adapters (FedAvg: by tokens).
+import { adapterLayout, countAdapterParams, countElements, expectedParamShapes, mixSeed, type NamedHostTensors } from '@splitlora/core';
 import { type Curve, trainRounds } from '../curve.js';
 import { evalLoss, type World } from '../setup.js';
 import { FullLearner, shardStream } from './full-learner.js';
@@ -20,12 +20,12 @@ export async function federated(world: World): Promise<Curve> {
     await trainRounds(curve, settings.rounds, async (round) => {
       const updates = [];
       for (const [i, learner] of learners.entries()) {
-        learner.load(global);
+        learner.load(world.strategy.configure(global, `client ${i}`, round));
         let mine = 0;
         for (let s = 0; s < settings.localSteps; s++) mine += await learner.step(streams[i]!.next(), mixSeed(settings.seed, round, i, s));
         updates.push({ source: `client ${i}`, adapter: await learner.adapter.toHost(), weight: mine });
       }
-      global = fedAvgHost(updates);
+      global = world.strategy.aggregate(global, updates, round);
       return updates.reduce((sum, u) => sum + u.weight, 0);
     }, () => evalLoss(world, global));
   } finally {

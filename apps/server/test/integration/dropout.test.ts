@@ -1,7 +1,7 @@
 // One of three volunteers disconnects mid-round and does not come back: the round completes with the other two.
 import type { MetricRecord, RoundRecord, RunSnapshot } from '@splitlora/protocol';
 import { expect, it } from 'vitest';
-import { adminRequest, e2eShards, startVolunteer, testRunConfig, useServerWithAdmin } from '../test-support/harness.js';
+import { adminRequest, e2eShards, startVolunteer, testRunConfig, useServerWithAdmin } from '../support/harness.js';
 
 const ctx = useServerWithAdmin();
 
@@ -20,13 +20,13 @@ it('completes the round with the remaining volunteers when one disconnects mid-r
       quitter.socket.disconnect();
     }
   };
-  const run = await adminRequest<RunSnapshot>(admin, 'run:create', testRunConfig({ minClients: 2, maxClients: 3, rounds: 1, reconnectGraceSec: 1 }));
+  const run = await adminRequest(admin, 'run:create', testRunConfig({ minClients: 2, maxClients: 3, rounds: 1, reconnectGraceSec: 1 }));
   // Start once all three are ready, so all three are selected for round 1.
   for (let i = 0; i < 600 && server.host.current!.machine.ready.size < 3; i++) await new Promise((r) => setTimeout(r, 100));
   await adminRequest(admin, 'run:start', { runId: run.runId });
   const outcomes = await Promise.all(volunteers.slice(0, 2).map((v) => v.done));
   expect(outcomes).toEqual(['finished', 'finished']);
-  const metrics = await adminRequest<MetricRecord[]>(admin, 'metrics:history', { runId: run.runId });
+  const metrics = await adminRequest(admin, 'metrics:history', { runId: run.runId });
   const round1 = metrics.find((m): m is RoundRecord => m.kind === 'round' && m.round === 1)!;
   expect(round1.clients).toBe(2);
   const quitterSteps = metrics.filter((m) => m.kind === 'step' && !round1.participants.includes(m.clientId));
@@ -48,14 +48,14 @@ it('lets a volunteer whose connection drops mid-round reconnect and continue whe
       flaky.socket.io.engine.close(); // the network drops; socket.io reconnects on its own
     }
   };
-  const run = await adminRequest<RunSnapshot>(admin, 'run:create', testRunConfig({ minClients: 2, maxClients: 2, rounds: 1, localSteps: 4, reconnectGraceSec: 30 }));
+  const run = await adminRequest(admin, 'run:create', testRunConfig({ minClients: 2, maxClients: 2, rounds: 1, localSteps: 4, reconnectGraceSec: 30 }));
   await adminRequest(admin, 'run:start', { runId: run.runId });
   expect(await Promise.all(volunteers.map((v) => v.done))).toEqual(['finished', 'finished']);
   const restarts = flaky.events.filter((e) => e.type === 'round-start' && e.round === 1);
   expect(restarts.length).toBe(2);
   expect(restarts[1]).toMatchObject({ firstStep: 2 });
   expect(flaky.events.some((e) => e.type === 'status' && e.status === 'reconnecting')).toBe(true);
-  const metrics = await adminRequest<MetricRecord[]>(admin, 'metrics:history', { runId: run.runId });
+  const metrics = await adminRequest(admin, 'metrics:history', { runId: run.runId });
   const round1 = metrics.find((m): m is RoundRecord => m.kind === 'round' && m.round === 1)!;
   expect(round1.clients).toBe(2);
   expect(metrics.filter((m) => m.kind === 'step')).toHaveLength(2 * 4);
@@ -75,11 +75,11 @@ it('joins again when the server has lost its session mid-download (NOT_JOINED), 
       server.registry.disconnected(forgotten.socket.id!, Date.now()); // as after a reconnect that raced this request
     }
   };
-  const run = await adminRequest<RunSnapshot>(admin, 'run:create', testRunConfig({ minClients: 2, maxClients: 2, rounds: 1, localSteps: 2 }));
+  const run = await adminRequest(admin, 'run:create', testRunConfig({ minClients: 2, maxClients: 2, rounds: 1, localSteps: 2 }));
   await adminRequest(admin, 'run:start', { runId: run.runId });
   expect(await Promise.all(volunteers.map((v) => v.done))).toEqual(['finished', 'finished']);
   expect(forgot).toBe(true);
   expect(forgotten.events.some((e) => e.type === 'error' && e.fatal)).toBe(false);
-  const metrics = await adminRequest<MetricRecord[]>(admin, 'metrics:history', { runId: run.runId });
+  const metrics = await adminRequest(admin, 'metrics:history', { runId: run.runId });
   expect(metrics.find((m): m is RoundRecord => m.kind === 'round' && m.round === 1)?.clients).toBe(2);
 });

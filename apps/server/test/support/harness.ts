@@ -1,17 +1,18 @@
-// Integration-test harness: a real server on port 0, admin requests over the real /admin namespace, and real
-// volunteers (packages/client) over socket.io-client with E2E shards.
+// Integration-test harness: a real server on port 0, admin requests over the real /admin namespace (the protocol's
+// typed request), and real volunteers (packages/client) over socket.io-client with E2E shards.
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { e2eCsvExamples, type Example, shardIid } from '@splitlora/core';
-import { type VolunteerEvent, Volunteer, type VolunteerOutcome, type VolunteerSocket } from '@splitlora/client';
-import { findDataDir, loadTokenizer, memoryAssetCache, selectNodeBackend } from '@splitlora/node';
+import { memoryAssetCache, type VolunteerEvent, Volunteer, type VolunteerOutcome, type VolunteerSocket } from '@splitlora/client';
+import { findDataDir, loadTokenizer, selectNodeBackend } from '@splitlora/node';
 import {
-  ADMIN_NAMESPACE, type AdminClientToServerEvents, type AdminServerToClientEvents, type RunConfigInput, type RunSnapshot, unwrapAck,
+  ADMIN_NAMESPACE, type AdminClientToServerEvents, type AdminServerToClientEvents, type PayloadOf, type ReplyOf, request, type RunConfigInput,
+  type RunSnapshot,
 } from '@splitlora/protocol';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll } from 'vitest';
-import { createServer, type ServerOptions, type SplitLoraServer } from '../server.js';
+import { createServer, type ServerOptions, type SplitLoraServer } from '../../src/server.js';
 
 // Volunteers in the test process compute with tfjs too (the in-process server picks the same backend).
 await selectNodeBackend('wasm');
@@ -33,8 +34,11 @@ export async function connectAdmin(url: string, token = 'test-token'): Promise<A
   return socket;
 }
 
-export async function adminRequest<T>(socket: AdminSocket, event: keyof AdminClientToServerEvents, payload: unknown): Promise<T> {
-  return unwrapAck(await (socket as unknown as Socket).timeout(120_000).emitWithAck(event, payload));
+/** The protocol's request with a patient timeout (a busy test machine). */
+export function adminRequest<E extends keyof AdminClientToServerEvents & string>(
+  socket: AdminSocket, event: E, payload: PayloadOf<AdminClientToServerEvents[E]>,
+): Promise<ReplyOf<AdminClientToServerEvents[E]>> {
+  return request(socket, event, payload, 120_000);
 }
 
 /** A small, fast run on the tiny model: short sequences, small batches, E2E test set for evaluation. */
@@ -47,8 +51,8 @@ export function testRunConfig(overrides: Partial<RunConfigInput> = {}): RunConfi
 }
 
 export async function createAndStart(admin: AdminSocket, config: RunConfigInput): Promise<RunSnapshot> {
-  const created = await adminRequest<RunSnapshot>(admin, 'run:create', config);
-  return adminRequest<RunSnapshot>(admin, 'run:start', { runId: created.runId });
+  const created = await adminRequest(admin, 'run:create', config);
+  return adminRequest(admin, 'run:start', { runId: created.runId });
 }
 
 let shardCache: Example[][] | null = null;

@@ -6,8 +6,8 @@ import {
 } from '@splitlora/protocol';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SplitLoraServer } from '../server.js';
-import { adminRequest, type AdminSocket, connectAdmin, e2eShards, startTestServer, startVolunteer, testRunConfig } from '../test-support/harness.js';
+import type { SplitLoraServer } from '../../src/server.js';
+import { adminRequest, type AdminSocket, connectAdmin, e2eShards, startTestServer, startVolunteer, testRunConfig } from '../support/harness.js';
 
 let server: SplitLoraServer;
 let admin: AdminSocket;
@@ -50,7 +50,7 @@ describe('bad input', () => {
     const joined = await send<JoinResponse>('session:join', { protocolVersion: PROTOCOL_VERSION, backend: 'node', name: 'mallory' });
     expect(joined.ok).toBe(true);
 
-    const created = await adminRequest<RunSnapshot>(admin, 'run:create', testRunConfig({ minClients: 2, maxClients: 2, rounds: 1, localSteps: 4 }));
+    const created = await adminRequest(admin, 'run:create', testRunConfig({ minClients: 2, maxClients: 2, rounds: 1, localSteps: 4 }));
     await adminRequest(admin, 'run:start', { runId: created.runId });
     const runId = created.runId;
     const manifest = await send<ClientManifest>('model:manifest', { runId });
