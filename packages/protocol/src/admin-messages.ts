@@ -9,7 +9,6 @@ export const adapterDownloadSchema = z.strictObject({
   round: z.number().int().min(0),
   which: z.enum(['client', 'server', 'combined']),
 });
-export type AdapterDownloadRequest = z.infer<typeof adapterDownloadSchema>;
 export interface AdapterDownloadResponse { round: number; which: string; files: { name: string; data: ArrayBuffer | Uint8Array }[] }
 
 export const generateRequestSchema = z.strictObject({

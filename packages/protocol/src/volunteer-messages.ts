@@ -22,7 +22,6 @@ export const joinRequestSchema = z.strictObject({
   /** Given back by a previous join; lets a reconnecting client continue its round. */
   resumeToken: z.string().max(200).optional(),
 });
-export type JoinRequest = z.infer<typeof joinRequestSchema>;
 
 export interface JoinResponse {
   clientId: string;
@@ -75,7 +74,6 @@ export interface ClientManifest {
 }
 
 export const chunkRequestSchema = z.strictObject({ hash: z.string().regex(/^[0-9a-f]{64}$/), index: z.number().int().min(0) });
-export type ChunkRequest = z.infer<typeof chunkRequestSchema>;
 export interface ChunkResponse { hash: string; index: number; data: ArrayBuffer | Uint8Array }
 
 export interface ReadyResponse { queued: boolean }
@@ -107,7 +105,6 @@ export const statusRequestSchema = z.strictObject({
   state: z.enum(['idle', 'downloading', 'training', 'paused']),
   tokensPerSecond: z.number().min(0).max(1e9),
 });
-export type StatusRequest = z.infer<typeof statusRequestSchema>;
 
 // ---- server → volunteer ----
 

@@ -2,7 +2,7 @@
 // type from the event table (packages/protocol), then rate-limits, requires an ack callback, validates, and turns
 // errors into {ok:false, error:{code, message}} (unexpected ones become INTERNAL, details only in the server log).
 import {
-  type AckEvents, describeIssues, errorAck, okAck, type ParsedRequest, type ProtocolErrorEvent, ProtocolError, type PushEvents,
+  type AckEvents, describeIssues, errorAck, okAck, type ParsedRequest, type ProtocolErrorEvent, ProtocolError,
   type ReplyData, type RequestTable,
 } from '@splitlora/protocol';
 import type { Socket } from 'socket.io';
@@ -16,7 +16,6 @@ export interface EventSocket {
   onAny(listener: (event: string, ...args: unknown[]) => void): unknown;
   emit(event: 'protocol:error', message: ProtocolErrorEvent): boolean;
 }
-
 
 /** One namespace's handlers: its request table, the log, and the rate limit. */
 export interface NamespaceContext<T extends RequestTable> {

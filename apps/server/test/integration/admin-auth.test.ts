@@ -1,5 +1,5 @@
 // The admin namespace refuses connections without the right token; volunteers cannot reach admin events.
-import { type Ack, ADMIN_NAMESPACE, type AdminSnapshot } from '@splitlora/protocol';
+import { type Ack, ADMIN_NAMESPACE } from '@splitlora/protocol';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { SplitLoraServer } from '../../src/server.js';

@@ -1,6 +1,5 @@
 // A wasm runtime abort during a step (its heap exhausted) fails the run with a reason that says what to change,
 // instead of answering every later step with an internal error; the volunteers are told and stop.
-import type { AdminSnapshot, RunSnapshot } from '@splitlora/protocol';
 import { expect, it } from 'vitest';
 import { adminRequest, e2eShards, startVolunteer, testRunConfig, useServerWithAdmin } from '../support/harness.js';
 

@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { MetricRecord, RunSnapshot } from '@splitlora/protocol';
+import type { MetricRecord } from '@splitlora/protocol';
 import { afterAll, expect, it } from 'vitest';
 import { adminRequest, connectAdmin, DATA_DIR, e2eShards, startVolunteer, testRunConfig } from '../support/harness.js';
 

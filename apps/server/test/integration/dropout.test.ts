@@ -1,5 +1,5 @@
 // One of three volunteers disconnects mid-round and does not come back: the round completes with the other two.
-import type { MetricRecord, RoundRecord, RunSnapshot } from '@splitlora/protocol';
+import type { RoundRecord } from '@splitlora/protocol';
 import { expect, it } from 'vitest';
 import { adminRequest, e2eShards, startVolunteer, testRunConfig, useServerWithAdmin } from '../support/harness.js';
 

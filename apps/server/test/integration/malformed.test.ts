@@ -2,7 +2,6 @@
 // same time is unaffected.
 import {
   type Ack, type ActivationsResponse, type ClientManifest, encodeFloatFrame, encodeIntFrame, type JoinResponse, PROTOCOL_VERSION,
-  type RunSnapshot,
 } from '@splitlora/protocol';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,7 +1,7 @@
 // Three real volunteers train two rounds against a real server, in SFL-V2 and SFL-V1: the eval loss drops, and the
 // global adapter is exactly the token-weighted mean of the uploaded adapters.
 import { join } from 'node:path';
-import { decodeFloatFrame, type MetricRecord, type RoundRecord, type TensorFrame } from '@splitlora/protocol';
+import { decodeFloatFrame, type RoundRecord, type TensorFrame } from '@splitlora/protocol';
 import { gpt2Config, importPeftAdapter } from '@splitlora/core';
 import { dirSource } from '@splitlora/node';
 import { describe, expect, it } from 'vitest';

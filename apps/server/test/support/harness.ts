@@ -83,10 +83,6 @@ export function startVolunteer(url: string, examples: Example[], name: string, o
   return { volunteer, socket, events, done: volunteer.run() };
 }
 
-export function roundRecords(events: VolunteerEvent[]): Extract<VolunteerEvent, { type: 'round-end' }>[] {
-  return events.filter((e): e is Extract<VolunteerEvent, { type: 'round-end' }> => e.type === 'round-end');
-}
-
 /** beforeAll/afterAll pair: a test server and a connected admin socket, shared by a test file. */
 export function useServerWithAdmin(options: ServerOptions = {}): { server: () => SplitLoraServer; admin: () => AdminSocket } {
   let server: SplitLoraServer | null = null;
