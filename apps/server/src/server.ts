@@ -8,7 +8,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findDataDir, type NodeBackendChoice, readTokenizerFiles, selectNodeBackend } from '@splitlora/node';
 import {
-  type AdminClientToServerEvents, type AdminServerToClientEvents, type ClientToServerEvents, DEFAULT_MAX_MESSAGE_BYTES, EVENT_TABLE,
+  type AdminClientToServerEvents, type AdminServerToClientEvents, type ClientToServerEvents, DEFAULT_MAX_MESSAGE_BYTES, NAMESPACES,
   type LogEntry, MODEL_PRESET_NAMES, type ServerToClientEvents,
 } from '@splitlora/protocol';
 import { type Namespace, Server as SocketServer } from 'socket.io';
@@ -109,8 +109,8 @@ export async function createServer(options: ServerOptions = {}): Promise<SplitLo
 
   const http = createHttpServer();
   const io: EventServer = new SocketServer(http, { maxHttpBufferSize: maxMessageBytes, pingTimeout: HEARTBEAT_TIMEOUT_MS, pingInterval: 10_000, cors: { origin: true } });
-  const volunteers: Namespace<ClientToServerEvents, ServerToClientEvents> = io.of(EVENT_TABLE.volunteer.namespace);
-  const admins: Namespace<AdminClientToServerEvents, AdminServerToClientEvents> = io.of(EVENT_TABLE.admin.namespace);
+  const volunteers: Namespace<ClientToServerEvents, ServerToClientEvents> = io.of(NAMESPACES.volunteer);
+  const admins: Namespace<AdminClientToServerEvents, AdminServerToClientEvents> = io.of(NAMESPACES.admin);
 
   let host: RunHost;
   const pushSwarm = throttle(() => volunteers.emit('swarm:info', { volunteersOnline: registry.online(), participants: host.current?.participantIds().size ?? 0 }), 200);

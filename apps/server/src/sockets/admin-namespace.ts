@@ -2,7 +2,7 @@
 // download adapters, and generate text with the current adapters.
 import { timingSafeEqual } from 'node:crypto';
 import {
-  type AdminClientToServerEvents, type AdminServerToClientEvents, type AdminSnapshot, EVENT_TABLE, type LogEntry, PROTOCOL_VERSION,
+  type AdminClientToServerEvents, type AdminServerToClientEvents, type AdminSnapshot, ADMIN_REQUESTS, type AdminRequests, type LogEntry, PROTOCOL_VERSION,
   ProtocolError, type RunSnapshot,
 } from '@splitlora/protocol';
 import type { Namespace } from 'socket.io';
@@ -11,7 +11,7 @@ import type { Run } from '../run/run.js';
 import type { RunHost } from '../run/run-host.js';
 import { type NamespaceContext, on, rejectUnknownEvents } from './handle.js';
 
-type AdminContext = NamespaceContext<typeof EVENT_TABLE.admin.requests>;
+type AdminContext = NamespaceContext<AdminRequests>;
 
 export interface AdminNamespaceDeps extends Omit<AdminContext, 'requests' | 'rateKey'> {
   token: string;
@@ -50,7 +50,7 @@ export function attachAdminNamespace(nsp: Namespace<AdminClientToServerEvents, A
       next(new Error('UNAUTHORIZED'));
     }
   });
-  const ctx: AdminContext = { requests: EVENT_TABLE.admin.requests, logger: deps.logger, limiter: deps.limiter };
+  const ctx: AdminContext = { requests: ADMIN_REQUESTS, logger: deps.logger, limiter: deps.limiter };
   const { host } = deps;
   /** The run a control request names, after `act` changed its state. */
   const control = (runId: string, act: (run: Run) => void): RunSnapshot => {

@@ -1,7 +1,7 @@
 // Type tests of the socket layer's one `on` (checked by tsc in `pnpm typecheck`): the handler gets the validated
 // payload of the event named, must return that event's reply, and only events of the namespace's table exist.
 import {
-  type AdminClientToServerEvents, type AdminServerToClientEvents, type ClientManifest, type ClientToServerEvents, EVENT_TABLE,
+  type AdminClientToServerEvents, type AdminServerToClientEvents, type ClientManifest, type ClientToServerEvents, type AdminRequests, type VolunteerRequests,
   type JoinResponse, type RunConfig, type ServerToClientEvents,
 } from '@splitlora/protocol';
 import type { Socket } from 'socket.io';
@@ -10,8 +10,8 @@ import { type NamespaceContext, on } from './handle.js';
 
 declare const volunteer: Socket<ClientToServerEvents, ServerToClientEvents>;
 declare const admin: Socket<AdminClientToServerEvents, AdminServerToClientEvents>;
-declare const volunteerCtx: NamespaceContext<typeof EVENT_TABLE.volunteer.requests>;
-declare const adminCtx: NamespaceContext<typeof EVENT_TABLE.admin.requests>;
+declare const volunteerCtx: NamespaceContext<VolunteerRequests>;
+declare const adminCtx: NamespaceContext<AdminRequests>;
 declare const manifest: ClientManifest;
 declare const joinResponse: JoinResponse;
 

@@ -1,13 +1,13 @@
 // The volunteer namespace ("/"): join, model download, readiness, training steps and round updates.
 import {
-  type ClientToServerEvents, EVENT_TABLE, PROTOCOL_VERSION, ProtocolError, type ServerToClientEvents,
+  type ClientToServerEvents, VOLUNTEER_REQUESTS, type VolunteerRequests, PROTOCOL_VERSION, ProtocolError, type ServerToClientEvents,
 } from '@splitlora/protocol';
 import type { Namespace } from 'socket.io';
 import type { ClientRecord, ClientRegistry } from '../clients/client-registry.js';
 import type { RunHost } from '../run/run-host.js';
 import { meterSocket, type NamespaceContext, on, rejectUnknownEvents } from './handle.js';
 
-type VolunteerContext = NamespaceContext<typeof EVENT_TABLE.volunteer.requests>;
+type VolunteerContext = NamespaceContext<VolunteerRequests>;
 
 export interface VolunteerNamespaceDeps extends Omit<VolunteerContext, 'requests'> {
   registry: ClientRegistry;
@@ -19,7 +19,7 @@ export interface VolunteerNamespaceDeps extends Omit<VolunteerContext, 'requests
 export function attachVolunteerNamespace(nsp: Namespace<ClientToServerEvents, ServerToClientEvents>, deps: VolunteerNamespaceDeps): void {
   const { registry, host } = deps;
   const ctx: VolunteerContext = {
-    requests: EVENT_TABLE.volunteer.requests, logger: deps.logger, limiter: deps.limiter, rateKey: (id) => registry.bySocket(id)?.id ?? id,
+    requests: VOLUNTEER_REQUESTS, logger: deps.logger, limiter: deps.limiter, rateKey: (id) => registry.bySocket(id)?.id ?? id,
   };
   nsp.on('connection', (socket) => {
     meterSocket(socket, (up, down) => registry.traffic(socket.id, up, down));

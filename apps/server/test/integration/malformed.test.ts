@@ -30,13 +30,7 @@ describe('bad input', () => {
     const volunteer = startVolunteer(server.url, good!, 'good');
     const partner = startVolunteer(server.url, other!, 'partner');
     // They hold after their first step until the checks are done, so the round (and the run) cannot end under them.
-    let checking = true;
-    for (const v of [volunteer, partner]) {
-      v.volunteer['options'].onEvent = (event) => {
-        v.events.push(event);
-        if (checking && event.type === 'step' && event.step === 0) v.volunteer.pause();
-      };
-    }
+    for (const v of [volunteer, partner]) v.onFirst((event) => event.type === 'step' && event.step === 0, () => v.volunteer.pause());
     raw = io(server.url, { forceNew: true, transports: ['websocket'], reconnection: false });
     await new Promise<void>((r) => raw.once('connect', () => r()));
     const protocolErrors: { code: string }[] = [];
@@ -110,7 +104,6 @@ describe('bad input', () => {
     run.machine.participants.delete(record.id);
 
     // The well-behaved volunteers were not disturbed.
-    checking = false;
     volunteer.volunteer.resume();
     partner.volunteer.resume();
     expect(await volunteer.done).toBe('finished');

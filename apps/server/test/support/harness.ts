@@ -7,8 +7,8 @@ import { e2eCsvExamples, type Example, shardIid } from '@splitlora/core';
 import { memoryAssetCache, type VolunteerEvent, Volunteer, type VolunteerOutcome, type VolunteerSocket } from '@splitlora/client';
 import { findDataDir, loadTokenizer, selectNodeBackend } from '@splitlora/node';
 import {
-  ADMIN_NAMESPACE, type AdminClientToServerEvents, type AdminServerToClientEvents, type PayloadOf, type ReplyOf, request, type RunConfigInput,
-  type RunSnapshot,
+  ADMIN_NAMESPACE, type AdminClientToServerEvents, type AdminServerToClientEvents, type MetricRecord, type PayloadOf, type ReplyOf, request,
+  type RoundRecord, type RunConfigInput, type RunSnapshot,
 } from '@splitlora/protocol';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll } from 'vitest';
@@ -55,6 +55,12 @@ export async function createAndStart(admin: AdminSocket, config: RunConfigInput)
   return adminRequest(admin, 'run:start', { runId: created.runId });
 }
 
+/** A run's metric records as the dashboard gets them, and its round records by number. */
+export async function runMetrics(admin: AdminSocket, runId: string): Promise<{ all: MetricRecord[]; round(n: number): RoundRecord | undefined }> {
+  const all = await adminRequest(admin, 'metrics:history', { runId });
+  return { all, round: (n) => all.find((m): m is RoundRecord => m.kind === 'round' && m.round === n) };
+}
+
 let shardCache: Example[][] | null = null;
 
 /** IID shards of the E2E dev set (first 600 rows), tokenized once. */
@@ -70,17 +76,32 @@ export async function e2eShards(count: number): Promise<Example[][]> {
 export interface TestVolunteer {
   volunteer: Volunteer;
   socket: VolunteerSocket;
+  /** Every event the volunteer reported, in order. */
   events: VolunteerEvent[];
   done: Promise<VolunteerOutcome>;
+  /** Calls `act` once, at the first event that `matches` (right after it is recorded): how a test injects a fault. */
+  onFirst(matches: (event: VolunteerEvent) => boolean, act: (event: VolunteerEvent) => void): void;
 }
 
 export function startVolunteer(url: string, examples: Example[], name: string, options: { reconnection?: boolean } = {}): TestVolunteer {
   const socket: VolunteerSocket = io(url, { forceNew: true, autoConnect: false, transports: ['websocket'], reconnection: options.reconnection ?? true, reconnectionDelay: 200, reconnectionDelayMax: 1000 });
   const events: VolunteerEvent[] = [];
-  const volunteer = new Volunteer({
-    socket, backend: 'node', name, cache: memoryAssetCache(), loadExamples: () => examples, onEvent: (e) => events.push(e), statusIntervalMs: 500,
-  });
-  return { volunteer, socket, events, done: volunteer.run() };
+  const hooks: { matches: (event: VolunteerEvent) => boolean; act: (event: VolunteerEvent) => void }[] = [];
+  const onEvent = (event: VolunteerEvent) => {
+    events.push(event);
+    for (const hook of [...hooks]) {
+      if (!hook.matches(event)) continue;
+      hooks.splice(hooks.indexOf(hook), 1);
+      hook.act(event);
+    }
+  };
+  const volunteer = new Volunteer({ socket, backend: 'node', name, cache: memoryAssetCache(), loadExamples: () => examples, onEvent, statusIntervalMs: 500 });
+  return { volunteer, socket, events, done: volunteer.run(), onFirst: (matches, act) => hooks.push({ matches, act }) };
+}
+
+/** `count` volunteers named `<prefix>-<i>`, each on its own shard of the three the other tests use. */
+export async function startVolunteers(url: string, count: number, prefix: string): Promise<TestVolunteer[]> {
+  return (await e2eShards(3)).slice(0, count).map((shard, i) => startVolunteer(url, shard, `${prefix}-${i}`));
 }
 
 /** beforeAll/afterAll pair: a test server and a connected admin socket, shared by a test file. */
