@@ -18,14 +18,16 @@ export async function federated(world: World): Promise<Curve> {
   };
   try {
     await trainRounds(curve, settings.rounds, async (round) => {
+      const fitRound = { round, participants: learners.map((_, i) => `client ${i}`), global };
+      const fit = world.strategy.configureFit(fitRound);
       const updates = [];
       for (const [i, learner] of learners.entries()) {
-        learner.load(world.strategy.configure(global, `client ${i}`, round));
+        learner.load(fit.startFor(`client ${i}`));
         let mine = 0;
         for (let s = 0; s < settings.localSteps; s++) mine += await learner.step(streams[i]!.next(), mixSeed(settings.seed, round, i, s));
         updates.push({ source: `client ${i}`, adapter: await learner.adapter.toHost(), weight: mine });
       }
-      global = world.strategy.aggregate(global, updates, round);
+      global = world.strategy.aggregateFit(fitRound, updates).global;
       return updates.reduce((sum, u) => sum + u.weight, 0);
     }, () => evalLoss(world, global));
   } finally {

@@ -26,7 +26,9 @@ export async function splitFed(world: World, sfl: 'v1' | 'v2'): Promise<Curve> {
   };
   try {
     await trainRounds(curve, settings.rounds, async (round) => {
-      clients.forEach((c) => c.load(frames(world.strategy.configure(global, c.id, round))));
+      const fitRound = { round, participants: clients.map((c) => c.id), global };
+      const fit = world.strategy.configureFit(fitRound);
+      clients.forEach((c) => c.load(frames(fit.startFor(c.id))));
       const mine = clients.map(() => 0);
       for (let s = 0; s < settings.localSteps; s++) {
         const globalStep = (round - 1) * settings.localSteps + s;
@@ -43,7 +45,7 @@ export async function splitFed(world: World, sfl: 'v1' | 'v2'): Promise<Curve> {
         }
       }
       const updates = await Promise.all(clients.map(async (c, i) => ({ source: c.id, adapter: await c.trainer.adapter.toHost(), weight: mine[i]! })));
-      global = world.strategy.aggregate(global, updates, round);
+      global = world.strategy.aggregateFit(fitRound, updates).global;
       await server.closeRound(clients.map((c) => c.id), round);
       return mine.reduce((a, b) => a + b, 0);
     }, evaluate);

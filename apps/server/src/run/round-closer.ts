@@ -2,7 +2,9 @@
 // configure), the round's bookkeeping (steps, tokens, uploaded adapters), and closing it — the strategy aggregates
 // the client adapters, the server-adapter policy closes its side, the new adapters are evaluated and checkpointed,
 // and the round's record is written. The round machine decides when; this does the work.
-import { type AggregationStrategy, type Example, hashName, mixSeed, type NamedHostTensors, type SplitPlan } from '@splitlora/core';
+import {
+  type AggregationStrategy, type Example, type FitConfiguration, type FitRound, hashName, mixSeed, type NamedHostTensors, type SplitPlan,
+} from '@splitlora/core';
 import {
   encodeFloatFrame, type RoundRecord, type RoundStart, type RunConfig, type TensorFrame, type UpdateRequest,
 } from '@splitlora/protocol';
@@ -35,6 +37,8 @@ export class RoundCloser {
   /** Frames of the tensors a participant starts from, encoded once per distinct table (FedAvg: one per round). */
   private framesCache: { source: NamedHostTensors; frames: TensorFrame[] } | null = null;
   private account: RoundAccount | null = null;
+  /** The round in progress as the strategy saw it at its start, and what it decided then. */
+  private fit: { round: FitRound; configuration: FitConfiguration } | null = null;
 
   constructor(private readonly deps: RoundCloserDeps, globalClient: NamedHostTensors) {
     this.global = globalClient;
@@ -45,24 +49,29 @@ export class RoundCloser {
     return this.global;
   }
 
-  /** A round starts: its bookkeeping begins, with the traffic counters as they are now. */
-  open(round: number): void {
-    const { registry } = this.deps;
+  /** A round starts with these participants: the strategy configures it, its bookkeeping begins. */
+  open(round: number, participants: readonly string[]): void {
+    const { registry, strategy } = this.deps;
+    const fitRound: FitRound = { round, participants, global: this.global };
+    this.fit = { round: fitRound, configuration: strategy.configureFit(fitRound) };
     this.account = new RoundAccount(round, this.deps.now(), registry.totalUp, registry.totalDown);
   }
 
   /** A round restarts: its bookkeeping and what the server trained for it alone are dropped. */
   abort(): void {
     this.account = null;
+    this.fit = null;
     this.deps.split.abortRound();
   }
 
   /** The round:start message of one participant, starting (or continuing) at `firstStep`. */
   roundStart(clientId: string, round: number, firstStep: number): RoundStart {
-    const { config, runId, strategy } = this.deps;
+    const { config, runId } = this.deps;
+    const fit = this.fit;
+    if (fit === null || fit.round.round !== round) throw new Error(`round ${round} was not configured`);
     return {
       runId, round, rounds: config.rounds, localSteps: config.localSteps, firstStep, globalStepBase: (round - 1) * config.localSteps,
-      adapter: this.frames(strategy.configure(this.global, clientId, round)), seed: mixSeed(config.seed, round, hashName(clientId)),
+      adapter: this.frames(fit.configuration.startFor(clientId)), seed: mixSeed(config.seed, round, hashName(clientId)),
     };
   }
 
@@ -86,9 +95,10 @@ export class RoundCloser {
   async close(round: number, reporters: string[]): Promise<RoundRecord> {
     const { split, queue, store, plan, strategy, registry } = this.deps;
     const account = this.account;
-    if (account === null || account.round !== round) throw new Error(`no bookkeeping for round ${round}`);
+    const fit = this.fit;
+    if (account === null || account.round !== round || fit === null) throw new Error(`no bookkeeping for round ${round}`);
     await queue.run(async () => {
-      this.global = strategy.aggregate(this.global, account.weightedUpdates(reporters), round);
+      this.global = strategy.aggregateFit(fit.round, account.weightedUpdates(reporters)).global;
       await split.closeRound(reporters, round);
     });
     const evalLoss = await this.evaluate();
@@ -100,6 +110,7 @@ export class RoundCloser {
     await store.markCompleted(round);
     this.deps.log.info(`round ${round} aggregated from ${reporters.length} volunteer(s): train loss ${record.trainLoss?.toFixed(4)}, eval loss ${evalLoss?.toFixed(4) ?? '—'}`);
     this.account = null;
+    this.fit = null;
     return record;
   }
 

@@ -1,10 +1,8 @@
 // One training run, as the socket layer and the dashboards see it: a thin façade over the round machine (when
 // things happen), the step service (training steps), the round closer (round starts, updates, aggregation) and the
-// run folder. It carries out the machine's actions and tells the server what to send through the RunNotifier
-// (run-deps.ts). Runs are built by run-factory.ts.
-import { join } from 'node:path';
-import { completionPrompt, exportPeftAdapter, type Gpt2Tokenizer, type SplitPlan } from '@splitlora/core';
-import { writeFiles } from '@splitlora/node';
+// run's outputs (adapter files, generation). It carries out the machine's actions and tells the server what to send
+// through the RunNotifier (run-deps.ts). Runs are built by run-factory.ts.
+import type { SplitPlan } from '@splitlora/core';
 import {
   type ActivationsRequest, type ActivationsResponse, type AssetInfo, type ClientManifest, type GenerateResponse, type GenerateSettings,
   type MetricRecord, ProtocolError, type RunConfig, type RunInfo, type RunSnapshot, type UpdateRequest, type UpdateResponse,
@@ -12,9 +10,9 @@ import {
 import type { Logger } from '../log.js';
 import { AssetStore } from './asset-store.js';
 import { MetricLog } from './metric-log.js';
-import type { LoadedModel } from './model-source.js';
 import { type MachineAction, RoundMachine } from './round-machine.js';
 import { RoundCloser } from './round-closer.js';
+import { RunOutputs } from './run-outputs.js';
 import type { RunDeps, RunParts } from './run-deps.js';
 import type { RunStore } from './run-store.js';
 import { clientManifest, runInfo, runSnapshot } from './run-views.js';
@@ -36,9 +34,8 @@ export class Run {
   private readonly metrics: MetricLog;
   private readonly steps: StepService;
   private readonly rounds: RoundCloser;
+  private readonly outputs: RunOutputs;
   private readonly plan: SplitPlan;
-  private readonly model: LoadedModel;
-  private readonly tokenizer: Gpt2Tokenizer;
   private readonly split: ServerSplit;
   private readonly store: RunStore;
   private error: string | null = null;
@@ -51,8 +48,6 @@ export class Run {
     this.config = config;
     this.createdAt = parts.createdAt;
     this.plan = parts.plan;
-    this.model = parts.model;
-    this.tokenizer = parts.tokenizer;
     this.split = parts.split;
     this.store = parts.store;
     this.now = deps.now ?? Date.now;
@@ -68,9 +63,13 @@ export class Run {
       metrics: this.metrics, registry: deps.registry, evalExamples: parts.evalExamples, log: this.log, now: this.now,
     }, parts.clientAdapter);
     this.steps = new StepService({
-      runId: this.runId, config, modelName: parts.model.name, machine: this.machine, queue: this.queue, split: parts.split,
+      runId: this.runId, config, modelName: parts.plan.modelName, machine: this.machine, queue: this.queue, split: parts.split,
       onStep: (clientId, round, step, loss, tokens) => this.stepDone(clientId, round, step, loss, tokens),
       onBackendLost: (reason) => this.fail(reason),
+    });
+    this.outputs = new RunOutputs({
+      plan: parts.plan, tokenizer: parts.tokenizer, store: parts.store, split: parts.split, queue: this.queue, machine: this.machine,
+      globalClient: () => this.rounds.globalClient, now: this.now,
     });
     this.timer = setInterval(() => this.apply(this.machine.tick(this.now())), 250);
   }
@@ -78,7 +77,7 @@ export class Run {
   // ---- what clients and dashboards read ----
 
   info(): RunInfo {
-    return runInfo(this.runId, this.config, this.model.name, this.machine);
+    return runInfo(this.runId, this.config, this.plan.modelName, this.machine);
   }
 
   snapshot(): RunSnapshot {
@@ -170,37 +169,17 @@ export class Run {
 
   // ---- admin requests ----
 
-  async adapterFiles(round: number, which: 'client' | 'server' | 'combined'): Promise<Record<string, Uint8Array>> {
-    if (round > this.machine.completedRounds) throw new ProtocolError('NOT_FOUND', `round ${round} is not completed yet (last completed: ${this.machine.completedRounds})`);
-    if (which !== 'combined') {
-      const files = await this.store.adapterFiles(round, which === 'client' ? 'client-adapter' : 'server-adapter');
-      if (files === null) throw new ProtocolError('NOT_FOUND', `no ${which} adapter saved for round ${round}`);
-      return files;
-    }
-    const { config, lora, modelName } = this.plan;
-    const client = await this.store.loadAdapter(round, 'client-adapter', config);
-    const server = await this.store.loadAdapter(round, 'server-adapter', config);
-    return { ...exportPeftAdapter(config, lora, { ...client, ...server }, { baseModel: modelName }) };
+  adapterFiles(round: number, which: 'client' | 'server' | 'combined'): Promise<Record<string, Uint8Array>> {
+    return this.outputs.adapterFiles(round, which);
   }
 
-  async generate(req: GenerateSettings): Promise<GenerateResponse> {
-    const started = this.now();
-    const { config } = this.plan;
-    const prompt = req.asContext ? completionPrompt(req.prompt) : req.prompt;
-    const ids = this.tokenizer.encode(prompt);
-    if (ids.length >= config.n_positions) throw new ProtocolError('TOO_LARGE', `the prompt has ${ids.length} tokens; the model takes at most ${config.n_positions - 1}`);
-    const out = await this.queue.run(() => this.split.generate(this.rounds.globalClient, ids, {
-      maxNewTokens: req.maxNewTokens, greedy: req.greedy, temperature: req.temperature, topK: req.topK, seed: req.seed, stopTokenId: config.eos_token_id,
-    }));
-    const completion = this.tokenizer.decode(out);
-    return { text: prompt + completion, completion, round: this.machine.completedRounds, tokens: out.length, seconds: (this.now() - started) / 1000 };
+  generate(req: GenerateSettings): Promise<GenerateResponse> {
+    return this.outputs.generate(req);
   }
 
   /** Writes the final client + server adapters as one PEFT adapter for the whole model; returns its folder. */
-  async exportCombined(round = this.machine.completedRounds): Promise<string> {
-    const dir = join(this.store.dir, 'final-adapter');
-    await writeFiles(dir, await this.adapterFiles(round, 'combined'));
-    return dir;
+  exportCombined(round = this.machine.completedRounds): Promise<string> {
+    return this.outputs.exportCombined(round);
   }
 
   /** Releases the run's tensors once the work in its queue is done. */
@@ -234,7 +213,7 @@ export class Run {
           this.deps.notify.runState(this.info());
           break;
         case 'startRound':
-          this.rounds.open(action.round);
+          this.rounds.open(action.round, action.participants);
           this.steps.newRound();
           this.log.info(`round ${action.round}/${this.config.rounds} starts with ${action.participants.length} volunteer(s)`, { participants: action.participants });
           for (const id of action.participants) this.deps.notify.roundStart(id, this.rounds.roundStart(id, action.round, 0));

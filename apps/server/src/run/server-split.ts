@@ -4,9 +4,9 @@
 // Also keeps the full model for evaluation and generation.
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  type AdamWState, type AdapterBinding, type AggregationStrategy, type BaseModel, clipScale, collate, disposeNamed, type Example, fullLoss, generate,
+  type AdamWState, type AdapterBinding, type BaseModel, clipScale, collate, disposeNamed, type Example, fullLoss, generate,
   type GenerateOptions, globalNorm, learningRateAt, mixSeed, type NamedHostTensors, namedToTensors, scaleGradsInPlace,
-  serverLossAndGrads, serverPart, expectedParamShapes, type SplitPlan, strategyFor, withTransposedHead, WTE_T, transposedConv1dHelps,
+  serverLossAndGrads, serverPart, expectedParamShapes, type SplitPlan, withTransposedHead, WTE_T, transposedConv1dHelps,
   withTransposedConv1d, type NamedTensors,
 } from '@splitlora/core';
 import type { RunConfig } from '@splitlora/protocol';
@@ -40,7 +40,6 @@ export class ServerSplit {
     params: NamedHostTensors,
     private readonly run: RunConfig,
     start: ServerSplitState,
-    strategy: AggregationStrategy = strategyFor(run),
   ) {
     const { config } = plan;
     const all = withTransposedHead(namedToTensors(params));
@@ -49,7 +48,7 @@ export class ServerSplit {
     const serverParams: NamedTensors = Object.fromEntries(serverNames.map((n) => [n, all[n]!]));
     // Transposed block weights speed up the backward on wasm; only the server's blocks are ever differentiated.
     this.serverModel = { config, params: transposedConv1dHelps() ? withTransposedConv1d(serverParams) : serverParams };
-    this.adapters = serverAdapterPolicyFor(run, plan, start, strategy);
+    this.adapters = serverAdapterPolicyFor(run, plan, start);
   }
 
   /** Whether steps of several clients may be fused into one server step (SFL-V2). */

@@ -1,17 +1,16 @@
-// FedAvg (McMahan et al.): every participant starts from the global tensors, and the next global tensors are the
-// token-weighted mean of the participants' (names and shapes checked, float64 accumulation).
-import type { NamedHostTensors } from '../tensors/named-tensors.js';
+// FedAvg (McMahan et al. 2017): every participant starts from the global tensors, and the next global tensors are
+// the token-weighted mean of the reporters' (names and shapes checked, float64 accumulation).
 import { fedAvgHost } from '../train/fedavg.js';
-import type { AggregationStrategy, WeightedUpdate } from './aggregation-strategy.js';
+import type { AggregationStrategy, FitConfiguration, FitResult, FitRound, WeightedUpdate } from './aggregation-strategy.js';
 
 export class FedAvgStrategy implements AggregationStrategy {
   readonly name = 'fedavg';
 
-  configure(global: NamedHostTensors): NamedHostTensors {
-    return global;
+  configureFit(round: FitRound): FitConfiguration {
+    return { startFor: () => round.global };
   }
 
-  aggregate(_global: NamedHostTensors, updates: readonly WeightedUpdate[]): NamedHostTensors {
-    return fedAvgHost(updates);
+  aggregateFit(_round: FitRound, updates: readonly WeightedUpdate[]): FitResult {
+    return { global: fedAvgHost(updates) };
   }
 }

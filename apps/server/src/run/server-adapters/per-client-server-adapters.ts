@@ -1,5 +1,5 @@
 // SFL-V1's server side: each client trains its own copy of the global server adapter during a round (with a fresh
-// optimizer); when the round closes the reporters' copies are aggregated by the run's strategy (FedAvg: weighted by
+// optimizer); when the round closes the reporters' copies are aggregated by the given strategy (FedAvg: weighted by
 // the tokens each trained) into the next global adapter, and every copy is dropped.
 import type { AggregationStrategy, NamedHostTensors, SplitPlan, WeightedUpdate } from '@splitlora/core';
 import { type AdapterTrainer, adapterTrainer } from './adapter-trainer.js';
@@ -40,7 +40,7 @@ export class PerClientServerAdapters implements ServerAdapterPolicy {
       const copy = this.copies.get(id);
       if (copy !== undefined && copy.tokens > 0) updates.push({ source: id, adapter: await copy.adapter.toHost(), weight: copy.tokens });
     }
-    if (updates.length > 0) this.global = this.strategy.aggregate(this.global, updates, round);
+    if (updates.length > 0) this.global = this.strategy.aggregateFit({ round, participants: reporters, global: this.global }, updates).global;
     this.abortRound();
   }
 

@@ -1,8 +1,8 @@
 // The server-adapter policies: SFL-V2 trains one shared adapter (and may fuse clients); SFL-V1 trains a copy per
-// client from the global adapter and, when the round closes, aggregates the reporters' copies with the run's
-// strategy (token-weighted), dropping every copy; a restarted round drops the copies and keeps the global adapter.
+// client from the global adapter and, when the round closes, averages the reporters' copies by tokens (FedAvg),
+// dropping every copy; a restarted round drops the copies and keeps the global adapter.
 import '@tensorflow/tfjs';
-import { FedAvgStrategy, gpt2Config, initAdapter, type NamedHostTensors, PAPER_LORA, SplitPlan } from '@splitlora/core';
+import { gpt2Config, initAdapter, type NamedHostTensors, PAPER_LORA, SplitPlan } from '@splitlora/core';
 import { runConfigSchema } from '@splitlora/protocol';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -24,7 +24,7 @@ describe('server-adapter policies', () => {
 
   it('SFL-V2 shares one adapter and optimizer among all clients', async () => {
     const before = tf.memory().numTensors;
-    const policy = serverAdapterPolicyFor(runConfigSchema.parse({ sfl: 'v2', cut: 1 }), plan, { serverAdapter: start, optimizer: null }, new FedAvgStrategy());
+    const policy = serverAdapterPolicyFor(runConfigSchema.parse({ sfl: 'v2', cut: 1 }), plan, { serverAdapter: start, optimizer: null });
     expect(policy.fusesClients).toBe(true);
     expect(policy.trainerFor('a')).toBe(policy.trainerFor('b'));
     policy.trainerFor('a').adapter.load(filled(start, 0.5));
@@ -38,7 +38,7 @@ describe('server-adapter policies', () => {
 
   it('SFL-V1 trains a copy per client and aggregates the reporters\' copies by tokens at the round\'s end', async () => {
     const before = tf.memory().numTensors;
-    const policy = serverAdapterPolicyFor(runConfigSchema.parse({ sfl: 'v1', cut: 1 }), plan, { serverAdapter: start, optimizer: null }, new FedAvgStrategy());
+    const policy = serverAdapterPolicyFor(runConfigSchema.parse({ sfl: 'v1', cut: 1 }), plan, { serverAdapter: start, optimizer: null });
     expect(policy.fusesClients).toBe(false);
     const [a, b, c] = ['a', 'b', 'c'].map((id) => policy.trainerFor(id));
     expect(a).not.toBe(b);

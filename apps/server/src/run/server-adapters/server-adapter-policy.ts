@@ -1,7 +1,7 @@
 // Who trains which server adapter: SFL-V2 keeps one adapter all clients share (their steps may be fused into one
-// server step); SFL-V1 gives each client its own copy for the round and aggregates the copies when it closes.
+// server step); SFL-V1 gives each client its own copy for the round and averages the copies when it closes.
 // Chosen once per run; ServerSplit asks it for the adapter of each step and never branches on the variant.
-import type { AdamWState, AggregationStrategy, NamedHostTensors, SplitPlan } from '@splitlora/core';
+import { type AdamWState, FedAvgStrategy, type NamedHostTensors, type SplitPlan } from '@splitlora/core';
 import type { RunConfig } from '@splitlora/protocol';
 import type { AdapterTrainer } from './adapter-trainer.js';
 import { PerClientServerAdapters } from './per-client-server-adapters.js';
@@ -29,8 +29,13 @@ export interface ServerAdapterPolicy {
   dispose(): void;
 }
 
-export function serverAdapterPolicyFor(run: RunConfig, plan: SplitPlan, start: ServerAdapterStart, strategy: AggregationStrategy): ServerAdapterPolicy {
+/**
+ * The policy of a run's SFL variant. SFL-V1's copies are the server's own (trained on activations it already sees),
+ * so they are averaged with FedAvg whatever strategy aggregates the volunteers' adapters (DP noise and secure
+ * aggregation protect what volunteers send; issue 18's workers average their copies the same way).
+ */
+export function serverAdapterPolicyFor(run: RunConfig, plan: SplitPlan, start: ServerAdapterStart): ServerAdapterPolicy {
   return run.sfl === 'v2'
     ? new SharedServerAdapter(plan, start, run.weightDecay)
-    : new PerClientServerAdapters(plan, start.serverAdapter, run.weightDecay, strategy);
+    : new PerClientServerAdapters(plan, start.serverAdapter, run.weightDecay, new FedAvgStrategy());
 }
