@@ -49,8 +49,10 @@ export interface ServerOptions {
   resumeDir?: string;
 }
 
-/** One socket.io server for both namespaces of the event table; each namespace is typed with its own events. */
-type EventServer = SocketServer<ClientToServerEvents & AdminClientToServerEvents, ServerToClientEvents & AdminServerToClientEvents>;
+/** One socket.io server for both audiences of the event table; each namespace is then typed with its own events. */
+type ListenEvents = ClientToServerEvents & AdminClientToServerEvents;
+type EmitEvents = ServerToClientEvents & AdminServerToClientEvents;
+type EventServer = SocketServer<ListenEvents, EmitEvents>;
 
 export interface SplitLoraServer {
   url: string;
@@ -108,7 +110,9 @@ export async function createServer(options: ServerOptions = {}): Promise<SplitLo
   const limiter = new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT);
 
   const http = createHttpServer();
-  const io: EventServer = new SocketServer(http, { maxHttpBufferSize: maxMessageBytes, pingTimeout: HEARTBEAT_TIMEOUT_MS, pingInterval: 10_000, cors: { origin: true } });
+  const io = new SocketServer<ListenEvents, EmitEvents>(http, {
+    maxHttpBufferSize: maxMessageBytes, pingTimeout: HEARTBEAT_TIMEOUT_MS, pingInterval: 10_000, cors: { origin: true },
+  });
   const volunteers: Namespace<ClientToServerEvents, ServerToClientEvents> = io.of(NAMESPACES.volunteer);
   const admins: Namespace<AdminClientToServerEvents, AdminServerToClientEvents> = io.of(NAMESPACES.admin);
 
