@@ -9,8 +9,6 @@ import { trainRound } from './round-loop.js';
 import { type PreparedRun, type SessionOptions, VolunteerSession } from './session.js';
 import { type VolunteerAction, VolunteerMachine, type VolunteerOutcome } from './volunteer-machine.js';
 
-export type { VolunteerOutcome };
-
 export interface VolunteerOptions extends Omit<SessionOptions, 'timeoutMs'> {
   onEvent?: (event: VolunteerEvent) => void;
   /** How long a request may wait for the server (a training step included). */
