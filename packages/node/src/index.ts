@@ -3,4 +3,3 @@ export * from './dir-source.js';
 export * from './data-dir.js';
 export * from './tokenizer-files.js';
 export * from './tf-backend.js';
-export * from './asset-cache.js';

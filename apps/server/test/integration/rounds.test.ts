@@ -1,11 +1,11 @@
 // Three real volunteers train two rounds against a real server, in SFL-V2 and SFL-V1: the eval loss drops, and the
 // global adapter is exactly the token-weighted mean of the uploaded adapters.
 import { join } from 'node:path';
-import { decodeFloatFrame, type MetricRecord, type RoundRecord, type TensorFrame } from '@splitlora/protocol';
+import { decodeFloatFrame, type RoundRecord, type TensorFrame } from '@splitlora/protocol';
 import { gpt2Config, importPeftAdapter } from '@splitlora/core';
 import { dirSource } from '@splitlora/node';
 import { describe, expect, it } from 'vitest';
-import { adminRequest, createAndStart, e2eShards, startVolunteer, testRunConfig, useServerWithAdmin } from '../test-support/harness.js';
+import { adminRequest, createAndStart, e2eShards, startVolunteer, testRunConfig, useServerWithAdmin } from '../support/harness.js';
 
 for (const sfl of ['v2', 'v1'] as const) {
   describe(`SFL-${sfl.toUpperCase()} with three volunteers`, () => {
@@ -30,7 +30,7 @@ for (const sfl of ['v2', 'v1'] as const) {
       const outcomes = await Promise.all(volunteers.map((v) => v.done));
       expect(outcomes).toEqual(['finished', 'finished', 'finished']);
 
-      const metrics = await adminRequest<MetricRecord[]>(admin, 'metrics:history', { runId: run.runId });
+      const metrics = await adminRequest(admin, 'metrics:history', { runId: run.runId });
       const rounds = metrics.filter((m): m is RoundRecord => m.kind === 'round').sort((a, b) => a.round - b.round);
       expect(rounds.map((r) => r.round)).toEqual([0, 1, 2]);
       console.log(`SFL-${sfl}: eval loss ${rounds.map((r) => r.evalLoss!.toFixed(4)).join(' → ')}, train loss ${rounds.slice(1).map((r) => r.trainLoss!.toFixed(4)).join(' → ')}`);

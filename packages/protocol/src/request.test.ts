@@ -1,6 +1,8 @@
-// request(): unwraps acks, turns silence into ConnectionLostError, and sends a rate-limited request again.
-import { describe, expect, it } from 'vitest';
-import { ConnectionLostError, RATE_LIMIT_RETRIES, request } from './request.js';
+// requestOver() (what the typed request runs): unwraps acks, turns silence into ConnectionLostError, and sends a
+// rate-limited request again.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ProtocolError } from './error-codes.js';
+import { ConnectionLostError, RATE_LIMIT_RETRIES, RequestTimeoutError, requestOver as request } from './request.js';
 
 /** A socket whose server answers from a script of acks (or never, for `'silence'`). */
 function scriptedSocket(answers: unknown[]) {
@@ -44,5 +46,29 @@ describe('request', () => {
   it('reports silence and a closed connection as a lost connection', async () => {
     await expect(request(scriptedSocket(['silence']), 'e', {}, 20)).rejects.toBeInstanceOf(ConnectionLostError);
     await expect(request({ ...scriptedSocket([]), connected: false }, 'e', {}, 20)).rejects.toBeInstanceOf(ConnectionLostError);
+  });
+});
+
+// Moved from the dashboard's own ack helper (apps/admin/src/ack-promise.test.ts) when the dashboard took this request.
+describe('request as the dashboard uses it', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('resolves with the data of an ok ack', async () => {
+    await expect(request(scriptedSocket([{ ok: true, data: 7 }]), 'x', {}, 1000)).resolves.toBe(7);
+  });
+
+  it('rejects with the server error code and message', async () => {
+    const failing = request(scriptedSocket([{ ok: false, error: { code: 'BAD_REQUEST', message: 'cut: too big' } }]), 'run:create', {}, 1000);
+    await expect(failing).rejects.toBeInstanceOf(ProtocolError);
+    await expect(failing).rejects.toMatchObject({ code: 'BAD_REQUEST', message: 'cut: too big' });
+  });
+
+  it('rejects after the timeout with a message naming the event', async () => {
+    vi.useFakeTimers();
+    const pending = request(scriptedSocket(['silence']), 'generate', {}, 5000);
+    const settled = expect(pending).rejects.toBeInstanceOf(RequestTimeoutError);
+    await vi.advanceTimersByTimeAsync(5000);
+    await settled;
+    await expect(pending).rejects.toThrow('no answer to generate within 5 s');
   });
 });

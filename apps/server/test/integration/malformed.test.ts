@@ -2,12 +2,11 @@
 // same time is unaffected.
 import {
   type Ack, type ActivationsResponse, type ClientManifest, encodeFloatFrame, encodeIntFrame, type JoinResponse, PROTOCOL_VERSION,
-  type RunSnapshot,
 } from '@splitlora/protocol';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SplitLoraServer } from '../server.js';
-import { adminRequest, type AdminSocket, connectAdmin, e2eShards, startTestServer, startVolunteer, testRunConfig } from '../test-support/harness.js';
+import type { SplitLoraServer } from '../../src/server.js';
+import { adminRequest, type AdminSocket, connectAdmin, e2eShards, startTestServer, startVolunteer, testRunConfig } from '../support/harness.js';
 
 let server: SplitLoraServer;
 let admin: AdminSocket;
@@ -31,13 +30,7 @@ describe('bad input', () => {
     const volunteer = startVolunteer(server.url, good!, 'good');
     const partner = startVolunteer(server.url, other!, 'partner');
     // They hold after their first step until the checks are done, so the round (and the run) cannot end under them.
-    let checking = true;
-    for (const v of [volunteer, partner]) {
-      v.volunteer['options'].onEvent = (event) => {
-        v.events.push(event);
-        if (checking && event.type === 'step' && event.step === 0) v.volunteer.pause();
-      };
-    }
+    for (const v of [volunteer, partner]) v.onFirst((event) => event.type === 'step' && event.step === 0, () => v.volunteer.pause());
     raw = io(server.url, { forceNew: true, transports: ['websocket'], reconnection: false });
     await new Promise<void>((r) => raw.once('connect', () => r()));
     const protocolErrors: { code: string }[] = [];
@@ -50,7 +43,7 @@ describe('bad input', () => {
     const joined = await send<JoinResponse>('session:join', { protocolVersion: PROTOCOL_VERSION, backend: 'node', name: 'mallory' });
     expect(joined.ok).toBe(true);
 
-    const created = await adminRequest<RunSnapshot>(admin, 'run:create', testRunConfig({ minClients: 2, maxClients: 2, rounds: 1, localSteps: 4 }));
+    const created = await adminRequest(admin, 'run:create', testRunConfig({ minClients: 2, maxClients: 2, rounds: 1, localSteps: 4 }));
     await adminRequest(admin, 'run:start', { runId: created.runId });
     const runId = created.runId;
     const manifest = await send<ClientManifest>('model:manifest', { runId });
@@ -111,7 +104,6 @@ describe('bad input', () => {
     run.machine.participants.delete(record.id);
 
     // The well-behaved volunteers were not disturbed.
-    checking = false;
     volunteer.volunteer.resume();
     partner.volunteer.resume();
     expect(await volunteer.done).toBe('finished');

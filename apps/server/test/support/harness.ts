@@ -1,17 +1,18 @@
-// Integration-test harness: a real server on port 0, admin requests over the real /admin namespace, and real
-// volunteers (packages/client) over socket.io-client with E2E shards.
+// Integration-test harness: a real server on port 0, admin requests over the real /admin namespace (the protocol's
+// typed request), and real volunteers (packages/client) over socket.io-client with E2E shards.
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { e2eCsvExamples, type Example, shardIid } from '@splitlora/core';
-import { type VolunteerEvent, Volunteer, type VolunteerOutcome, type VolunteerSocket } from '@splitlora/client';
-import { findDataDir, loadTokenizer, memoryAssetCache, selectNodeBackend } from '@splitlora/node';
+import { memoryAssetCache, type VolunteerEvent, Volunteer, type VolunteerOutcome, type VolunteerSocket } from '@splitlora/client';
+import { findDataDir, loadTokenizer, selectNodeBackend } from '@splitlora/node';
 import {
-  ADMIN_NAMESPACE, type AdminClientToServerEvents, type AdminServerToClientEvents, type RunConfigInput, type RunSnapshot, unwrapAck,
+  ADMIN_NAMESPACE, type AdminClientToServerEvents, type AdminServerToClientEvents, type MetricRecord, type PayloadOf, type ReplyOf, request,
+  type RoundRecord, type RunConfigInput, type RunSnapshot,
 } from '@splitlora/protocol';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll } from 'vitest';
-import { createServer, type ServerOptions, type SplitLoraServer } from '../server.js';
+import { createServer, type ServerOptions, type SplitLoraServer } from '../../src/server.js';
 
 // Volunteers in the test process compute with tfjs too (the in-process server picks the same backend).
 await selectNodeBackend('wasm');
@@ -33,8 +34,11 @@ export async function connectAdmin(url: string, token = 'test-token'): Promise<A
   return socket;
 }
 
-export async function adminRequest<T>(socket: AdminSocket, event: keyof AdminClientToServerEvents, payload: unknown): Promise<T> {
-  return unwrapAck(await (socket as unknown as Socket).timeout(120_000).emitWithAck(event, payload));
+/** The protocol's request with a patient timeout (a busy test machine). */
+export function adminRequest<E extends keyof AdminClientToServerEvents & string>(
+  socket: AdminSocket, event: E, payload: PayloadOf<AdminClientToServerEvents[E]>,
+): Promise<ReplyOf<AdminClientToServerEvents[E]>> {
+  return request(socket, event, payload, 120_000);
 }
 
 /** A small, fast run on the tiny model: short sequences, small batches, E2E test set for evaluation. */
@@ -47,8 +51,14 @@ export function testRunConfig(overrides: Partial<RunConfigInput> = {}): RunConfi
 }
 
 export async function createAndStart(admin: AdminSocket, config: RunConfigInput): Promise<RunSnapshot> {
-  const created = await adminRequest<RunSnapshot>(admin, 'run:create', config);
-  return adminRequest<RunSnapshot>(admin, 'run:start', { runId: created.runId });
+  const created = await adminRequest(admin, 'run:create', config);
+  return adminRequest(admin, 'run:start', { runId: created.runId });
+}
+
+/** A run's metric records as the dashboard gets them, and its round records by number. */
+export async function runMetrics(admin: AdminSocket, runId: string): Promise<{ all: MetricRecord[]; round(n: number): RoundRecord | undefined }> {
+  const all = await adminRequest(admin, 'metrics:history', { runId });
+  return { all, round: (n) => all.find((m): m is RoundRecord => m.kind === 'round' && m.round === n) };
 }
 
 let shardCache: Example[][] | null = null;
@@ -66,21 +76,32 @@ export async function e2eShards(count: number): Promise<Example[][]> {
 export interface TestVolunteer {
   volunteer: Volunteer;
   socket: VolunteerSocket;
+  /** Every event the volunteer reported, in order. */
   events: VolunteerEvent[];
   done: Promise<VolunteerOutcome>;
+  /** Calls `act` once, at the first event that `matches` (right after it is recorded): how a test injects a fault. */
+  onFirst(matches: (event: VolunteerEvent) => boolean, act: (event: VolunteerEvent) => void): void;
 }
 
 export function startVolunteer(url: string, examples: Example[], name: string, options: { reconnection?: boolean } = {}): TestVolunteer {
   const socket: VolunteerSocket = io(url, { forceNew: true, autoConnect: false, transports: ['websocket'], reconnection: options.reconnection ?? true, reconnectionDelay: 200, reconnectionDelayMax: 1000 });
   const events: VolunteerEvent[] = [];
-  const volunteer = new Volunteer({
-    socket, backend: 'node', name, cache: memoryAssetCache(), loadExamples: () => examples, onEvent: (e) => events.push(e), statusIntervalMs: 500,
-  });
-  return { volunteer, socket, events, done: volunteer.run() };
+  const hooks: { matches: (event: VolunteerEvent) => boolean; act: (event: VolunteerEvent) => void }[] = [];
+  const onEvent = (event: VolunteerEvent) => {
+    events.push(event);
+    for (const hook of [...hooks]) {
+      if (!hook.matches(event)) continue;
+      hooks.splice(hooks.indexOf(hook), 1);
+      hook.act(event);
+    }
+  };
+  const volunteer = new Volunteer({ socket, backend: 'node', name, cache: memoryAssetCache(), loadExamples: () => examples, onEvent, statusIntervalMs: 500 });
+  return { volunteer, socket, events, done: volunteer.run(), onFirst: (matches, act) => hooks.push({ matches, act }) };
 }
 
-export function roundRecords(events: VolunteerEvent[]): Extract<VolunteerEvent, { type: 'round-end' }>[] {
-  return events.filter((e): e is Extract<VolunteerEvent, { type: 'round-end' }> => e.type === 'round-end');
+/** `count` volunteers named `<prefix>-<i>`, each on its own shard of the three the other tests use. */
+export async function startVolunteers(url: string, count: number, prefix: string): Promise<TestVolunteer[]> {
+  return (await e2eShards(3)).slice(0, count).map((shard, i) => startVolunteer(url, shard, `${prefix}-${i}`));
 }
 
 /** beforeAll/afterAll pair: a test server and a connected admin socket, shared by a test file. */

@@ -7,11 +7,11 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { MetricRecord, RunSnapshot } from '@splitlora/protocol';
+import type { MetricRecord } from '@splitlora/protocol';
 import { afterAll, expect, it } from 'vitest';
-import { adminRequest, connectAdmin, DATA_DIR, e2eShards, startVolunteer, testRunConfig } from '../test-support/harness.js';
+import { adminRequest, connectAdmin, DATA_DIR, e2eShards, startVolunteer, testRunConfig } from '../support/harness.js';
 
-const CLI = resolve(dirname(fileURLToPath(import.meta.url)), '../cli.ts');
+const CLI = resolve(dirname(fileURLToPath(import.meta.url)), '../../src/cli.ts');
 const children: ChildProcess[] = [];
 afterAll(() => children.forEach((c) => c.kill('SIGKILL')));
 
@@ -55,7 +55,7 @@ it('continues after kill -9 from the last completed round', async () => {
   const admin = await connectAdmin(url, 'crash-token');
   const shards = await e2eShards(2);
   const volunteers = shards.map((shard, i) => startVolunteer(url, shard, `node-${i}`));
-  const run = await adminRequest<RunSnapshot>(admin, 'run:create', testRunConfig({ rounds: 3, minClients: 2, maxClients: 2, localSteps: 3 }));
+  const run = await adminRequest(admin, 'run:create', testRunConfig({ rounds: 3, minClients: 2, maxClients: 2, localSteps: 3 }));
   const runDir = join(runsDir, run.runId);
   const round1Done = new Promise<void>((r) => admin.on('admin:metric', (m) => { if (m.kind === 'round' && m.round === 1) r(); }));
   const secondRoundStep = new Promise<void>((r) => admin.on('admin:metric', (m) => { if (m.kind === 'step' && m.round === 2) r(); }));
@@ -81,7 +81,7 @@ it('continues after kill -9 from the last completed round', async () => {
   const rounds = records.filter((r) => r.kind === 'round').map((r) => r.round);
   expect(rounds).toEqual([0, 1, 2, 3]);
   const admin2 = await connectAdmin(url, 'crash-token');
-  const history = await adminRequest<MetricRecord[]>(admin2, 'metrics:history', { runId: run.runId });
+  const history = await adminRequest(admin2, 'metrics:history', { runId: run.runId });
   expect(history.filter((r) => r.kind === 'round').map((r) => r.round)).toEqual([0, 1, 2, 3]);
   admin2.disconnect();
 });
