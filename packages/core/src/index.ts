@@ -30,6 +30,8 @@ export * from './train/lr-schedule.js';
 export * from './train/grad-clip.js';
 export * from './train/split-steps.js';
 export * from './train/fedavg.js';
+export * from './train/full-param/full-param-grads.js';
+export * from './train/full-param/full-param-trainer.js';
 export * from './privacy/index.js';
 export * from './decode/kv-cache.js';
 export * from './decode/cached-forward.js';

@@ -1,5 +1,6 @@
-// The chunked tied-head cross-entropy: any chunk size gives the same loss, per-token losses and gradient as one
-// chunk and as the plain softmax cross-entropy of tfjs; forward-only gives the same loss; nothing leaks.
+// The chunked tied-head cross-entropy: any chunk size gives the same loss, per-token losses and gradients (w.r.t.
+// the hidden state, and w.r.t. wte when asked) as one chunk and as the plain softmax cross-entropy of tfjs;
+// forward-only gives the same loss; nothing leaks.
 import '@tensorflow/tfjs';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -58,6 +59,30 @@ for (const backend of ['cpu', 'wasm'] as const) {
           expect(maxAbsDiff(chunked.perToken!, whole.perToken!)).toBeLessThan(1e-5);
         }
         expect(tf.memory().numTensors).toBe(before);
+      });
+    }
+
+    for (const eps of [0, 0.1]) {
+      it(`differentiates w.r.t. wte as tfjs' own softmax cross-entropy does, in any chunk size (label smoothing ${eps})`, async () => {
+        const { h, wte, targets, mask } = inputs();
+        const onehot = tf.oneHot(targets, V);
+        const before = tf.memory().numTensors;
+        const reference = tf.grads((x: tf.Tensor, w: tf.Tensor) => {
+          const smoothed = tf.add(tf.mul(onehot, 1 - eps), eps / V);
+          const perRow = tf.neg(tf.sum(tf.mul(smoothed, tf.logSoftmax(tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D, false, true))), 1));
+          return tf.div(tf.sum(tf.mul(perRow, mask)), 9) as tf.Scalar;
+        })([h, wte]);
+        for (const rows of [1, 4, N]) {
+          const ours = tf.grads((x: tf.Tensor, w: tf.Tensor) => tiedHeadCrossEntropy(x as tf.Tensor2D, w as tf.Tensor2D, tf.transpose(w) as tf.Tensor2D, targets, mask, 9, {
+            labelSmoothing: eps, chunkElements: rows * V, wteGradient: true,
+          }))([h, wte]);
+          expect(maxAbsDiff(await ours[0]!.data() as Float32Array, await reference[0]!.data() as Float32Array)).toBeLessThan(1e-5);
+          expect(maxAbsDiff(await ours[1]!.data() as Float32Array, await reference[1]!.data() as Float32Array)).toBeLessThan(1e-5);
+          tf.dispose(ours);
+        }
+        tf.dispose(reference);
+        expect(tf.memory().numTensors).toBe(before);
+        tf.dispose([h, wte, targets, mask, onehot]);
       });
     }
 
