@@ -32,6 +32,7 @@ export * from './train/split-steps.js';
 export * from './train/fedavg.js';
 export * from './train/full-param/full-param-grads.js';
 export * from './train/full-param/full-param-trainer.js';
+export * from './train/full-param/tied-rows.js';
 export * from './privacy/index.js';
 export * from './decode/kv-cache.js';
 export * from './decode/cached-forward.js';

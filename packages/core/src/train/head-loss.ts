@@ -19,6 +19,12 @@ export interface HeadLossOptions {
   forwardOnly?: boolean;
   /** Full-parameter training: the loss is differentiable w.r.t. `wte` too (the head's share of the tied gradient). */
   wteGradient?: boolean;
+  /**
+   * A constant added to every row's logits (V) inside the softmax, e.g. log k for a row that stands for k tied
+   * tokens, so a reduced table gives the full vocabulary's softmax exactly (a target on that row scores one of its
+   * k tokens). Not differentiated; label smoothing then spreads over rows.
+   */
+  logitBias?: tf.Tensor1D;
 }
 
 type ChunkResult = {
@@ -53,7 +59,7 @@ export function tiedHeadCrossEntropy(
       const size = Math.min(rowsPerChunk, N - start);
       const chunk = tf.tidy(() => headChunk(
         tf.slice(h, [start, 0], [size, -1]), tf.slice(targets, [start], [size]), w, wteT, eps, smoothTarget, withGrad,
-        rowWeights === null ? null : tf.slice(rowWeights, [start], [size]),
+        rowWeights === null ? null : tf.slice(rowWeights, [start], [size]), options.logitBias ?? null,
       ));
       const part = chunk.softmaxWteGradT;
       if (part !== undefined && softmaxWteGradT === undefined) softmaxWteGradT = part;
@@ -123,16 +129,18 @@ function withWteGradient(
 /** Loss per row and softmax·wte − target·wte for one chunk of rows; nothing (N_c, V)-sized escapes. */
 function headChunk(
   h: tf.Tensor2D, targets: tf.Tensor1D, wte: tf.Tensor2D, wteT: tf.Tensor2D | null, eps: number, smoothTarget: tf.Tensor1D | null, withGrad: boolean,
-  rowWeights: tf.Tensor1D | null,
+  rowWeights: tf.Tensor1D | null, logitBias: tf.Tensor1D | null,
 ): ChunkResult {
   const [n] = h.shape;
   const V = wte.shape[0];
-  const logits = wteT !== null ? tf.matMul(h, wteT) : tf.matMul(h, wte, false, true); // (n, V)
+  const product = wteT !== null ? tf.matMul(h, wteT) : tf.matMul(h, wte, false, true); // (n, V)
+  const logits = logitBias === null ? product : tf.add(product, logitBias);
   const probs = tf.softmax(logits); // (n, V)
   // log-sum-exp without another exp pass: max(p) = exp(max(z) − lse) ≥ 1/V, so it never underflows.
   const lse = tf.sub(tf.max(logits, 1), tf.log(tf.max(probs, 1))); // (n)
   const flatIndex = tf.add(tf.mul(tf.range(0, n, 1, 'int32'), tf.scalar(V, 'int32')), targets); // (n) into (n*V)
-  const targetLogit = tf.gather(tf.reshape(logits, [-1]), flatIndex); // (n)
+  // The target's own logit, without the bias: a target on a row of k tied tokens scores one of them, −log(p_row / k).
+  const targetLogit = tf.gather(tf.reshape(product, [-1]), flatIndex); // (n)
   let perToken: tf.Tensor = tf.sub(lse, targetLogit);
   if (eps > 0) perToken = tf.add(tf.mul(perToken, 1 - eps), tf.mul(tf.sub(lse, tf.mean(logits, 1)), eps));
   if (!withGrad) return { perToken: perToken as tf.Tensor1D };

@@ -29,19 +29,27 @@ export function checkTrainable(params: NamedTensors, trainable: readonly string[
   }
 }
 
+export interface FullParamLossOptions {
+  labelSmoothing?: number;
+  /** Added to the logits inside the softmax (see HeadLossOptions.logitBias); the caller owns it. */
+  logitBias?: tf.Tensor1D;
+}
+
 /** The head + loss over the model's normed output, differentiable w.r.t. wte when wte is trained. */
-function headLoss(params: NamedTensors, normed: tf.Tensor3D, batch: FullParamBatch, trainWte: boolean, labelSmoothing: number): tf.Scalar {
+function headLoss(params: NamedTensors, normed: tf.Tensor3D, batch: FullParamBatch, trainWte: boolean, options: FullParamLossOptions): tf.Scalar {
   const [B, T, E] = normed.shape;
   const wte = params[WTE] as tf.Tensor2D;
   // A trained wte changes every step, so its transpose for the head's forward product is made here, each step.
   const wteT = trainWte ? (tf.transpose(wte) as tf.Tensor2D) : ((params[WTE_T] as tf.Tensor2D | undefined) ?? null);
   const flat = tf.reshape(normed, [B * T, E]) as tf.Tensor2D; // (B*T, E)
-  return tiedHeadCrossEntropy(flat, wte, wteT, batch.targets, batch.mask, batch.normalizer, { labelSmoothing, wteGradient: trainWte });
+  return tiedHeadCrossEntropy(flat, wte, wteT, batch.targets, batch.mask, batch.normalizer, {
+    labelSmoothing: options.labelSmoothing ?? 0, logitBias: options.logitBias, wteGradient: trainWte,
+  });
 }
 
 /** Loss of the full model on `batch` and the gradient of every name in `trainable` (the caller disposes both). */
 export function fullParamLossAndGrads(
-  config: Gpt2Config, params: NamedTensors, trainable: readonly string[], batch: FullParamBatch, labelSmoothing = 0,
+  config: Gpt2Config, params: NamedTensors, trainable: readonly string[], batch: FullParamBatch, options: FullParamLossOptions = {},
 ): { loss: tf.Scalar; grads: NamedTensors } {
   assertGradientsRegistered();
   checkTrainable(params, trainable);
@@ -49,7 +57,7 @@ export function fullParamLossAndGrads(
   const ctx: ForwardContext = { config, params, lora: null, dropoutSeed: null };
   const { value, grads } = tf.valueAndGrads(() => {
     const normed = gpt2Forward(ctx, batch.ids, { output: 'normed' }); // (B, T, E)
-    return headLoss(params, normed, batch, trainWte, labelSmoothing);
+    return headLoss(params, normed, batch, trainWte, options);
   })(trainable.map((name) => params[name]!));
   const named: NamedTensors = {};
   trainable.forEach((name, i) => (named[name] = grads[i]!));

@@ -1,5 +1,6 @@
 // Full-parameter AdamW training of chosen GPT-2 parameters: owns their variables and the optimizer moments, clips by
-// global norm, and keeps weight decay off biases and layer norms (and off chosen matrices, e.g. the embeddings).
+// global norm, and keeps weight decay off biases and layer norms (and off chosen matrices, e.g. the embeddings);
+// rows tied for several copies train as each copy would.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Gpt2Config } from '../../config/gpt2-config.js';
 import { fail } from '../../errors.js';
@@ -7,6 +8,7 @@ import { disposeNamed, type NamedHostTensors, type NamedTensors, tensorsToHost }
 import { ownedVariable } from '../../tensors/owned-variable.js';
 import { AdamW, type AdamWOptions } from '../adamw.js';
 import { clipScale, globalNorm, scaleGradsInPlace } from '../grad-clip.js';
+import { normSquaredWithCopies, perCopyGradient, type TiedRows } from './tied-rows.js';
 import type { BaseModel } from '../split-steps.js';
 import { checkTrainable, type FullParamBatch, fullParamLossAndGrads } from './full-param-grads.js';
 
@@ -16,6 +18,10 @@ export interface FullParamOptions {
   /** Clipping by global norm over all trained gradients (torch's clip_grad_norm_); 0 turns it off. */
   maxGradNorm: number;
   labelSmoothing: number;
+  /** Added to the logits inside the softmax (see HeadLossOptions.logitBias); the caller owns and disposes it. */
+  logitBias?: tf.Tensor1D;
+  /** Rows that stand for several tied copies: trained as each copy would be (see tied-rows.ts). */
+  tiedRows?: TiedRows;
   /** Whether weight decay applies to a trained tensor; default `decaysByDefault`. */
   decays?: (name: string, shape: readonly number[]) => boolean;
 }
@@ -66,9 +72,11 @@ export class FullParamTrainer {
 
   /** One AdamW step at learning rate `lr`: loss and gradients, clipping, update. */
   async step(batch: FullParamBatch, lr: number): Promise<FullParamStepResult> {
-    const { loss, grads } = fullParamLossAndGrads(this.config, this.table(), this.trainable, batch, this.options.labelSmoothing);
+    const { loss, grads } = fullParamLossAndGrads(this.config, this.table(), this.trainable, batch, this.options);
     try {
-      const gradNorm = await globalNorm(grads);
+      const tied = this.options.tiedRows;
+      if (tied !== undefined) perCopyGradient(grads, tied);
+      const gradNorm = tied === undefined ? await globalNorm(grads) : Math.sqrt(await readScalar(normSquaredWithCopies(grads, tied)));
       if (!Number.isFinite(gradNorm)) fail('range', `gradient norm is ${gradNorm} at step ${this.steps + 1}`);
       if (this.options.maxGradNorm > 0) scaleGradsInPlace(grads, clipScale(gradNorm, this.options.maxGradNorm));
       const decayed = new Set(this.decayedNames);
@@ -112,4 +120,10 @@ export class FullParamTrainer {
   private table(): NamedTensors {
     return { ...this.frozen, ...this.variables };
   }
+}
+
+async function readScalar(t: tf.Scalar): Promise<number> {
+  const value = (await t.data())[0]!;
+  t.dispose();
+  return value;
 }
