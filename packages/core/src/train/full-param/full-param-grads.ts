@@ -19,7 +19,7 @@ export interface FullParamBatch {
 }
 
 /** Checks that every trainable name is a parameter and has no derived transposed copy (which would block its gradient). */
-export function checkTrainable(params: NamedTensors, trainable: readonly string[]): void {
+export function checkTrainable(params: Readonly<Record<string, unknown>>, trainable: readonly string[]): void {
   if (trainable.length === 0) fail('config', 'full-parameter training needs at least one trainable parameter');
   for (const name of trainable) {
     if (params[name] === undefined) fail('config', `trainable parameter ${name} is not in the model's parameter table`);

@@ -52,13 +52,13 @@ export class FullParamTrainer {
 
   /** `params` is the whole model (host copies); the names in `trainable` become variables, the rest stays frozen. */
   constructor(readonly config: Gpt2Config, params: NamedHostTensors, readonly trainable: readonly string[], readonly options: FullParamOptions) {
+    checkTrainable(params, trainable);
     const wanted = new Set(trainable);
     for (const [name, host] of Object.entries(params)) {
       const tensor = tf.tensor(host.data, host.shape, 'float32');
       if (wanted.has(name)) this.variables[name] = ownedVariable(tensor, true);
       else this.frozen[name] = tensor;
     }
-    checkTrainable(this.table(), trainable);
     const decays = options.decays ?? decaysByDefault;
     this.decayedNames = trainable.filter((name) => decays(name, params[name]!.shape));
     this.decayedOpt = new AdamW(options.adamw);
