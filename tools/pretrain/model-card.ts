@@ -46,15 +46,16 @@ function tyingText(f: CardFacts): string {
   normalizer${f.options.decayEmbeddings ? ' and the weight decay' : ''} move.`;
   }
   const t = f.tying;
-  return `- **Unused tokens**: ${t.tiedTokens.toLocaleString('en-US')} of the 50,257 token ids never occur in the training text. An
-  embedding row that no input uses and no target names is moved only through the softmax's normalizer, and such rows
-  that start equal get equal gradients and stay equal; so training ties them into one shared row (starting at 0): the head multiplies by ${(t.ownRows + 1).toLocaleString('en-US')} rows
-  instead of 50,257 (~4× faster), a logit bias of log ${t.tiedTokens.toLocaleString('en-US')} on the shared row keeps the softmax over the full
-  vocabulary exact, and the shared row's gradient is divided by ${t.tiedTokens.toLocaleString('en-US')} and counted that often in the clipping norm,
-  so it trains exactly as each of the tied rows would if they started equal. In the saved checkpoint each of these
-  tokens has the shared row plus its own random initial row (scaled by ${t.decay.toFixed(3)}, what the weight decay alone would
-  have left of it), so their input embeddings stay distinct. The held-out losses below are measured on the saved
-  weights, with every row of the vocabulary.`;
+  const n = (x: number) => x.toLocaleString('en-US');
+  return `- **Unused tokens**: ${n(t.tiedTokens)} of the ${n(f.config.vocab_size)} token ids never occur in the training text. Their
+  embedding rows move only through the softmax's normalizer, and such rows that start equal stay equal, so training
+  ties them into one shared row (starting at 0): the head multiplies by ${n(t.ownRows + 1)} rows instead of ${n(f.config.vocab_size)}
+  (${(f.config.vocab_size / (t.ownRows + 1)).toFixed(1)}× less work there). A logit bias of log ${n(t.tiedTokens)} on the shared row keeps the softmax over the
+  full vocabulary exact, and its gradient is divided by ${n(t.tiedTokens)} and counted that often in the clipping norm, so it
+  trains exactly as each tied row would. In the saved checkpoint each of these tokens has the shared row plus its own
+  random initial row × ${t.decay.toFixed(3)} (what the weight decay alone leaves of it), so their input embeddings stay
+  distinct. The loss curve's held-out column comes from the training model (tied rows); the results table is
+  measured on the saved weights, with every row of the vocabulary.`;
 }
 
 function curveTable(progress: Progress): string {
