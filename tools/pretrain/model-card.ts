@@ -89,7 +89,8 @@ ${c.n_positions} positions, GPT-2's 50,257-token vocabulary; ${(f.parameters / 1
 the token embedding), trained from random weights by the project's own TypeScript core (\`pnpm pretrain\`, full-parameter
 AdamW, tfjs wasm backend in Node). It is the embedded default model of \`pnpm start\` and \`pnpm demo\`: small enough to
 ship in the repository (fp16, ${((f.parameters * 2) / 2 ** 20).toFixed(1)} MiB) and pretrained enough that LoRA fine-tuning on
-E2E visibly lowers the loss. It writes Shakespeare-flavoured English, not facts; do not use it for anything else.
+E2E visibly lowers the loss. At this size and training budget it continues text in a loose Shakespearean style and
+knows no facts; do not use it for anything but tests, demos and experiments.
 
 Loads with transformers: \`GPT2LMHeadModel.from_pretrained("<this folder>")\` (tokenizer: GPT-2's, \`GPT2TokenizerFast.from_pretrained("gpt2")\`).
 

@@ -100,12 +100,13 @@ export function parsePretrainOptions(argv: string[]): PretrainOptions | null {
   return options;
 }
 
-/** The options as the command line that reproduces them (every value spelled out, so defaults may change safely). */
+/** The options as the command line that reproduces the weights and the card (every value spelled out, so defaults may change safely). */
 export function reproduceCommand(o: PretrainOptions): string {
   const flags = [
     `--preset ${o.preset}`, `--text ${o.text}`, `--name ${o.name}`, `--seed ${o.seed}`, `--steps ${o.steps}`, `--batch ${o.batch}`, `--seq ${o.seq}`,
     `--lr ${o.lr}`, `--warmup ${o.warmup}`, `--weight-decay ${o.weightDecay}`, ...(o.decayEmbeddings ? [] : ['--no-embedding-decay']),
     `--beta2 ${o.beta2}`, `--max-grad-norm ${o.maxGradNorm}`, ...(o.tieUnseen ? [] : ['--no-tie-unseen']), `--train-fraction ${o.trainFraction}`, `--slice-windows ${o.sliceWindows}`,
+    `--eval-every ${o.evalEvery}`, `--eval-windows ${o.evalWindows}`, `--log-every ${o.logEvery}`, `--checkpoint-every ${o.checkpointEvery}`,
   ];
   return `pnpm pretrain -- ${flags.join(' ')}`;
 }
