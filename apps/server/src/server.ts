@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { findDataDir, type NodeBackendChoice, readTokenizerFiles, selectNodeBackend } from '@splitlora/node';
 import {
   ADMIN_NAMESPACE, type AdminClientToServerEvents, type AdminServerToClientEvents, type ClientToServerEvents,
-  DEFAULT_MAX_MESSAGE_BYTES, type LogEntry, type ServerToClientEvents,
+  DEFAULT_MAX_MESSAGE_BYTES, EMBEDDED_MODEL_NAMES, type LogEntry, type ServerToClientEvents,
 } from '@splitlora/protocol';
 import { Server as SocketServer } from 'socket.io';
 import { ClientRegistry } from './clients/client-registry.js';
@@ -153,7 +153,7 @@ export async function createServer(options: ServerOptions = {}): Promise<SplitLo
   attachVolunteerNamespace(volunteers, { ...handlerCtx, registry, host, backend: selection.backend, onSwarmChange: () => { pushSwarm(); pushAdmin(); } });
   const adminDeps = {
     ...handlerCtx, token: adminToken, registry, host, backend: selection.backend,
-    models: () => ['tiny', 'distilgpt2', 'gpt2', 'gpt2-medium', 'gpt2-large', 'gpt2-xl', ...listHfModels(modelsDir)],
+    models: () => [...EMBEDDED_MODEL_NAMES, 'tiny', 'distilgpt2', 'gpt2', 'gpt2-medium', 'gpt2-large', 'gpt2-xl', ...listHfModels(modelsDir)],
     dataFiles: () => listDataFiles(dataDir),
     logs: () => [...recentLogs],
   };

@@ -4,6 +4,7 @@ export * from './error-codes.js';
 export * from './half-precision.js';
 export * from './tensor-frame.js';
 export * from './run-config.js';
+export * from './embedded-models.js';
 export * from './messages.js';
 export * from './events.js';
 export * from './limits.js';

@@ -1,5 +1,6 @@
 // The run configuration an admin submits: model, cut, LoRA (PEFT names), optimisation, rounds and SFL variant.
 import { z } from 'zod';
+import { DEFAULT_MODEL, EMBEDDED_MODEL_NAMES, embeddedModelDepth } from './embedded-models.js';
 
 export const MODEL_PRESET_NAMES = ['tiny', 'distilgpt2', 'gpt2', 'gpt2-medium', 'gpt2-large', 'gpt2-xl'] as const;
 
@@ -31,8 +32,8 @@ export const PAPER_LORA_WIRE: LoraConfigWire = {
 
 export const runConfigSchema = z.strictObject({
   name: z.string().trim().min(1).max(80).default('SplitLoRA run'),
-  /** A preset name, or `hf:<folder>` for a Hugging Face GPT-2 directory in the server's models folder. */
-  model: z.string().min(1).max(200).default('tiny'),
+  /** An embedded pretrained model, a preset name (random weights), or `hf:<folder>` in the server's models folder. */
+  model: z.string().min(1).max(200).default(DEFAULT_MODEL),
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
   /** The client keeps embeddings + blocks [0, cut); the server blocks [cut, L). */
   cut: z.number().int().min(1).max(100).default(3),
@@ -64,9 +65,9 @@ export const runConfigSchema = z.strictObject({
 }).superRefine((c, ctx) => {
   if (c.minClients > c.maxClients) ctx.addIssue({ code: 'custom', path: ['minClients'], message: `minClients ${c.minClients} exceeds maxClients ${c.maxClients}` });
   if (c.maxSeqLen % c.padMultiple !== 0) ctx.addIssue({ code: 'custom', path: ['padMultiple'], message: `maxSeqLen ${c.maxSeqLen} is not a multiple of padMultiple ${c.padMultiple}` });
-  const preset = (PRESET_LAYERS as Record<string, number>)[c.model];
+  const preset = (PRESET_LAYERS as Record<string, number>)[c.model] ?? embeddedModelDepth(c.model) ?? undefined;
   if (preset !== undefined && c.cut > preset - 1) ctx.addIssue({ code: 'custom', path: ['cut'], message: `cut layer ${c.cut} out of range 1..${preset - 1} for ${c.model}` });
-  if (preset === undefined && !c.model.startsWith('hf:')) ctx.addIssue({ code: 'custom', path: ['model'], message: `model must be one of ${MODEL_PRESET_NAMES.join(', ')} or hf:<folder>` });
+  if (preset === undefined && !c.model.startsWith('hf:')) ctx.addIssue({ code: 'custom', path: ['model'], message: `model must be one of ${[...EMBEDDED_MODEL_NAMES, ...MODEL_PRESET_NAMES].join(', ')} or hf:<folder>` });
 });
 
 export type RunConfigInput = z.input<typeof runConfigSchema>;

@@ -5,7 +5,7 @@ export interface FieldText { label: string; help: string }
 
 export const FIELD_TEXT: Record<FormField, FieldText> = {
   name: { label: 'Run name', help: 'Shown to volunteers and in the logs.' },
-  model: { label: 'Model', help: 'A GPT-2 preset, or a Hugging Face GPT-2 folder from the server’s models directory.' },
+  model: { label: 'Model', help: 'tiny-shakespeare is pretrained and ships with the server; the GPT-2 presets start from random weights (they learn little); or a Hugging Face GPT-2 folder from the server’s models directory.' },
   cut: { label: 'Cut layer', help: 'Volunteers run the embeddings and the first blocks; the server runs the rest.' },
   seed: { label: 'Seed', help: 'Seeds adapter initialisation, data order and dropout, so a run can be repeated.' },
   loraR: { label: 'LoRA rank r', help: 'Rank of the update A·B; the paper uses 4.' },

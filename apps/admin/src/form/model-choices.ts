@@ -1,8 +1,9 @@
-// Model choices of the run form: the server's model list with each preset's depth, and the cut layer's range.
-import { MODEL_PRESET_NAMES, PRESET_LAYERS } from '@splitlora/protocol';
+// Model choices of the run form: the server's model list with each model's depth and whether its weights are
+// pretrained or random, and the cut layer's range.
+import { EMBEDDED_MODEL_NAMES, embeddedModelDepth, MODEL_PRESET_NAMES, modelWeights, PRESET_LAYERS } from '@splitlora/protocol';
 
 export function presetDepth(model: string): number | null {
-  return (PRESET_LAYERS as Record<string, number>)[model] ?? null;
+  return (PRESET_LAYERS as Record<string, number>)[model] ?? embeddedModelDepth(model);
 }
 
 /** The cut leaves at least one block on each side: 1..depth-1 for presets; hf: models are bounded by the server. */
@@ -13,13 +14,14 @@ export function cutRange(model: string): { min: number; max: number | null } {
 
 export function modelLabel(model: string): string {
   const depth = presetDepth(model);
-  if (depth !== null) return `${model} · ${depth} blocks`;
-  return model.startsWith('hf:') ? `${model.slice(3)} · Hugging Face folder` : model;
+  const weights = modelWeights(model) === 'random' ? 'random weights' : 'pretrained';
+  if (depth !== null) return `${model} · ${depth} blocks · ${weights}`;
+  return model.startsWith('hf:') ? `${model.slice(3)} · Hugging Face folder` : `${model} · ${weights}`;
 }
 
 /** The server's models, or the presets when the server lists none; the selected one is always offered. */
 export function modelChoices(serverModels: readonly string[], selected: string): string[] {
-  const list = serverModels.length > 0 ? [...serverModels] : [...MODEL_PRESET_NAMES];
+  const list = serverModels.length > 0 ? [...serverModels] : [...EMBEDDED_MODEL_NAMES, ...MODEL_PRESET_NAMES];
   return list.includes(selected) ? list : [selected, ...list];
 }
 

@@ -8,7 +8,7 @@ import {
   type NamedHostTensors, validateCut, validateLoraConfig, writeSafetensors,
 } from '@splitlora/core';
 import { readTokenizerFiles } from '@splitlora/node';
-import { MESSAGE_OVERHEAD_BYTES, type MetricRecord, ProtocolError, type RunConfig } from '@splitlora/protocol';
+import { describeModel, MESSAGE_OVERHEAD_BYTES, type MetricRecord, ProtocolError, type RunConfig } from '@splitlora/protocol';
 import { loadModel, type LoadedModel } from './model-source.js';
 import type { RunDeps } from './run-deps.js';
 import { RunStore } from './run-store.js';
@@ -37,7 +37,7 @@ export async function createRun(config: RunConfig, deps: RunDeps): Promise<Run> 
   await store.saveRoundFiles(0, model.config, lora, model.name, clientAdapter, serverAdapter, null);
   await store.markCompleted(0);
   const run = await assemble(config, now, model, store, deps, runId, 0, [], clientAdapter, { serverAdapter, optimizer: null });
-  deps.logger.child(runId).info(`created ${config.sfl.toUpperCase()} run "${config.name}" on ${model.name}, cut ${config.cut}`, { dir: store.dir });
+  deps.logger.child(runId).info(`created ${config.sfl.toUpperCase()} run "${config.name}" on ${describeModel(model.name)}, cut ${config.cut}`, { dir: store.dir });
   return run;
 }
 

@@ -1,0 +1,14 @@
+// Where the pretrained checkpoints shipped with the repository live: models-embedded/<name> at the repository root.
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { EmbeddedModelName } from '@splitlora/protocol';
+
+export const EMBEDDED_MODELS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../models-embedded');
+
+/** The Hugging Face folder (config.json + model.safetensors + README.md) of an embedded model; fails if it is missing. */
+export function embeddedModelDir(name: EmbeddedModelName): string {
+  const dir = join(EMBEDDED_MODELS_DIR, name);
+  if (!existsSync(join(dir, 'config.json'))) throw new Error(`embedded model ${name}: ${dir}/config.json is missing (a damaged checkout?)`);
+  return dir;
+}
