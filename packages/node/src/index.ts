@@ -1,5 +1,6 @@
 // Public surface of @splitlora/node: the Node adapters of the platform-free packages.
 export * from './dir-source.js';
 export * from './data-dir.js';
+export * from './embedded-models.js';
 export * from './tokenizer-files.js';
 export * from './tf-backend.js';
