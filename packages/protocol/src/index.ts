@@ -7,3 +7,4 @@ export * from './run-config.js';
 export * from './messages.js';
 export * from './events.js';
 export * from './limits.js';
+export * from './leakage-figures.js';
