@@ -31,9 +31,25 @@ export interface CutKit {
 export interface GreedySettings {
   /** Rows of the volunteer's batch decoded by the greedy attack (it is the slow one). */
   rows: number;
-  /** Candidates per position from the table's nearest; 0 = the whole vocabulary. */
+  /**
+   * Candidates per position: the best guesses of the table's nearest neighbours and of the inversion model, taken
+   * in turn without repeats; 0 = the whole vocabulary.
+   */
   shortlist: number;
   maxCandidates: number;
+}
+
+/** Interleaves ranked lists (each (n, k) row-major) into (n, width) without repeats: a, b, a, b, … */
+export function interleaveShortlists(lists: readonly Int32Array[], k: number, width: number): Int32Array {
+  const n = lists[0]!.length / k;
+  const out = new Int32Array(n * width);
+  for (let i = 0; i < n; i++) {
+    const picked = new Set<number>();
+    for (let j = 0; j < k && picked.size < width; j++) for (const list of lists) if (picked.size < width) picked.add(list[i * k + j]!);
+    if (picked.size < width) throw new Error(`only ${picked.size} distinct candidates for a shortlist of ${width}`);
+    out.set([...picked], i * width);
+  }
+  return out;
 }
 
 /** The activations at the given flat positions as an (n, E) tensor (caller disposes). */
@@ -65,7 +81,9 @@ export function tokenAttacks(kit: CutKit, names: readonly AttackName[], greedy: 
         let shortlists: { k: number; ids: Int32Array } | null = null;
         if (greedy.shortlist > 0) {
           const queries = activationsAt(view, greedyPositions(view, rows));
-          shortlists = { k: greedy.shortlist, ids: await kit.table.nearest(queries, greedy.shortlist) };
+          const ranked = [await kit.table.nearest(queries, greedy.shortlist)];
+          if (kit.inversion !== null) ranked.push(await kit.inversion.topK(queries, greedy.shortlist));
+          shortlists = { k: greedy.shortlist, ids: interleaveShortlists(ranked, greedy.shortlist, greedy.shortlist) };
           queries.dispose();
         }
         const guesses = await greedyDecode(kit.ctx, view, { rows, shortlists, maxCandidates: greedy.maxCandidates, k: K });

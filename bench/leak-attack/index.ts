@@ -6,6 +6,7 @@ import { join, relative } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { validateCut, WTE } from '@splitlora/core';
 import { activateNodeBackend, type NodeBackendName } from '../lib/backends.js';
+import { benchTokenizer } from '../lib/data.js';
 import { Flags } from '../lib/flags.js';
 import { REPO_ROOT } from '../lib/python.js';
 import type { Benchmark, BenchOptions, BenchReport } from '../lib/report.js';
@@ -15,7 +16,7 @@ import { ATTACK_LABELS, type CutKit, tokenAttacks } from './attacks.js';
 import { constantGuessRate } from './constant-guess.js';
 import { InversionModel } from './inversion-model.js';
 import type { MeasuredRow } from './measured-row.js';
-import { loadAttackedModel, modelSlug } from './model-source.js';
+import { checkModelFits, loadAttackedModel, modelSlug } from './model-source.js';
 import { NearestTable } from './nearest-neighbour.js';
 import { rates, scoreGuesses } from './recovery.js';
 import { commandLine, leakTables } from './report-tables.js';
@@ -48,6 +49,7 @@ async function runLeakAttack(partial: Partial<BenchOptions> = {}): Promise<Bench
   if (!activation.ok) throw new Error(`--backend ${s.backend} is unavailable: ${activation.reason}`);
   const model = await loadAttackedModel(s.model, s.seed);
   const { config } = model;
+  checkModelFits(model, s.maxSeqLen, (await benchTokenizer()).vocabSize);
   const cuts = (s.cuts ?? Array.from({ length: config.n_layer - 1 }, (_, i) => i + 1)).map((c) => validateCut(config, c, s.model));
   const examples = await volunteerExamples(s.samples, s.maxSeqLen, s.seed);
   const windows = await publicWindows(s.publicText, s.publicWindows, s.maxSeqLen);
@@ -84,7 +86,7 @@ async function runLeakAttack(partial: Partial<BenchOptions> = {}): Promise<Bench
         for (const variant of variants) {
           let volunteer = volunteers.get(variant.lr);
           if (volunteer === undefined) {
-            volunteer = new Volunteer(model, { cut, batch: s.lora.batch, maxSeqLen: s.maxSeqLen, lr: variant.lr ?? s.lora.lrs[0] ?? 2e-4, wireDtype: 'float16', seed: s.seed }, examples);
+            volunteer = new Volunteer(model, { cut, batch: s.lora.batch, maxSeqLen: s.maxSeqLen, lr: variant.lr, wireDtype: 'float16', seed: s.seed }, examples);
             volunteers.set(variant.lr, volunteer);
             if (variant.lr !== null) {
               const t0 = Date.now();

@@ -39,6 +39,13 @@ export async function loadAttackedModel(spec: string, seed: number): Promise<Att
   throw new Error(`--model ${spec}: expected a preset (tiny, distilgpt2, gpt2, …) or hf:<folder>`);
 }
 
+/** The benchmark's texts are GPT-2 token ids of up to `maxSeqLen` positions: the model must hold both. */
+export function checkModelFits(model: AttackedModel, maxSeqLen: number, tokenizerVocab: number): void {
+  const { vocab_size: V, n_positions: P } = model.config;
+  if (V < tokenizerVocab) throw new Error(`--model ${model.name} has a vocabulary of ${V} tokens; the benchmark's texts use the GPT-2 tokenizer's ${tokenizerVocab}`);
+  if (maxSeqLen > P) throw new Error(`--seq ${maxSeqLen} exceeds the ${P} positions of --model ${model.name}`);
+}
+
 /** A file-name-safe form of a model name (`hf:tiny-shakespeare` → `hf-tiny-shakespeare`). */
 export function modelSlug(name: string): string {
   return name.replace(/[^\w.-]+/g, '-');

@@ -17,10 +17,10 @@ import { rowsRms, throughWire, type WireDtype, withActivationNoise } from './wir
 
 export interface VolunteerSettings {
   cut: number;
-  /** Training: batch size, sequence cap, learning rate (constant), the wire format of the run, the seed. */
+  /** Training: batch size, sequence cap, learning rate (constant; null = the run default), the wire format, the seed. */
   batch: number;
   maxSeqLen: number;
-  lr: number;
+  lr: number | null;
   wireDtype: WireDtype;
   seed: number;
 }
@@ -45,7 +45,7 @@ export class Volunteer {
 
   constructor(private readonly attacked: AttackedModel, private readonly settings: VolunteerSettings, examples: readonly Example[]) {
     this.run = runConfigSchema.parse({
-      name: 'leak-attack', model: attacked.name, cut: settings.cut, seed: settings.seed, lr: settings.lr, schedule: 'constant', batchSize: settings.batch,
+      name: 'leak-attack', model: attacked.name, cut: settings.cut, seed: settings.seed, ...(settings.lr === null ? {} : { lr: settings.lr }), schedule: 'constant', batchSize: settings.batch,
       maxSeqLen: settings.maxSeqLen, padMultiple: 8, localSteps: 1, rounds: 1, wireDtype: settings.wireDtype, sfl: 'v2',
     });
     this.trainer = new LocalTrainer(clientModel(attacked, settings.cut), inProcessManifest(attacked.name, attacked.config, this.run), examples, mixSeed(settings.seed, 1));
