@@ -173,6 +173,10 @@ describe('pnpm bench', () => {
     expect(at('nearest')['exact']).toBeGreaterThan(0.3);
     expect(at('greedy')['exact']).toBe(at('greedy')['searchedRecall']);
     expect(at('greedy')['exact']).toBeGreaterThan(0.9);
+    // The project's activation noise at σ = 1 (ε ≈ 11 per release) leaves the table attack near chance.
+    const noisy = results.find((r) => r['cut'] === 1 && r['attack'] === 'nearest' && r['noise'] === 1)!;
+    expect(noisy['exact']).toBeLessThan(0.05);
+    expect(json['noiseEpsilonPerRelease'][0]['epsilon']).toBeCloseTo(10.7, 0);
     const summary = leakageFiguresSchema.parse(JSON.parse(readFileSync(join(REPO_ROOT, json['summary']), 'utf8')));
     expect(recoveryAtCut(summary, 1)).toEqual((json['perCut'] as Json[])[0]!['best']);
     expect(recoveryAtCut(summary, 5)).toBeNull();

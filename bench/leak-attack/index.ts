@@ -11,6 +11,7 @@ import { Flags } from '../lib/flags.js';
 import { REPO_ROOT } from '../lib/python.js';
 import type { Benchmark, BenchOptions, BenchReport } from '../lib/report.js';
 import { round } from '../lib/stats.js';
+import { epsilonPerRelease } from './activation-noise.js';
 import { AttackerForward } from './attacker-forward.js';
 import { ATTACK_LABELS, type CutKit, tokenAttacks } from './attacks.js';
 import { constantGuessRate } from './constant-guess.js';
@@ -71,6 +72,7 @@ async function runLeakAttack(partial: Partial<BenchOptions> = {}): Promise<Bench
   ];
   const rows: MeasuredRow[] = [];
   const adapterNorms: { cut: number; lr: number; normB: number }[] = [];
+  const clipNorms: { cut: number; clipNorm: number }[] = [];
   try {
     for (const cut of cuts) {
       const kit: CutKit = { cut, ctx: attacker.ctx, table: new NearestTable(vocabTables.get(cut)!), inversion: null };
@@ -97,6 +99,7 @@ async function runLeakAttack(partial: Partial<BenchOptions> = {}): Promise<Bench
             }
           }
           const observation: Observation = await volunteer.observe(examples, variant.wire, variant.noise, s.seed);
+          if (observation.clipNorm !== null && !clipNorms.some((c) => c.cut === cut)) clipNorms.push({ cut, clipNorm: round(observation.clipNorm, 4) });
           for (const attack of attacks) {
             const t0 = Date.now();
             const measured = rates(scoreGuesses(await attack.attack(observation.view), observation.truth));
@@ -127,10 +130,11 @@ async function runLeakAttack(partial: Partial<BenchOptions> = {}): Promise<Bench
   log(`per-cut figures: ${summaryPath}`);
   return {
     name: 'leak-attack',
-    tables: leakTables(rows, { model: model.name, weights: model.weights, chance, constantGuess, settings: s, adapterNorms, summary: relative(REPO_ROOT, summaryPath) }),
+    tables: leakTables(rows, { model: model.name, weights: model.weights, chance, constantGuess, settings: s, adapterNorms, clipNorms, summary: relative(REPO_ROOT, summaryPath) }),
     json: {
       settings: s, command, model: { name: model.name, weights: model.weights, source: model.source, layers: config.n_layer, width: config.n_embd, vocabulary: config.vocab_size },
-      attacks: Object.fromEntries(s.attacks.map((a) => [a, ATTACK_LABELS[a]])), chance, constantGuess: round(constantGuess, 5), adapterNorms,
+      attacks: Object.fromEntries(s.attacks.map((a) => [a, ATTACK_LABELS[a]])), chance, constantGuess: round(constantGuess, 5), adapterNorms, clipNorms,
+      noiseEpsilonPerRelease: s.noise.map((sigma) => ({ sigma, epsilon: round(epsilonPerRelease(sigma), 3), delta: 1e-5 })),
       results: rows.map((r) => ({ ...r, exact: round(r.exact, 5), top5: round(r.top5, 5), searchedRecall: r.searchedRecall === null ? null : round(r.searchedRecall, 5) })),
       perCut: figures.cuts.map((c) => ({ cut: c.cut, best: c.best })), summary: relative(REPO_ROOT, summaryPath),
     },

@@ -1,6 +1,7 @@
 // The leak-attack benchmark's readable tables: recovery per cut and adapter (the main result), fp16 vs fp32 wire,
 // and activation noise; plus the command line that reproduces a run.
 import type { Cell, Table } from '../lib/report.js';
+import { epsilonPerRelease } from './activation-noise.js';
 import { ATTACK_LABELS, type AttackName } from './attacks.js';
 import type { MeasuredRow } from './measured-row.js';
 import type { LeakSettings } from './settings.js';
@@ -12,7 +13,12 @@ export interface TableContext {
   constantGuess: number;
   settings: LeakSettings;
   adapterNorms: { cut: number; lr: number; normB: number }[];
+  clipNorms: { cut: number; clipNorm: number }[];
   summary: string;
+}
+
+function formatEpsilon(epsilon: number): string {
+  return epsilon >= 1000 ? epsilon.toExponential(1) : epsilon >= 10 ? epsilon.toFixed(0) : epsilon.toFixed(1);
 }
 
 /** A rate as a percentage; small non-zero rates (chance) keep two significant digits. */
@@ -70,10 +76,14 @@ export function leakTables(rows: readonly MeasuredRow[], c: TableContext): Table
   const sigmas = [...new Set(rows.map((r) => r.noise))].sort((a, b) => a - b);
   if (sigmas.length > 1) {
     tables.push({
-      title: 'Gaussian noise on the activations (initial adapter, fp16 wire): exact recovery',
-      columns: ['cut', 'σ / RMS', ...attacks],
-      rows: cuts.flatMap((cut) => sigmas.map((noise) => [cut, noise, ...attacks.map((attack) => pct(find(rows, { cut, attack, adapter: 'initial', wire: 'float16', noise })?.exact))])),
-      notes: ['Noise N(0, (σ·RMS)²) added by the volunteer to every activation before encoding (the benchmark\'s own model; issue 16 will bring a calibrated DP mechanism). The attacker is not retrained for it.'],
+      title: 'Activation noise (initial adapter, fp16 wire): exact recovery',
+      columns: ['cut', 'σ', 'ε per release (δ = 1e-5)', ...attacks],
+      rows: cuts.flatMap((cut) => sigmas.map((noise) => [cut, noise, noise === 0 ? '∞' : formatEpsilon(epsilonPerRelease(noise)),
+        ...attacks.map((attack) => pct(find(rows, { cut, attack, adapter: 'initial', wire: 'float16', noise })?.exact))])),
+      notes: [
+        'The project\'s activation noise (core noiseActivations): each example\'s T×E block clipped to L2 norm C, then N(0, σ²C²) added per element before encoding; ε from core activationPrivacy for one release of an example (it grows with every epoch the example is sent again).',
+        `C is the median block norm of the volunteer's batch at that cut (about half the examples clipped): ${c.clipNorms.map((n) => `cut ${n.cut}: ${n.clipNorm}`).join(', ')}. The attacker is not retrained for the noise.`,
+      ],
     });
   }
   return tables;

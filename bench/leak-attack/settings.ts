@@ -37,7 +37,7 @@ export const LEAK_FLAGS: FlagSpec[] = [
   { name: 'lora-steps', value: 'N', help: 'split steps the volunteer trains its adapter before the "trained" attacks; 0 skips them (default 50)' },
   { name: 'lr', value: 'LIST', help: 'volunteer\'s learning rates, constant, one trained adapter each (default 2e-4,1e-2: the run default, and one that moves a random-weight model)' },
   { name: 'batch', value: 'B', help: 'volunteer\'s batch size while training (default 4)' },
-  { name: 'noise', value: 'LIST', help: 'σ of Gaussian noise on the activations, as a fraction of their RMS (default 0.1,0.5; "none" skips)' },
+  { name: 'noise', value: 'LIST', help: 'noise multipliers σ of the activation noise (clip to the median block norm C, N(0, σ²C²) per element; default 0.01,0.03,0.1,1; "none" skips)' },
   { name: 'seed', value: 'S', help: 'seed of weights, examples, training and the attacker (default 0)' },
   { name: 'backend', value: 'NAME', help: 'Node tfjs backend (default wasm)' },
   { name: 'summary', value: 'PATH', help: 'where the per-cut figures go (default docs/leakage/<model>.json; smoke: artifacts/bench/)' },
@@ -68,7 +68,7 @@ export function leakSettings(flags: Flags, smoke: boolean): LeakSettings {
     },
     greedy: { rows: flags.number('greedy-rows', smoke ? 1 : 4, { min: 1 }), shortlist: flags.number('shortlist', smoke ? 64 : 256, { min: 0 }), maxCandidates: 8192 },
     lora: { steps: flags.number('lora-steps', smoke ? 2 : 50, { min: 0 }), lrs: numberList(flags, 'lr', smoke ? [1e-2] : [2e-4, 1e-2], { min: 1e-12 }), batch: flags.number('batch', smoke ? 2 : 4, { min: 1 }) },
-    noise: numberList(flags, 'noise', smoke ? [] : [0.1, 0.5], { min: 0 }),
+    noise: numberList(flags, 'noise', smoke ? [1] : [0.01, 0.03, 0.1, 1], { min: 0 }),
     backend: flags.string('backend', 'wasm'),
     summary: flags.has('summary') ? flags.string('summary', '') : null,
   };

@@ -11,9 +11,9 @@ import { decodeFloatFrame, decodeIntFrame, encodeFloatFrame, type RunConfig, run
 import { ServerSplit } from '@splitlora/server';
 import { inProcessManifest } from '../lib/manifest.js';
 import type { AttackedModel } from './model-source.js';
-import { realPositions } from './recovery.js';
+import { noisedActivations } from './activation-noise.js';
 import type { ServerView, Truth } from './server-view.js';
-import { rowsRms, throughWire, type WireDtype, withActivationNoise } from './wire.js';
+import { throughWire, type WireDtype } from './wire.js';
 
 export interface VolunteerSettings {
   cut: number;
@@ -28,6 +28,8 @@ export interface VolunteerSettings {
 export interface Observation {
   view: ServerView;
   truth: Truth;
+  /** The clip norm C of the activation noise, when noise was added. */
+  clipNorm: number | null;
 }
 
 function clientModel(model: AttackedModel, cut: number): BaseModel {
@@ -80,7 +82,7 @@ export class Volunteer {
   /**
    * What the server receives for `examples` as one batch with the current adapter — the same computation as
    * LocalTrainer.forward (client forward with LoRA dropout active, then the frame encoding of `dtype`), with
-   * optional noise added by the volunteer before encoding.
+   * optional activation noise of multiplier `noiseSigma` added by the volunteer before encoding.
    */
   async observe(examples: readonly Example[], dtype: WireDtype, noiseSigma: number, seed: number): Promise<Observation> {
     const batch = collate(examples, { batchSize: examples.length, maxSeqLen: this.settings.maxSeqLen, padMultiple: 8, padTokenId: this.attacked.config.eos_token_id });
@@ -91,10 +93,11 @@ export class Volunteer {
     tf.dispose([hidden]);
     bt.dispose();
     const lengths = examples.map((e) => Math.min(e.tokens.length - 1, batch.seqLen));
-    const noisy = withActivationNoise(values, noiseSigma, rowsRms(values, realPositions(lengths, batch.seqLen), shape[2]), mixSeed(seed, 4));
+    const noisy = noiseSigma > 0 ? noisedActivations(values, shape[0], noiseSigma, mixSeed(seed, 4)) : null;
     return {
-      view: { layout: 'standard', cut: this.settings.cut, activations: { shape, values: throughWire(noisy, shape, dtype) }, lengths },
+      view: { layout: 'standard', cut: this.settings.cut, activations: { shape, values: throughWire(noisy?.values ?? values, shape, dtype) }, lengths },
       truth: { inputIds: batch.inputIds, targets: batch.targets, lengths, seqLen: batch.seqLen },
+      clipNorm: noisy?.clipNorm ?? null,
     };
   }
 
