@@ -4,8 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { gpt2Config } from '../config/gpt2-config.js';
 import { namedToTensors } from '../tensors/named-tensors.js';
 import { useBackend } from '../test-support/backend.js';
-import { gpt2Forward } from './gpt2-forward.js';
-import { initGpt2Params } from './init-params.js';
+import { gpt2Forward } from '../model/gpt2-forward.js';
+import { initGpt2Params } from '../model/init-params.js';
 import { buildPrefixCache, candidateHiddenStates, disposePrefixCache } from './prefix-candidates.js';
 
 const config = gpt2Config('tiny', { vocab_size: 53, n_embd: 32, n_layer: 4, n_head: 4, n_positions: 16, bos_token_id: 52, eos_token_id: 52 });

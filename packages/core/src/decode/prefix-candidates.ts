@@ -1,14 +1,15 @@
 // Many candidate next tokens after each of S prefixes, through the first blocks, without recomputing the prefixes:
-// their keys and values are computed once per block (a key/value cache) and every candidate attends to its row's
-// prefix plus itself. Equals gpt2Forward on (prefix + candidate) at the last position; used to score candidates.
+// their keys and values are computed once per block and all K candidates of a row attend to them (broadcast, not
+// copied, unlike KvCache's one cache per row) plus themselves; the pass stops at a cut and returns hidden states.
+// Equals gpt2Forward on (prefix + candidate) at the last position; the leakage benchmark scores candidates with it.
 import * as tf from '@tensorflow/tfjs-core';
 import { fail } from '../errors.js';
-import { conv1d } from './conv1d.js';
-import { type ForwardContext, param } from './forward-context.js';
-import { gpt2Forward } from './gpt2-forward.js';
-import { layerNorm } from './layer-norm.js';
-import { mlp } from './mlp.js';
-import { blockPrefix, WPE, WTE } from './param-names.js';
+import { conv1d } from '../model/conv1d.js';
+import { type ForwardContext, param } from '../model/forward-context.js';
+import { gpt2Forward } from '../model/gpt2-forward.js';
+import { layerNorm } from '../model/layer-norm.js';
+import { mlp } from '../model/mlp.js';
+import { blockPrefix, WPE, WTE } from '../model/param-names.js';
 
 /** Keys and values of S prefixes of equal length P in blocks [0, blocks): one (S, P, E) pair per block. P may be 0. */
 export interface PrefixCache {
