@@ -16,6 +16,7 @@ export const BENCHMARKS: Record<string, BenchmarkEntry> = {
   secagg: { summary: 'secure aggregation: bytes and seconds added per round at 3, 10, 50 volunteers (in memory, paper adapter)', load: async () => (await import('./secagg/index.js')).secaggBenchmark },
   decode: { summary: 'beam search on E2E MRs: key/value cache vs full recompute (s per MR, tokens/s, same tokens)', load: async () => (await import('./decode/index.js')).decodeBenchmark },
   leak: { summary: 'tf.memory().numTensors over 1,000 server and client steps (must stay flat)', load: async () => (await import('./leak/index.js')).leakBenchmark },
+  'leak-attack': { summary: 'tokens an honest-but-curious server recovers from the cut activations, per cut, attack, LoRA, wire, noise', load: async () => (await import('./leak-attack/index.js')).leakAttackBenchmark },
 };
 
 export function benchmarkNames(): string[] {

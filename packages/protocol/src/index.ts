@@ -13,3 +13,4 @@ export * from './event-table.js';
 export * from './request.js';
 export * from './embedded-models.js';
 export * from './limits.js';
+export * from './leakage-figures.js';
