@@ -32,6 +32,7 @@ export * from './train/adamw.js';
 export * from './train/lr-schedule.js';
 export * from './train/grad-clip.js';
 export * from './train/split-steps.js';
+export * from './train/u-shaped-steps.js';
 export * from './train/fedavg.js';
 export * from './aggregation/aggregation-strategy.js';
 export * from './aggregation/fedavg-strategy.js';

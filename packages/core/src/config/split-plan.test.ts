@@ -10,7 +10,8 @@ describe('SplitPlan', () => {
   it('refuses a cut outside the model, a bad LoRA config and layouts this version cannot train', () => {
     expect(() => SplitPlan.create(GPT2_PRESETS.gpt2, 14, PAPER_LORA, 'gpt2')).toThrow('cut layer 14 out of range 1..11 for gpt2');
     expect(() => SplitPlan.create(GPT2_PRESETS.gpt2, 3, { ...PAPER_LORA, enable_lora: [false, false, false] })).toThrow(/at least one true/);
-    expect(() => SplitPlan.create(GPT2_PRESETS.gpt2, { mode: 'u-shaped', cut: 2, tailCut: 10 }, PAPER_LORA)).toThrow(/only the standard split/);
+    expect(() => SplitPlan.create(GPT2_PRESETS.gpt2, { mode: 'u-shaped', cut: 4, tailCut: 4 }, PAPER_LORA, 'gpt2')).toThrow('u-shaped tail cut 4 out of range 5..12 for gpt2 (cut 4)');
+    expect(() => SplitPlan.create(GPT2_PRESETS.gpt2, { mode: 'u-shaped', cut: 4, tailCut: 13 }, PAPER_LORA, 'gpt2')).toThrow(/out of range 5..12/);
     expect(() => SplitPlan.create({ ...GPT2_PRESETS.tiny, n_head: 5 }, 2, PAPER_LORA)).toThrow('not divisible by n_head 5');
   });
 
@@ -24,5 +25,23 @@ describe('SplitPlan', () => {
     expect(Object.keys(client).every((n) => Number(n.split('.')[2]) < 2)).toBe(true);
     expect(Object.keys(server).every((n) => Number(n.split('.')[2]) >= 2)).toBe(true);
     expect({ ...client, ...server }).toEqual(adapterLayout(plan.config, lora, 0, plan.config.n_layer));
+    expect(plan.uShaped).toBe(false);
+    expect(plan.tailCut).toBe(plan.config.n_layer);
+  });
+
+  it('u-shaped: the client keeps blocks [0, cut) and [tailCut, L) with ln_f and the head; the server only blocks [cut, tailCut)', () => {
+    const plan = SplitPlan.create({ ...GPT2_PRESETS.tiny }, { mode: 'u-shaped', cut: 2, tailCut: 5 }, PAPER_LORA, 'tiny');
+    const L = plan.config.n_layer;
+    expect(plan.uShaped).toBe(true);
+    const layer = (n: string) => Number(n.split('.')[2]);
+    const clientLayers = new Set(Object.keys(plan.clientAdapterLayout()).map(layer));
+    const serverLayers = new Set(Object.keys(plan.serverAdapterLayout()).map(layer));
+    expect([...clientLayers].sort()).toEqual([0, 1, ...Array.from({ length: L - 5 }, (_, i) => 5 + i)]);
+    expect([...serverLayers].sort()).toEqual([2, 3, 4]);
+    expect({ ...plan.clientAdapterLayout(), ...plan.serverAdapterLayout() }).toEqual(adapterLayout(plan.config, PAPER_LORA, 0, L));
+    const server = Object.keys(plan.serverParamShapes());
+    expect(server.some((n) => n.includes('wte') || n.includes('wpe') || n.includes('ln_f'))).toBe(false);
+    expect(Object.keys(plan.clientParamShapes())).toEqual(expect.arrayContaining(['transformer.wte.weight', 'transformer.wpe.weight', 'transformer.ln_f.weight']));
+    expect(Object.keys(plan.initClientAdapter(1)).sort()).toEqual(Object.keys(plan.clientAdapterLayout()).sort());
   });
 });

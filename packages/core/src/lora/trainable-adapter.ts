@@ -37,6 +37,11 @@ export class TrainableAdapter {
     return new TrainableAdapter(lora, adapterLayout(model, lora, fromLayer, toLayer), values);
   }
 
+  /** An adapter over any set of blocks (a u-shaped client's bottom and tail), checked against `layout`. */
+  static ofLayout(lora: LoraConfig, layout: Record<string, number[]>, values: NamedHostTensors): TrainableAdapter {
+    return new TrainableAdapter(lora, layout, values);
+  }
+
   get names(): string[] {
     return Object.keys(this.tensors);
   }

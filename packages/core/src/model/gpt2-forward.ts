@@ -10,8 +10,11 @@ export interface ForwardRange {
   from?: number;
   /** One past the last block to run; n_layer means ln_f and the head run last and logits come out. */
   to?: number;
-  /** With to = n_layer: 'logits' (default) or 'normed' — the hidden state after ln_f, for a fused head + loss. */
-  output?: 'logits' | 'normed';
+  /**
+   * With to = n_layer: 'logits' (default), 'normed' — the hidden state after ln_f, for a fused head + loss — or
+   * 'hidden' — the state leaving the last block, before ln_f (a u-shaped server's output).
+   */
+  output?: 'logits' | 'normed' | 'hidden';
 }
 
 /**
@@ -37,6 +40,6 @@ export function gpt2Forward(ctx: ForwardContext, input: tf.Tensor, range: Forwar
     h = input as tf.Tensor3D;
   }
   for (let layer = from; layer < to; layer++) h = block(ctx, layer, h);
-  if (to < L) return h;
+  if (to < L || range.output === 'hidden') return h;
   return range.output === 'normed' ? finalNorm(ctx, h) : lmHead(ctx, finalNorm(ctx, h));
 }

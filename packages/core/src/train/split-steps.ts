@@ -33,7 +33,7 @@ export interface LossOptions {
   forwardOnly?: boolean;
 }
 
-function context(model: BaseModel, adapter: AdapterBinding, dropoutSeed: number | null): ForwardContext {
+export function adapterContext(model: BaseModel, adapter: AdapterBinding, dropoutSeed: number | null): ForwardContext {
   return { config: model.config, params: model.params, lora: { config: adapter.config, tensors: adapter.tensors }, dropoutSeed };
 }
 
@@ -44,7 +44,7 @@ function named(names: string[], values: tf.Tensor[]): NamedTensors {
 }
 
 /** ln_f output (B, T, E) → the loss through the tied head fused with cross-entropy. */
-function headLoss(model: BaseModel, normed: tf.Tensor3D, targets: tf.Tensor1D, mask: tf.Tensor1D, normalizer: number, options: LossOptions): tf.Scalar {
+export function headLoss(model: BaseModel, normed: tf.Tensor3D, targets: tf.Tensor1D, mask: tf.Tensor1D, normalizer: number, options: LossOptions): tf.Scalar {
   const [B, T, E] = normed.shape;
   const wte = model.params[WTE] as tf.Tensor2D;
   const wteT = (model.params[WTE_T] as tf.Tensor2D | undefined) ?? null;
@@ -58,7 +58,7 @@ export function fullLossAndGrads(
 ): { loss: tf.Scalar; grads: NamedTensors } {
   assertGradientsRegistered();
   const names = Object.keys(adapter.tensors);
-  const ctx = context(model, adapter, options.dropoutSeed);
+  const ctx = adapterContext(model, adapter, options.dropoutSeed);
   const { value, grads } = tf.valueAndGrads(() => {
     const normed = gpt2Forward(ctx, ids, { output: 'normed' });
     return headLoss(model, normed, targets, mask, normalizer, options);
@@ -69,7 +69,7 @@ export function fullLossAndGrads(
 /** Client split forward: token ids (B, T) → the activation at the cut (B, T, E). */
 export function clientForward(model: BaseModel, adapter: AdapterBinding, ids: tf.Tensor2D, plan: SplitPlan, dropoutSeed: number | null): tf.Tensor3D {
   const { cut } = plan;
-  const ctx = context(model, adapter, dropoutSeed);
+  const ctx = adapterContext(model, adapter, dropoutSeed);
   return tf.tidy(() => gpt2Forward(ctx, ids, { from: 0, to: cut }));
 }
 
@@ -83,7 +83,7 @@ export function clientGrads(
   const { cut } = plan;
   assertGradientsRegistered();
   const names = Object.keys(adapter.tensors);
-  const ctx = context(model, adapter, dropoutSeed);
+  const ctx = adapterContext(model, adapter, dropoutSeed);
   const grads = tf.grads(() => gpt2Forward(ctx, ids, { from: 0, to: cut }))(names.map((n) => adapter.tensors[n]!), gradHidden);
   return named(names, grads);
 }
@@ -96,7 +96,7 @@ export function serverLossAndGrads(
   const { cut } = plan;
   assertGradientsRegistered();
   const names = Object.keys(adapter.tensors);
-  const ctx = context(model, adapter, options.dropoutSeed);
+  const ctx = adapterContext(model, adapter, options.dropoutSeed);
   const { value, grads } = tf.valueAndGrads((h: tf.Tensor) => {
     const normed = gpt2Forward(ctx, h, { from: cut, to: model.config.n_layer, output: 'normed' });
     return headLoss(model, normed, targets, mask, normalizer, options);
