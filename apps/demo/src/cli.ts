@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   const baseline = tf.memory().numTensors;
   const run = await server.host.create(options.run);
   const rounds = options.run.rounds;
-  log(`run ${run.runId}: ${describeModel(options.run.model)}, cut ${options.run.cut}, SFL-${options.run.sfl.toUpperCase()}, ${options.clients} volunteers × ${rounds} rounds × ${options.run.localSteps} local steps`);
+  log(`run ${run.runId}: ${describeModel(options.run.model)}, cut ${options.run.cut}${options.run.layout === 'u-shaped' ? ' (u-shaped)' : ''}, SFL-${options.run.sfl.toUpperCase()}, ${options.clients} volunteers × ${rounds} rounds × ${options.run.localSteps} local steps`);
   const progress = new FleetProgress(options.clients);
   const fleet = startNodeFleet({
     server: server.url, clients: options.clients, workers: options.workers,
@@ -50,12 +50,12 @@ async function main(): Promise<void> {
       round: r.round, trainLoss: r.trainLoss, evalLoss: r.evalLoss, tokens: r.tokens, bytesUp: r.bytesUp, bytesDown: r.bytesDown, clients: r.clients, seconds: r.seconds,
     })),
     initialEvalLoss: records.find((r) => r.round === 0)?.evalLoss ?? null,
-    model: options.run.model, weights: modelWeights(options.run.model), cut: options.run.cut, backend: server.backend, clientBackend: result.backend, sfl: options.run.sfl,
+    model: options.run.model, weights: modelWeights(options.run.model), cut: options.run.cut, layout: options.run.layout, backend: server.backend, clientBackend: result.backend, sfl: options.run.sfl,
     wireDtype: options.run.wireDtype, state, volunteers: result.outcomes, tensorsLeaked, adapterDir,
   };
   if (!options.json) {
     log('');
-    for (const r of summary.rounds) log(`round ${r.round}: train ${r.trainLoss?.toFixed(4)}  eval ${r.evalLoss?.toFixed(4)}  ${r.tokens} tokens  ↑${(r.bytesUp / 1e6).toFixed(2)} MB ↓${(r.bytesDown / 1e6).toFixed(2)} MB  ${r.seconds.toFixed(1)} s`);
+    for (const r of summary.rounds) log(`round ${r.round}: train ${r.trainLoss?.toFixed(4) ?? '— (kept in the tabs)'}  eval ${r.evalLoss?.toFixed(4)}  ${r.tokens} tokens  ↑${(r.bytesUp / 1e6).toFixed(2)} MB ↓${(r.bytesDown / 1e6).toFixed(2)} MB  ${r.seconds.toFixed(1)} s`);
     log(`final adapter (PEFT): ${adapterDir}; leaked tensors: ${tensorsLeaked}`);
   }
   process.stdout.write(`${JSON.stringify(summary)}\n`);

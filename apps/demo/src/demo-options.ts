@@ -1,6 +1,6 @@
 // Command-line options of `pnpm demo` and the run config they describe.
 import { parseArgs } from 'node:util';
-import { DEFAULT_MODEL, describeIssues, type RunConfig, runConfigSchema } from '@splitlora/protocol';
+import { DEFAULT_MODEL, describeIssues, LAYOUTS, type RunConfig, runConfigSchema } from '@splitlora/protocol';
 
 export interface DemoOptions {
   clients: number;
@@ -24,6 +24,8 @@ export const DEMO_HELP = `SplitLoRA demo: a server and a Node fleet fine-tune a 
   --wire fp16|fp32  wire precision (default fp16)   --model M         ${DEFAULT_MODEL} (default, pretrained), a preset
                                                                       (random weights: tiny, gpt2, …) or hf:<folder>
   --cut K           cut layer (default 3)           --eval-samples N  evaluation examples (default 64)
+  --layout L        standard (default) or u-shaped: the tabs keep ln_f and the head, so targets and losses stay
+                    in them (the server evaluates on the public E2E test set)
   --shard MODE      iid or attr:<attribute>         --workers W       fleet worker threads (default min(N, 2))
   --data-dir D      data folder (default $SPLITLORA_DATA_DIR, ../shared/data, or downloaded)
   --runs-dir D      where the run folder goes (default ./runs)
@@ -38,7 +40,7 @@ export function parseDemoOptions(argv: string[]): DemoOptions | null {
       clients: { type: 'string' }, rounds: { type: 'string' }, 'local-steps': { type: 'string' }, batch: { type: 'string' }, seq: { type: 'string' },
       lr: { type: 'string' }, sfl: { type: 'string' }, wire: { type: 'string' }, model: { type: 'string' }, cut: { type: 'string' },
       'eval-samples': { type: 'string' }, shard: { type: 'string' }, workers: { type: 'string' }, 'data-dir': { type: 'string' },
-      'runs-dir': { type: 'string' }, json: { type: 'boolean' }, verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      'runs-dir': { type: 'string' }, layout: { type: 'string' }, json: { type: 'boolean' }, verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) return null;
@@ -51,7 +53,10 @@ export function parseDemoOptions(argv: string[]): DemoOptions | null {
   const clients = num(values.clients, 3, 'clients');
   const wire = values.wire ?? 'fp16';
   if (wire !== 'fp16' && wire !== 'fp32') throw new Error(`--wire must be fp16 or fp32, found "${wire}"`);
+  const layout = values.layout ?? 'standard';
+  if (!(LAYOUTS as readonly string[]).includes(layout)) throw new Error(`--layout must be ${LAYOUTS.join(' or ')}, found "${layout}"`);
   const parsed = runConfigSchema.safeParse({
+    layout,
     name: 'SplitLoRA demo', model: values.model ?? DEFAULT_MODEL, cut: num(values.cut, 3, 'cut'), rounds: num(values.rounds, 2, 'rounds'),
     localSteps: num(values['local-steps'], 5, 'local-steps'), batchSize: num(values.batch, 8, 'batch'), maxSeqLen: num(values.seq, 64, 'seq'),
     padMultiple: 8, lr: num(values.lr, 2e-3, 'lr'), schedule: 'linear', warmupSteps: 0, sfl: values.sfl ?? 'v2',

@@ -1,7 +1,7 @@
 // Builds the client split from a run's manifest and downloaded assets: the split plan (checked once, here), the
 // base weights (safetensors) as tensors, and the tokenizer.
 import {
-  type BaseModel, clientPart, expectedParamShapes, fail, formatShape, Gpt2Tokenizer, namedToTensors,
+  type BaseModel, fail, formatShape, Gpt2Tokenizer, namedToTensors,
   readSafetensors, sameShape, SplitPlan,
 } from '@splitlora/core';
 import type { ClientManifest } from '@splitlora/protocol';
@@ -15,7 +15,7 @@ export function manifestPlan(manifest: ClientManifest): SplitPlan {
 export function clientModelFromWeights(plan: SplitPlan, weights: Uint8Array): BaseModel {
   const { config } = plan;
   const host = readSafetensors(weights, 'client weights');
-  const expected = expectedParamShapes(config, clientPart(plan.cut));
+  const expected = plan.clientParamShapes();
   for (const [name, shape] of Object.entries(expected)) {
     const t = host[name];
     if (t === undefined) fail('checkpoint', `client weights lack ${name}`);

@@ -2,9 +2,9 @@
 // gradient that came back, pull it through the client blocks and update the client adapter (AdamW).
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  AdamW, type BaseModel, BatchStream, batchTensors, clientForward, clientGrads, clipScale, DEFAULT_ADAMW, disposeNamed, type Example,
-  globalNorm, learningRateAt, mixSeed, scaleGradsInPlace, type SplitPlan, type TokenBatch, TrainableAdapter, transposedConv1dHelps,
-  withTransposedConv1d,
+  AdamW, type AdapterBinding, adapterBlocks, type BaseModel, BatchStream, batchTensors, clientForward, clientGrads, clipScale, DEFAULT_ADAMW,
+  disposeNamed, type Example, globalNorm, learningRateAt, mixSeed, type NamedTensors, scaleGradsInPlace, type SplitPlan, type TokenBatch,
+  TrainableAdapter, transposedConv1dHelps, withTransposedConv1d,
 } from '@splitlora/core';
 import {
   type ClientManifest, decodeFloatFrame, encodeFloatFrame, encodeIntFrame, type TensorFrame,
@@ -20,22 +20,22 @@ export interface PendingStep {
 
 export class LocalTrainer {
   readonly adapter: TrainableAdapter;
-  private readonly optimizer: AdamW;
+  protected readonly optimizer: AdamW;
   private readonly stream: BatchStream;
-  private readonly model: BaseModel;
+  protected readonly model: BaseModel;
 
   /** Takes ownership of `model` (its tensors are disposed with the trainer). */
   constructor(
     model: BaseModel,
-    private readonly plan: SplitPlan,
-    private readonly training: ClientManifest['training'],
+    protected readonly plan: SplitPlan,
+    protected readonly training: ClientManifest['training'],
     examples: readonly Example[],
     dataSeed: number,
   ) {
     // On wasm, transposed block weights make the backward's input gradients several times faster.
     this.model = transposedConv1dHelps() ? { ...model, params: withTransposedConv1d(model.params) } : model;
     const t = training;
-    this.adapter = TrainableAdapter.init(plan.config, plan.lora, 0, plan.cut, t.seed);
+    this.adapter = TrainableAdapter.ofLayout(plan.lora, plan.clientAdapterLayout(), plan.initClientAdapter(t.seed));
     this.optimizer = new AdamW({ ...DEFAULT_ADAMW, weightDecay: t.weightDecay });
     this.stream = new BatchStream(examples, {
       batchSize: t.batchSize, maxSeqLen: t.maxSeqLen, padMultiple: t.padMultiple, padTokenId: model.config.eos_token_id,
@@ -52,35 +52,61 @@ export class LocalTrainer {
 
   /** Draws the next batch, runs the client split, and encodes what goes to the server. */
   async forward(roundSeed: number, step: number): Promise<PendingStep> {
-    const batch = this.stream.next();
-    const dropoutSeed = mixSeed(roundSeed, step);
-    const bt = batchTensors(batch);
-    const hidden = clientForward(this.model, this.adapter, bt.ids, this.plan, dropoutSeed);
-    const values = (await hidden.data()) as Float32Array;
-    const shape = [...hidden.shape];
-    hidden.dispose();
-    bt.dispose();
+    const { batch, dropoutSeed, activations } = await this.forwardToCut(roundSeed, step);
     const wide = this.model.config.vocab_size > 65536;
     return {
       batch,
       dropoutSeed,
-      activations: encodeFloatFrame('activations', shape, values, this.training.wireDtype),
+      activations,
       targets: encodeIntFrame('targets', [batch.targets.length], batch.targets, wide ? 'int32' : 'uint16'),
       lossMask: encodeIntFrame('lossMask', [batch.lossMask.length], batch.lossMask, 'uint8'),
     };
   }
 
+  /** Draws the next batch and runs the client's blocks up to the cut: the activations frame, nothing else. */
+  protected async forwardToCut(roundSeed: number, step: number): Promise<{ batch: TokenBatch; dropoutSeed: number; activations: TensorFrame }> {
+    const batch = this.stream.next();
+    const dropoutSeed = mixSeed(roundSeed, step);
+    return { batch, dropoutSeed, activations: await this.cutActivations(batch, dropoutSeed) };
+  }
+
+  /** The client's blocks [0, cut) on `batch` as a frame in the run's wire dtype. */
+  protected async cutActivations(batch: TokenBatch, dropoutSeed: number | null): Promise<TensorFrame> {
+    const bt = batchTensors(batch);
+    const hidden = clientForward(this.model, this.bottom(), bt.ids, this.plan, dropoutSeed);
+    const values = (await hidden.data()) as Float32Array;
+    const shape = [...hidden.shape];
+    hidden.dispose();
+    bt.dispose();
+    return encodeFloatFrame('activations', shape, values, this.training.wireDtype);
+  }
+
   /** Applies the gradient at the cut: recompute the forward (same dropout masks), backprop, clip, AdamW. */
   async backward(pending: PendingStep, gradient: TensorFrame, globalStep: number): Promise<void> {
+    await this.step(this.cutGrads(pending, gradient), globalStep);
+  }
+
+  /** The adapter tensors of blocks [0, cut) (the whole client adapter in the standard layout). */
+  protected bottom(): AdapterBinding {
+    return this.plan.uShaped ? adapterBlocks(this.adapter, 0, this.plan.cut) : this.adapter;
+  }
+
+  /** Gradients of the bottom blocks' adapter from the gradient at the cut (the forward recomputed, same masks). */
+  protected cutGrads(pending: { batch: TokenBatch; dropoutSeed: number }, gradient: TensorFrame): NamedTensors {
     const { batch } = pending;
     const E = this.model.config.n_embd;
     const expected = [batch.batchSize, batch.seqLen, E];
     if (gradient.shape.join() !== expected.join()) throw new Error(`gradient shape [${gradient.shape}] does not match activations [${expected}]`);
     const bt = batchTensors(batch);
     const grad = tf.tensor3d(decodeFloatFrame(gradient), expected as [number, number, number]);
-    const grads = clientGrads(this.model, this.adapter, bt.ids, this.plan, pending.dropoutSeed, grad);
+    const grads = clientGrads(this.model, this.bottom(), bt.ids, this.plan, pending.dropoutSeed, grad);
     grad.dispose();
     bt.dispose();
+    return grads;
+  }
+
+  /** Clip by global norm, AdamW at the schedule's rate; disposes `grads`. */
+  protected async step(grads: NamedTensors, globalStep: number): Promise<void> {
     const t = this.training;
     if (t.maxGradNorm > 0) scaleGradsInPlace(grads, clipScale(await globalNorm(grads), t.maxGradNorm));
     const lr = learningRateAt({ lr: t.lr, warmupSteps: t.warmupSteps, totalSteps: t.totalSteps, kind: t.schedule }, globalStep);

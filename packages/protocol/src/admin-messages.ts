@@ -1,6 +1,7 @@
 // zod schemas (and their types) of the admin namespace ("/admin"): run control, adapter downloads, generation,
 // and the records the dashboard shows (clients, metrics, run snapshots, logs).
 import { z } from 'zod';
+import type { RunLeakage } from './leakage-figures.js';
 import type { runConfigSchema } from './run-config.js';
 import { idSchema, type RunInfo } from './shared-records.js';
 
@@ -65,7 +66,8 @@ export interface StepRecord {
   round: number;
   step: number;
   clientId: string;
-  loss: number;
+  /** Null in the u-shaped layout: the loss is computed, and stays, in the tab (tokens are then positions B × T). */
+  loss: number | null;
   tokens: number;
   time: number;
 }
@@ -89,6 +91,8 @@ export interface RunSnapshot extends RunInfo {
   completedRounds: number;
   modelSummary: ModelSummary | null;
   error: string | null;
+  /** The measured token recovery at this run's cut (docs/leakage/<model>.json); null when not measured. */
+  leakage?: RunLeakage | null;
 }
 
 export interface LogEntry { time: number; level: 'info' | 'warn' | 'error'; message: string }

@@ -15,6 +15,10 @@ import {
   type JoinResponse, type ReadyResponse, type RoundEnd, type RoundStart, statusRequestSchema, type SwarmInfo, updateRequestSchema,
   type UpdateResponse,
 } from './volunteer-messages.js';
+import {
+  cutForwardRequestSchema, type CutForwardResponse, evalForwardRequestSchema, type EvalForwardResponse, outputGradientRequestSchema,
+  type OutputGradientResponse,
+} from './u-shaped-messages.js';
 
 declare const TYPE_ONLY: unique symbol;
 
@@ -65,6 +69,9 @@ export const EVENT_TABLE = {
   'asset:chunk': volunteerAsks(chunkRequestSchema, typeOnly<ChunkResponse>()),
   'round:ready': volunteerAsks(runIdRequestSchema, typeOnly<ReadyResponse>()),
   'train:activations': volunteerAsks(activationsRequestSchema, typeOnly<ActivationsResponse>()),
+  'ushaped:forward': volunteerAsks(cutForwardRequestSchema, typeOnly<CutForwardResponse>()),
+  'ushaped:backward': volunteerAsks(outputGradientRequestSchema, typeOnly<OutputGradientResponse>()),
+  'ushaped:eval': volunteerAsks(evalForwardRequestSchema, typeOnly<EvalForwardResponse>()),
   'round:update': volunteerAsks(updateRequestSchema, typeOnly<UpdateResponse>()),
   'client:status': volunteerAsks(statusRequestSchema, typeOnly<NoReply>()),
   'session:leave': volunteerAsks(emptySchema, typeOnly<NoReply>()),

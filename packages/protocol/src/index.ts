@@ -8,6 +8,7 @@ export * from './lora-config.js';
 export * from './run-config.js';
 export * from './shared-records.js';
 export * from './volunteer-messages.js';
+export * from './u-shaped-messages.js';
 export * from './admin-messages.js';
 export * from './event-table.js';
 export * from './request.js';

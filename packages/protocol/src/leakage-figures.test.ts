@@ -1,7 +1,7 @@
 // The measured-leakage file: what the benchmark writes parses, bad rates and unknown keys are refused, and a run's
 // cut finds its figure (or none).
 import { describe, expect, it } from 'vitest';
-import { LEAKAGE_FIGURES_FORMAT, type LeakageFigures, leakageFiguresSchema, recoveryAtCut } from './leakage-figures.js';
+import { describeLeakage, LEAKAGE_FIGURES_FORMAT, type LeakageFigures, leakageFiguresSchema, recoveryAtCut, runLeakage } from './leakage-figures.js';
 
 const figure = { attack: 'greedy', adapter: 'initial' as const, lr: null, exact: 0.9, top5: 0.95, positions: 300 };
 const figures: LeakageFigures = {
@@ -15,6 +15,10 @@ describe('leakageFiguresSchema', () => {
     const parsed = leakageFiguresSchema.parse(JSON.parse(JSON.stringify(figures)));
     expect(recoveryAtCut(parsed, 2)).toEqual(figure);
     expect(recoveryAtCut(parsed, 3)).toBeNull();
+    const run = runLeakage(parsed, 2)!;
+    expect(run).toEqual({ model: 'tiny', weights: 'random', measuredOn: '2026-11-29', cut: 2, attack: 'greedy', adapter: 'initial', exact: 0.9, top5: 0.95 });
+    expect(describeLeakage(run)).toContain('recovered 90% of the tokens exactly (95% within 5 guesses) from the activations at cut 2');
+    expect(runLeakage(parsed, 3)).toBeNull();
   });
 
   it('refuses rates outside [0, 1], unknown keys and another format', () => {

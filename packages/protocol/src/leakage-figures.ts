@@ -53,3 +53,30 @@ export type LeakageAttackFigure = z.infer<typeof leakageAttackFigureSchema>;
 export function recoveryAtCut(figures: LeakageFigures, cut: number): LeakageAttackFigure | null {
   return figures.cuts.find((c) => c.cut === cut)?.best ?? null;
 }
+
+/** A run's measured figure as the dashboard and the consent screen show it: the strongest attack at its cut. */
+export interface RunLeakage {
+  model: string;
+  weights: LeakageFigures['weights'];
+  measuredOn: string;
+  cut: number;
+  attack: string;
+  adapter: LeakageAttackFigure['adapter'];
+  /** Share of token positions recovered exactly, and within 5 guesses. */
+  exact: number;
+  top5: number;
+}
+
+export function runLeakage(figures: LeakageFigures, cut: number): RunLeakage | null {
+  const best = recoveryAtCut(figures, cut);
+  if (best === null) return null;
+  const { model, weights, measuredOn } = figures;
+  return { model, weights, measuredOn, cut, attack: best.attack, adapter: best.adapter, exact: best.exact, top5: best.top5 };
+}
+
+/** One sentence for people: "the strongest attack (greedy) recovered 100% of tokens exactly at cut 1 (tiny, …)". */
+export function describeLeakage(l: RunLeakage): string {
+  const pct = (x: number) => `${(100 * x).toFixed(x < 0.1 ? 1 : 0)}%`;
+  return `an honest-but-curious server's strongest attack (${l.attack}) recovered ${pct(l.exact)} of the tokens exactly (${pct(l.top5)} within 5 guesses) `
+    + `from the activations at cut ${l.cut} (measured on ${l.model}, ${l.weights} weights, ${l.measuredOn})`;
+}

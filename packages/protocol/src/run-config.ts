@@ -7,6 +7,9 @@ import { MODEL_PRESET_NAMES } from './model-presets.js';
 export const SFL_VARIANTS = ['v1', 'v2'] as const;
 export const WIRE_DTYPES = ['float16', 'float32'] as const;
 export const SCHEDULES = ['constant', 'linear', 'cosine'] as const;
+/** 'standard': the server holds blocks [cut, L) and the head, and receives the labels; 'u-shaped': the tab keeps the head. */
+export const LAYOUTS = ['standard', 'u-shaped'] as const;
+export type LayoutName = (typeof LAYOUTS)[number];
 
 export const runConfigSchema = z.strictObject({
   name: z.string().trim().min(1).max(80).default('SplitLoRA run'),
@@ -15,6 +18,8 @@ export const runConfigSchema = z.strictObject({
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
   /** The client keeps embeddings + blocks [0, cut); the server blocks [cut, L). */
   cut: z.number().int().min(1).max(100).default(3),
+  /** U-shaped: the tab also keeps ln_f and the tied head, so targets, mask and loss never leave it. */
+  layout: z.enum(LAYOUTS).default('standard'),
   lora: loraConfigSchema.default(PAPER_LORA),
   lr: z.number().positive().max(1).default(2e-4),
   schedule: z.enum(SCHEDULES).default('linear'),

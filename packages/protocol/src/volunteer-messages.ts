@@ -41,9 +41,9 @@ export interface AssetInfo {
 
 /**
  * Which parts of the model a client holds. 'standard': embeddings + blocks [0, cut); the server holds the rest and
- * receives the next-token labels. 'u-shaped' is reserved for a later protocol version: the client also keeps blocks
- * [tailCut, L) and the head, so labels never leave it (two exchanges per step: activations at `cut` up, activations
- * at `tailCut` down, their gradient up, the gradient at `cut` down). Servers of this version only use 'standard'.
+ * receives the next-token labels. 'u-shaped': the client also keeps blocks [tailCut, L), ln_f and the head, so
+ * labels never leave it (two exchanges per step: activations at `cut` up, activations at `tailCut` down, their
+ * gradient up, the gradient at `cut` down; u-shaped-messages.ts). Runs use tailCut = L.
  */
 export type SplitLayout = { mode: 'standard'; cut: number } | { mode: 'u-shaped'; cut: number; tailCut: number };
 
@@ -90,13 +90,23 @@ export const activationsRequestSchema = z.strictObject({
 export type ActivationsRequest = z.infer<typeof activationsRequestSchema>;
 export interface ActivationsResponse { stamp: Stamp; loss: number; tokens: number; gradient: TensorFrame }
 
+/** A tab's evaluation on the held-out share of its own data (u-shaped: the server cannot compute a loss). */
+export const heldOutReportSchema = z.strictObject({
+  meanLoss: finiteSchema.refine((v) => v >= 0, 'must not be negative'),
+  tokens: z.number().int().min(1),
+});
+export type HeldOutReport = z.infer<typeof heldOutReportSchema>;
+
 export const updateRequestSchema = z.strictObject({
   /** step = the number of local steps done this round. */
   stamp: stampSchema,
   adapter: z.array(tensorFrameSchema).min(1).max(10_000),
   tokens: z.number().int().min(1),
-  meanLoss: finiteSchema,
+  /** The round's mean training loss; a u-shaped tab leaves it out (its losses stay in the tab). */
+  meanLoss: finiteSchema.optional(),
   seconds: z.number().min(0),
+  /** U-shaped: the tab's loss on the held-out share of its own data, after this round's local steps. */
+  heldOut: heldOutReportSchema.optional(),
 });
 export type UpdateRequest = z.infer<typeof updateRequestSchema>;
 export interface UpdateResponse { round: number; accepted: true }

@@ -18,6 +18,7 @@ export type RunFormModel = Record<NumberField, string> & {
   loraQkv: [boolean, boolean, boolean];
   schedule: RunConfig['schedule'];
   sfl: RunConfig['sfl'];
+  layout: RunConfig['layout'];
   wireDtype: RunConfig['wireDtype'];
   /** '' = no evaluation. */
   evalData: string;
@@ -54,6 +55,7 @@ export function formFromConfig(c: RunConfig): RunFormModel {
     roundTimeoutSec: String(c.roundTimeoutSec),
     reconnectGraceSec: String(c.reconnectGraceSec),
     sfl: c.sfl,
+    layout: c.layout,
     wireDtype: c.wireDtype,
     fusionWindowMs: String(c.fusionWindowMs),
     evalData: c.evalData ?? '',
@@ -115,6 +117,7 @@ export function formToConfigInput(model: RunFormModel, numbers: Record<NumberFie
     roundTimeoutSec: numbers.roundTimeoutSec,
     reconnectGraceSec: numbers.reconnectGraceSec,
     sfl: model.sfl,
+    layout: model.layout,
     wireDtype: model.wireDtype,
     fusionWindowMs: numbers.fusionWindowMs,
     evalData: model.evalData === '' ? null : model.evalData,

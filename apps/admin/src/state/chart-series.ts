@@ -39,7 +39,7 @@ export function lossSeries(steps: readonly StepRecord[], localSteps: number, lab
   const byClient = new Map<string, Point[]>();
   const byStep = new Map<number, { sum: number; count: number }>();
   for (const s of steps) {
-    if (!Number.isFinite(s.loss)) continue;
+    if (s.loss === null || !Number.isFinite(s.loss)) continue;
     const x = globalStep(s.round, s.step, localSteps);
     const points = byClient.get(s.clientId) ?? [];
     points.push({ x, y: s.loss });

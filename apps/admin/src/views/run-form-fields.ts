@@ -37,7 +37,7 @@ export function createRunFormFields(onChange: FieldChange): RunFormFields {
     numbers.set(field, f);
     return f;
   };
-  const radios = <K extends 'sfl' | 'wireDtype'>(field: K, help: string, options: { value: RunFormModel[K]; label: string; hint?: string }[], inline = false): ChoiceField => {
+  const radios = <K extends 'sfl' | 'wireDtype' | 'layout'>(field: K, help: string, options: { value: RunFormModel[K]; label: string; hint?: string }[], inline = false): ChoiceField => {
     const f = choiceField('radio', FIELD_TEXT[field].label, help, options, inline);
     f.inputs.forEach((i) => i.addEventListener('change', () => onChange(field, { [field]: i.value })));
     handles.set(field, f);
@@ -56,6 +56,10 @@ export function createRunFormFields(onChange: FieldChange): RunFormFields {
   const sfl = radios('sfl', 'The paper’s default is V2.', [
     { value: 'v2', label: 'SFL-V2', hint: 'One shared server adapter; activations that arrive together are fused into one server batch.' },
     { value: 'v1', label: 'SFL-V1', hint: 'One server adapter copy per client, averaged at each round end.' },
+  ]);
+  const layout = radios('layout', FIELD_TEXT.layout.help, [
+    { value: 'standard', label: 'Standard', hint: 'Tabs send activations and the next-token labels; the server computes the loss.' },
+    { value: 'u-shaped', label: 'U-shaped', hint: 'Tabs send activations and gradients only; they keep the head, the labels and the loss.' },
   ]);
   const wire = radios('wireDtype', FIELD_TEXT.wireDtype.help, [{ value: 'float16', label: 'fp16' }, { value: 'float32', label: 'fp32' }], true);
 
@@ -85,7 +89,7 @@ export function createRunFormFields(onChange: FieldChange): RunFormFields {
     h('fieldset', { class: 'form-section' }, [h('legend', { class: 'form-section-title' }, [legend]), h('div', { class: 'form-grid' }, fields.map((f) => f.element))]);
 
   const sections = [
-    section('Model and split', [name, model, cut, sfl, wire]),
+    section('Model and split', [name, model, cut, layout, sfl, wire]),
     section('LoRA adapters', [numberField('loraR', { min: 1 }), numberField('loraAlpha', { min: 0 }), numberField('loraDropout', { min: 0, max: 0.9 }), modules, qkv]),
     section('Training', [numberField('lr'), schedule, numberField('batchSize', { min: 1 }), numberField('maxSeqLen', { min: 8 }), numberField('padMultiple', { min: 1 }), numberField('localSteps', { min: 1 }), numberField('rounds', { min: 1 })]),
     section('Volunteers', [numberField('minClients', { min: 1 }), numberField('maxClients', { min: 1 }), numberField('roundTimeoutSec', { min: 1 })]),
@@ -109,6 +113,7 @@ export function createRunFormFields(onChange: FieldChange): RunFormFields {
       name.input.value = m.name;
       for (const [field, f] of numbers) f.input.value = m[field];
       sfl.inputs.forEach((i) => { i.checked = i.value === m.sfl; });
+      layout.inputs.forEach((i) => { i.checked = i.value === m.layout; });
       wire.inputs.forEach((i) => { i.checked = i.value === m.wireDtype; });
       modules.inputs.forEach((i) => { i.checked = m.loraModules.includes(i.value as LoraModuleChoice); });
       qkv.inputs.forEach((i, k) => { i.checked = m.loraQkv[k] ?? false; });

@@ -1,6 +1,7 @@
 // The run card: state badge, round x of R with the current round's progress bar, settings, and the run's buttons.
 import type { RunSnapshot } from '@splitlora/protocol';
 import { formatCount, formatSeconds } from '../state/format.js';
+import { leakageLine } from '../state/leakage-line.js';
 import type { RoundProgress } from '../state/round-progress.js';
 import type { RunAction, RunControls } from '../state/run-controls.js';
 import { card, h, setChildren } from './dom.js';
@@ -38,7 +39,7 @@ export function describeRunSettings(run: RunSnapshot): string {
     ? c.lora.target_modules.join(', ')
     : `${['q', 'k', 'v'].filter((_, i) => c.lora.enable_lora?.[i]).join(',')} of c_attn`;
   return [
-    c.model, `cut ${c.cut}`, `SFL-${run.sfl.toUpperCase()}`, c.wireDtype === 'float16' ? 'fp16 wire' : 'fp32 wire',
+    c.model, `cut ${c.cut}`, c.layout === 'u-shaped' ? 'u-shaped (labels stay in the tabs)' : 'standard layout', `SFL-${run.sfl.toUpperCase()}`, c.wireDtype === 'float16' ? 'fp16 wire' : 'fp32 wire',
     `LoRA r${c.lora.r}/α${c.lora.lora_alpha} on ${placement}`, `${c.localSteps} local steps`,
   ].join(' · ');
 }
@@ -99,6 +100,7 @@ export function createRunStatusView(onAction: (action: RunAction) => void): RunS
           summary ? fact('Parameters', formatCount(summary.totalParams)) : null,
           summary ? fact('Trainable (client / server)', `${formatCount(summary.clientTrainable)} / ${formatCount(summary.serverTrainable)}`) : null,
         ]),
+        h('p', { class: 'run-leakage muted', id: 'run-leakage' }, [leakageLine(run)]),
         run.error ? h('p', { class: 'run-error', role: 'alert' }, [run.error]) : null,
       ]);
     },

@@ -31,7 +31,7 @@ export async function handleApi(deps: RouteDeps, req: IncomingMessage, res: Serv
       run: run?.info() ?? null,
       volunteersOnline: deps.volunteersOnline(),
       training: snapshot === null ? null : {
-        model: snapshot.model, weights: modelWeights(snapshot.model), cut: snapshot.config.cut, layers: snapshot.modelSummary?.layers ?? null, wireDtype: snapshot.config.wireDtype,
+        model: snapshot.model, weights: modelWeights(snapshot.model), cut: snapshot.config.cut, layout: snapshot.config.layout, leakage: snapshot.leakage ?? null, layers: snapshot.modelSummary?.layers ?? null, wireDtype: snapshot.config.wireDtype,
         batchSize: snapshot.config.batchSize, maxSeqLen: snapshot.config.maxSeqLen, localSteps: snapshot.config.localSteps,
         rounds: snapshot.config.rounds, sfl: snapshot.config.sfl, loraRank: snapshot.config.lora.r,
         clientTrainable: snapshot.modelSummary?.clientTrainable ?? null, clientParams: snapshot.modelSummary?.clientParams ?? null,

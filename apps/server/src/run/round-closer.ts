@@ -76,7 +76,7 @@ export class RoundCloser {
   }
 
   /** A trained step of this round: its loss and tokens count towards the round's loss and the client's weight. */
-  recordStep(clientId: string, round: number, loss: number, tokens: number): void {
+  recordStep(clientId: string, round: number, loss: number | null, tokens: number): void {
     const account = this.account;
     if (account !== null && account.round === round) account.recordStep(clientId, loss, tokens);
   }
@@ -86,6 +86,11 @@ export class RoundCloser {
     const adapter = decodeAdapter(req.adapter, this.deps.plan.clientAdapterLayout());
     const account = this.account!;
     account.addUpdate(clientId, adapter);
+    if (this.deps.plan.uShaped) {
+      // The server saw positions, not the loss mask: the client's own count weighs its update, bounded by them.
+      account.addClientReport(clientId, req.tokens, req.heldOut);
+      return account.weightOf(clientId);
+    }
     const tokens = account.tokensOf(clientId);
     if (tokens !== req.tokens) this.deps.log.warn(`client ${clientId} reports ${req.tokens} tokens, the server counted ${tokens}; weighting by the server's count`);
     return tokens;
@@ -101,14 +106,15 @@ export class RoundCloser {
       this.global = strategy.aggregateFit(fit.round, account.weightedUpdates(reporters)).global;
       await split.closeRound(reporters, round);
     });
-    const evalLoss = await this.evaluate();
+    // Without a server-side eval set, a u-shaped run is evaluated in the tabs, each on a held-out share of its data.
+    const evalLoss = (await this.evaluate()) ?? account.heldOutLoss(reporters);
     const serverAdapter = await split.serverAdapter();
     const optimizer = await split.optimizerState();
     await store.saveRoundFiles(round, plan, this.global, serverAdapter, optimizer);
     const record = account.record(this.deps.runId, reporters, evalLoss, { up: registry.totalUp, down: registry.totalDown }, this.deps.now());
     this.deps.metrics.push(record);
     await store.markCompleted(round);
-    this.deps.log.info(`round ${round} aggregated from ${reporters.length} volunteer(s): train loss ${record.trainLoss?.toFixed(4)}, eval loss ${evalLoss?.toFixed(4) ?? '—'}`);
+    this.deps.log.info(`round ${round} aggregated from ${reporters.length} volunteer(s): train loss ${record.trainLoss?.toFixed(4) ?? '— (kept in the tabs)'}, eval loss ${evalLoss?.toFixed(4) ?? '—'}`);
     this.account = null;
     this.fit = null;
     return record;

@@ -5,8 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import {
-  clientPart, CoreError, type Example, examplesFromFile, expectedParamShapes, Gpt2Tokenizer, initAdapter, type NamedHostTensors,
-  SplitPlan, strategyFor, writeSafetensors,
+  CoreError, type Example, examplesFromFile, Gpt2Tokenizer, type NamedHostTensors, SplitPlan, strategyFor, writeSafetensors,
 } from '@splitlora/core';
 import { readTokenizerFiles } from '@splitlora/node';
 import { describeModel, MESSAGE_OVERHEAD_BYTES, type MetricRecord, ProtocolError, type RunConfig } from '@splitlora/protocol';
@@ -39,12 +38,12 @@ export async function createRun(config: RunConfig, deps: RunDeps): Promise<Run> 
   const { plan } = prepared;
   const runId = newRunId(now);
   const store = await RunStore.create(join(deps.runsDir, runId), { runId, createdAt: now, config });
-  const clientAdapter = initAdapter(plan.config, plan.lora, 0, plan.cut, config.seed);
-  const serverAdapter = initAdapter(plan.config, plan.lora, plan.cut, plan.config.n_layer, config.seed);
+  const clientAdapter = plan.initClientAdapter(config.seed);
+  const serverAdapter = plan.initServerAdapter(config.seed);
   await store.saveRoundFiles(0, plan, clientAdapter, serverAdapter, null);
   await store.markCompleted(0);
   const run = await assemble(config, now, prepared, store, deps, runId, 0, [], clientAdapter, { serverAdapter, optimizer: null });
-  deps.logger.child(runId).info(`created ${config.sfl.toUpperCase()} run "${config.name}" on ${describeModel(plan.modelName)}, cut ${plan.cut}`, { dir: store.dir });
+  deps.logger.child(runId).info(`created ${config.sfl.toUpperCase()} run "${config.name}" on ${describeModel(plan.modelName)}, cut ${plan.cut}${plan.uShaped ? ', u-shaped (the tabs keep the head)' : ''}`, { dir: store.dir });
   return run;
 }
 
@@ -70,7 +69,8 @@ async function prepareModel(config: RunConfig, deps: RunDeps): Promise<PreparedM
   let plan: SplitPlan;
   try {
     model = await loadModel(config.model, config.seed, deps.modelsDir);
-    plan = SplitPlan.create(model.config, config.cut, config.lora, model.name);
+    const layout = config.layout === 'u-shaped' ? { mode: 'u-shaped' as const, cut: config.cut, tailCut: model.config.n_layer } : config.cut;
+    plan = SplitPlan.create(model.config, layout, config.lora, model.name);
   } catch (error) {
     return badConfig(error);
   }
@@ -91,7 +91,7 @@ async function assemble(
   const files = await readTokenizerFiles(tokenizerDir);
   const tokenizer = Gpt2Tokenizer.fromFiles(files.vocabJson, files.mergesTxt);
   const evalExamples = await loadEval(config, tokenizer, deps);
-  const clientNames = Object.keys(expectedParamShapes(plan.config, clientPart(plan.cut)));
+  const clientNames = Object.keys(plan.clientParamShapes());
   const weightsBlob = writeSafetensors(Object.fromEntries(clientNames.map((n) => [n, model.params[n]!])), 'F32');
   const strategy = strategyFor(config);
   const split = new ServerSplit(plan, model.params, config, server);

@@ -1,20 +1,20 @@
 // What a run shows to others, as pure functions of its state: the public run info, the dashboard's snapshot
 // (with parameter counts), and the manifest a client needs to train its split.
-import { clientPart, countAdapterParams, countElements, expectedParamShapes, type SplitPlan } from '@splitlora/core';
-import type { AssetInfo, ClientManifest, RunConfig, RunInfo, RunSnapshot } from '@splitlora/protocol';
+import { countAdapterParams, countElements, expectedParamShapes, type SplitPlan } from '@splitlora/core';
+import type { AssetInfo, ClientManifest, RunConfig, RunInfo, RunLeakage, RunSnapshot } from '@splitlora/protocol';
 import type { RoundMachine } from './round-machine.js';
 
 export function runInfo(runId: string, config: RunConfig, modelName: string, machine: RoundMachine): RunInfo {
   return { runId, name: config.name, state: machine.state, round: machine.round, rounds: config.rounds, model: modelName, sfl: config.sfl };
 }
 
-export function runSnapshot(info: RunInfo, config: RunConfig, plan: SplitPlan, machine: RoundMachine, error: string | null): RunSnapshot {
+export function runSnapshot(info: RunInfo, config: RunConfig, plan: SplitPlan, machine: RoundMachine, error: string | null, leakage: RunLeakage | null = null): RunSnapshot {
   const c = plan.config;
   const total = Object.values(expectedParamShapes(c)).reduce((s, shape) => s + countElements(shape), 0);
-  const client = Object.values(expectedParamShapes(c, clientPart(plan.cut))).reduce((s, shape) => s + countElements(shape), 0);
+  const client = Object.values(plan.clientParamShapes()).reduce((s, shape) => s + countElements(shape), 0);
   return {
     ...info, config, participants: [...machine.participants.keys()], roundStartedAt: machine.roundStartedAt,
-    completedRounds: machine.completedRounds, error,
+    completedRounds: machine.completedRounds, error, leakage,
     modelSummary: {
       name: plan.modelName, layers: c.n_layer, embd: c.n_embd, totalParams: total, clientParams: client,
       clientTrainable: countAdapterParams(plan.clientAdapterLayout()),

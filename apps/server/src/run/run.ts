@@ -4,11 +4,13 @@
 // through the RunNotifier (run-deps.ts). Runs are built by run-factory.ts.
 import type { SplitPlan } from '@splitlora/core';
 import {
-  type ActivationsRequest, type ActivationsResponse, type AssetInfo, type ClientManifest, type GenerateResponse, type GenerateSettings,
-  type MetricRecord, ProtocolError, type RunConfig, type RunInfo, type RunSnapshot, type UpdateRequest, type UpdateResponse,
+  type ActivationsRequest, type ActivationsResponse, type AssetInfo, type ClientManifest, type CutForwardRequest, type CutForwardResponse,
+  type EvalForwardRequest, type EvalForwardResponse, type GenerateResponse, type GenerateSettings, type MetricRecord, type OutputGradientRequest,
+  type OutputGradientResponse, ProtocolError, type RunConfig, type RunInfo, type RunLeakage, type RunSnapshot, type UpdateRequest, type UpdateResponse,
 } from '@splitlora/protocol';
 import type { Logger } from '../log.js';
 import { AssetStore } from './asset-store.js';
+import { measuredLeakage } from './measured-leakage.js';
 import { MetricLog } from './metric-log.js';
 import { type MachineAction, RoundMachine } from './round-machine.js';
 import { RoundCloser } from './round-closer.js';
@@ -19,6 +21,7 @@ import { clientManifest, runInfo, runSnapshot } from './run-views.js';
 import { SerialQueue } from './serial-queue.js';
 import type { ServerSplit } from './server-split.js';
 import { StepService } from './step-service.js';
+import { UShapedStepService } from './u-shaped-step-service.js';
 
 export class Run {
   readonly runId: string;
@@ -33,12 +36,15 @@ export class Run {
   private readonly timer: ReturnType<typeof setInterval>;
   private readonly metrics: MetricLog;
   private readonly steps: StepService;
+  private readonly uSteps: UShapedStepService;
   private readonly rounds: RoundCloser;
   private readonly outputs: RunOutputs;
   private readonly plan: SplitPlan;
   private readonly split: ServerSplit;
   private readonly store: RunStore;
   private error: string | null = null;
+  /** The measured token recovery at this run's cut (the leakage benchmark's figures), for dashboards and volunteers. */
+  private readonly leakage: RunLeakage | null;
   private disposed = false;
 
   /** Use createRun() or resumeRun() (run-factory.ts), which prepare the parts. */
@@ -67,10 +73,15 @@ export class Run {
       onStep: (clientId, round, step, loss, tokens) => this.stepDone(clientId, round, step, loss, tokens),
       onBackendLost: (reason) => this.fail(reason),
     });
+    this.uSteps = new UShapedStepService({
+      runId: this.runId, config, machine: this.machine, queue: this.queue, split: parts.split,
+      onStep: (clientId, round, step, positions) => this.stepDone(clientId, round, step, null, positions),
+    });
     this.outputs = new RunOutputs({
       plan: parts.plan, tokenizer: parts.tokenizer, store: parts.store, split: parts.split, queue: this.queue, machine: this.machine,
       globalClient: () => this.rounds.globalClient, now: this.now,
     });
+    this.leakage = measuredLeakage(parts.plan.modelName, parts.plan.cut, (m) => this.log.warn(m));
     this.timer = setInterval(() => this.apply(this.machine.tick(this.now())), 250);
   }
 
@@ -81,7 +92,7 @@ export class Run {
   }
 
   snapshot(): RunSnapshot {
-    return runSnapshot(this.info(), this.config, this.plan, this.machine, this.error);
+    return runSnapshot(this.info(), this.config, this.plan, this.machine, this.error, this.leakage);
   }
 
   metricHistory(): MetricRecord[] {
@@ -152,7 +163,25 @@ export class Run {
   // ---- training messages ----
 
   activations(clientId: string, req: ActivationsRequest): Promise<ActivationsResponse> {
+    if (this.plan.uShaped) throw new ProtocolError('BAD_REQUEST', 'this run is u-shaped: the tab keeps the head and its labels; send ushaped:forward and ushaped:backward, not train:activations');
     return this.steps.handle(clientId, req);
+  }
+
+  cutForward(clientId: string, req: CutForwardRequest): Promise<CutForwardResponse> {
+    return this.uShaped().forward(clientId, req);
+  }
+
+  outputGradient(clientId: string, req: OutputGradientRequest): Promise<OutputGradientResponse> {
+    return this.uShaped().backward(clientId, req);
+  }
+
+  evalForward(clientId: string, req: EvalForwardRequest): Promise<EvalForwardResponse> {
+    return this.uShaped().evaluate(clientId, req);
+  }
+
+  private uShaped(): UShapedStepService {
+    if (!this.plan.uShaped) throw new ProtocolError('BAD_REQUEST', 'this run uses the standard layout: send train:activations with targets and mask');
+    return this.uSteps;
   }
 
   async update(clientId: string, req: UpdateRequest): Promise<UpdateResponse> {
@@ -193,7 +222,8 @@ export class Run {
 
   // ---- internals ----
 
-  private stepDone(clientId: string, round: number, step: number, loss: number, tokens: number): void {
+  /** A trained step; a u-shaped step has no loss (it stays in the tab) and counts positions as tokens. */
+  private stepDone(clientId: string, round: number, step: number, loss: number | null, tokens: number): void {
     this.rounds.recordStep(clientId, round, loss, tokens);
     const record = this.deps.registry.get(clientId);
     if (record !== undefined) {
@@ -215,6 +245,7 @@ export class Run {
         case 'startRound':
           this.rounds.open(action.round, action.participants);
           this.steps.newRound();
+          this.uSteps.newRound();
           this.log.info(`round ${action.round}/${this.config.rounds} starts with ${action.participants.length} volunteer(s)`, { participants: action.participants });
           for (const id of action.participants) this.deps.notify.roundStart(id, this.rounds.roundStart(id, action.round, 0));
           break;

@@ -1,16 +1,17 @@
-// The server's share of the model: blocks [cut, L) + ln_f + tied head with LoRA, trained from clients' cut
-// activations. Which server adapter a step trains is the run's server-adapter policy's choice (SFL-V2: one shared
+// The server's share of the model: blocks [cut, L) + ln_f + tied head with LoRA (u-shaped: blocks [cut, tailCut)
+// only, stepped by server-middle.ts), trained from clients' cut activations. Which server adapter a step trains is the run's server-adapter policy's choice (SFL-V2: one shared
 // adapter, concurrent activations fused into one batch; SFL-V1: one copy per client, aggregated at the round's end).
 // Also keeps the full model for evaluation and generation.
 import * as tf from '@tensorflow/tfjs-core';
 import {
   type AdamWState, type AdapterBinding, type BaseModel, clipScale, collate, disposeNamed, type Example, fullLoss, generate,
   type GenerateOptions, globalNorm, learningRateAt, mixSeed, type NamedHostTensors, namedToTensors, scaleGradsInPlace,
-  serverLossAndGrads, serverPart, expectedParamShapes, type SplitPlan, withTransposedHead, WTE_T, transposedConv1dHelps,
+  serverLossAndGrads, type SplitPlan, withTransposedHead, WTE_T, transposedConv1dHelps,
   withTransposedConv1d, type NamedTensors,
 } from '@splitlora/core';
 import type { RunConfig } from '@splitlora/protocol';
 import { type ServerAdapterPolicy, serverAdapterPolicyFor, type ServerAdapterStart } from './server-adapters/server-adapter-policy.js';
+import type { AdapterTrainer } from './server-adapters/adapter-trainer.js';
 import type { DecodedStep } from './step-decoding.js';
 
 /** One client's decoded step (activations (B, T, E) row-major, targets, mask), and who sent it. */
@@ -44,11 +45,16 @@ export class ServerSplit {
     const { config } = plan;
     const all = withTransposedHead(namedToTensors(params));
     this.fullModel = { config, params: all };
-    const serverNames = [...Object.keys(expectedParamShapes(config, serverPart(config, plan.cut))), WTE_T];
+    const serverNames = [...Object.keys(plan.serverParamShapes()), ...(plan.uShaped ? [] : [WTE_T])];
     const serverParams: NamedTensors = Object.fromEntries(serverNames.map((n) => [n, all[n]!]));
     // Transposed block weights speed up the backward on wasm; only the server's blocks are ever differentiated.
     this.serverModel = { config, params: transposedConv1dHelps() ? withTransposedConv1d(serverParams) : serverParams };
     this.adapters = serverAdapterPolicyFor(run, plan, start);
+  }
+
+  /** The adapter (and optimizer) that trains this client's next step (the run's server-adapter policy decides). */
+  trainerFor(clientId: string): AdapterTrainer {
+    return this.adapters.trainerFor(clientId);
   }
 
   /** Whether steps of several clients may be fused into one server step (SFL-V2). */

@@ -35,8 +35,8 @@ function decodeInt(frame: TensorFrame): Int32Array {
   }
 }
 
-export function decodeStep(req: ActivationsRequest, run: RunConfig, embd: number, vocab: number): DecodedStep {
-  const { activations, targets, lossMask } = req;
+/** Cut activations (B, T, E) in the run's wire dtype, within its batch and sequence bounds, all finite. */
+export function decodeActivations(activations: TensorFrame, run: RunConfig, embd: number): { hidden: Float32Array; batch: number; seqLen: number } {
   if (activations.dtype !== run.wireDtype) {
     throw new ProtocolError('DTYPE', `activations must be ${run.wireDtype} in this run, found ${activations.dtype}`);
   }
@@ -50,6 +50,21 @@ export function decodeStep(req: ActivationsRequest, run: RunConfig, embd: number
   if (activations.shape.length !== 3 || E !== embd || !(B >= 1 && B <= run.batchSize) || !(T >= 1 && T <= run.maxSeqLen)) {
     throw new ProtocolError('SHAPE_MISMATCH', `activations must have shape [1..${run.batchSize}, 1..${run.maxSeqLen}, ${embd}], found [${activations.shape.join(', ')}]`);
   }
+  return { hidden: decodeFloat(activations), batch: B, seqLen: T };
+}
+
+/** A gradient frame answering activations of `shape`: the run's wire dtype, exactly that shape, all finite. */
+export function decodeGradient(gradient: TensorFrame, run: RunConfig, shape: readonly number[]): Float32Array {
+  if (gradient.dtype !== run.wireDtype) throw new ProtocolError('DTYPE', `the gradient must be ${run.wireDtype} in this run, found ${gradient.dtype}`);
+  if (gradient.shape.join() !== shape.join()) {
+    throw new ProtocolError('SHAPE_MISMATCH', `the gradient must have the shape of the step's activations [${shape.join(', ')}], found [${gradient.shape.join(', ')}]`);
+  }
+  return decodeFloat(gradient);
+}
+
+export function decodeStep(req: ActivationsRequest, run: RunConfig, embd: number, vocab: number): DecodedStep {
+  const { activations, targets, lossMask } = req;
+  const { hidden, batch: B, seqLen: T } = decodeActivations(activations, run, embd);
   for (const [frame, dtypes] of [[targets, ['uint16', 'int32']], [lossMask, ['uint8']]] as const) {
     if (frame.shape.length !== 1 || frame.shape[0] !== B * T) {
       throw new ProtocolError('SHAPE_MISMATCH', `${frame.name} must have shape [${B * T}], found [${frame.shape.join(', ')}]`);
@@ -58,7 +73,6 @@ export function decodeStep(req: ActivationsRequest, run: RunConfig, embd: number
       throw new ProtocolError('DTYPE', `${frame.name} must be ${dtypes.join(' or ')}, found ${frame.dtype}`);
     }
   }
-  const hidden = decodeFloat(activations);
   const ids = decodeInt(targets);
   const maskInts = decodeInt(lossMask);
   const mask = new Float32Array(maskInts.length);

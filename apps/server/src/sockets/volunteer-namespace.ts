@@ -67,6 +67,12 @@ export function attachVolunteerNamespace(nsp: Namespace<ClientToServerEvents, Se
 
     on(socket, 'train:activations', ctx, (req) => host.require().activations(joined().id, req));
 
+    on(socket, 'ushaped:forward', ctx, (req) => host.require().cutForward(joined().id, req));
+
+    on(socket, 'ushaped:backward', ctx, (req) => host.require().outputGradient(joined().id, req));
+
+    on(socket, 'ushaped:eval', ctx, (req) => host.require().evalForward(joined().id, req));
+
     on(socket, 'round:update', ctx, (req) => host.require().update(joined().id, req));
 
     on(socket, 'client:status', ctx, (req) => {

@@ -15,6 +15,16 @@ describe('readRunOverview', () => {
     expect(readRunOverview({ run, volunteersOnline: 0, training: { ...training, layers: null, clientTrainable: null, clientParams: null } }).training?.layers).toBeNull();
   });
 
+  it('reads the layout and the measured leakage at the run\'s cut', () => {
+    const leakage = { model: 'tiny', weights: 'random', measuredOn: '2026-11-29', cut: 3, attack: 'greedy', adapter: 'initial', exact: 0.42, top5: 0.6 };
+    const read = readRunOverview({ run, volunteersOnline: 1, training: { ...training, layout: 'u-shaped', leakage } }).training!;
+    expect(read.layout).toBe('u-shaped');
+    expect(read.leakage).toEqual(leakage);
+    expect(readRunOverview({ run, volunteersOnline: 1, training: { ...training, layout: 'standard', leakage: null } }).training!.leakage).toBeUndefined();
+    expect(() => readRunOverview({ run, volunteersOnline: 0, training: { ...training, layout: 'w-shaped' } })).toThrow('GET /api/run.training.layout: expected one of standard, u-shaped');
+    expect(() => readRunOverview({ run, volunteersOnline: 0, training: { ...training, leakage: { ...leakage, exact: 1.5 } } })).toThrow('GET /api/run.training.leakage.exact');
+  });
+
   it('says which field is wrong', () => {
     expect(() => readRunOverview({ run, volunteersOnline: 0, training: { ...training, cut: '3' } })).toThrow('GET /api/run.training.cut: expected a finite number, found "3"');
     expect(() => readRunOverview({ run, volunteersOnline: 0, training: { ...training, weights: 'trained' } })).toThrow('GET /api/run.training.weights: expected one of pretrained, random');

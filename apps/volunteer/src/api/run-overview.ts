@@ -1,8 +1,8 @@
 // The server's public description of its run (GET /api/run), checked field by field: what the consent screen shows.
-import type { RunInfo } from '@splitlora/protocol';
+import type { LayoutName, RunInfo, RunLeakage } from '@splitlora/protocol';
 import { checkRunInfo } from '../protocol/volunteer-event-check.js';
-import { type Fields, nullableNum, num, oneOf, record, str } from '../protocol/shape-checks.js';
-import { MODEL_WEIGHTS, SFL_VERSIONS } from '../protocol/closed-lists.js';
+import { fail, type Fields, nullableNum, num, oneOf, record, str } from '../protocol/shape-checks.js';
+import { ADAPTER_STATES, LAYOUT_NAMES, MODEL_WEIGHTS, SFL_VERSIONS } from '../protocol/closed-lists.js';
 
 export interface TrainingSummary {
   model: string;
@@ -19,6 +19,25 @@ export interface TrainingSummary {
   loraRank: number;
   clientTrainable: number | null;
   clientParams: number | null;
+  /** Absent from older servers: the standard layout. */
+  layout?: LayoutName;
+  /** The measured token recovery at this run's cut; absent when not measured. */
+  leakage?: RunLeakage;
+}
+
+function readLeakage(value: unknown, where: string): RunLeakage | undefined {
+  if (value === null || value === undefined) return undefined;
+  const l: Fields = record(value, where);
+  const rate = (key: string) => {
+    const x = num(l, key, where, { min: 0 });
+    if (x > 1) fail(`${where}.${key}`, 'a rate in [0, 1]', x);
+    return x;
+  };
+  return {
+    model: str(l, 'model', where), weights: oneOf(l, 'weights', MODEL_WEIGHTS, where), measuredOn: str(l, 'measuredOn', where),
+    cut: num(l, 'cut', where, { int: true, min: 1 }), attack: str(l, 'attack', where), adapter: oneOf(l, 'adapter', ADAPTER_STATES, where),
+    exact: rate('exact'), top5: rate('top5'),
+  };
 }
 
 export interface RunOverview {
@@ -36,6 +55,8 @@ function readTraining(value: unknown, where: string): TrainingSummary | null {
     batchSize: int('batchSize'), maxSeqLen: int('maxSeqLen'), localSteps: int('localSteps'), rounds: int('rounds'),
     sfl: oneOf(t, 'sfl', SFL_VERSIONS, where), loraRank: int('loraRank'),
     clientTrainable: nullableNum(t, 'clientTrainable', where), clientParams: nullableNum(t, 'clientParams', where),
+    layout: t['layout'] === undefined ? undefined : oneOf(t, 'layout', LAYOUT_NAMES, where),
+    leakage: readLeakage(t['leakage'], `${where}.leakage`),
   };
 }
 

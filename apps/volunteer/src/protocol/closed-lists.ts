@@ -1,7 +1,7 @@
 // The closed lists the page checks at runtime (backends, volunteer statuses, run states, model weights), copied from the packages
 // as values so the page bundle does not pull in zod; the type assertions fail to compile if a package's list changes.
 import type { VolunteerOutcome, VolunteerStatus } from '@splitlora/client';
-import type { BackendName, ModelWeights, RunState } from '@splitlora/protocol';
+import type { BackendName, LayoutName, ModelWeights, RunLeakage, RunState } from '@splitlora/protocol';
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 
@@ -14,6 +14,8 @@ export const RUN_STATES = ['created', 'waiting', 'training', 'aggregating', 'pau
 export const OUTCOMES = ['finished', 'left', 'error'] as const;
 export const SFL_VERSIONS = ['v1', 'v2'] as const;
 export const MODEL_WEIGHTS = ['pretrained', 'random'] as const;
+export const LAYOUT_NAMES = ['standard', 'u-shaped'] as const;
+export const ADAPTER_STATES = ['initial', 'trained'] as const;
 
 export const listsMatchPackages: [
   Same<(typeof BACKEND_NAMES)[number], BackendName>,
@@ -21,4 +23,6 @@ export const listsMatchPackages: [
   Same<(typeof RUN_STATES)[number], RunState>,
   Same<(typeof OUTCOMES)[number], VolunteerOutcome>,
   Same<(typeof MODEL_WEIGHTS)[number], ModelWeights>,
-] = [true, true, true, true, true];
+  Same<(typeof LAYOUT_NAMES)[number], LayoutName>,
+  Same<(typeof ADAPTER_STATES)[number], RunLeakage['adapter']>,
+] = [true, true, true, true, true, true, true];

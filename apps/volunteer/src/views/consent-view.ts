@@ -3,6 +3,7 @@
 import type { RunOverview, TrainingSummary } from '../api/run-overview.js';
 import { formatCompact, formatInteger } from '../format/format.js';
 import { type Child, h, ICONS, icon, setChildren } from './dom.js';
+import { flowItem as item, whatLeaves } from './what-leaves.js';
 
 export interface ConsentView {
   element: HTMLElement;
@@ -33,25 +34,19 @@ function runFacts(o: RunOverview): HTMLElement {
   const state = o.run.state === 'waiting' ? 'waiting for volunteers' : o.run.state;
   return h('dl', { class: 'facts' }, [
     fact('Model', h('span', { class: 'mono' }, [t.model]), `GPT-2 family, ${t.weights === 'random' ? 'random weights' : 'pretrained'}, LoRA rank ${t.loraRank}`),
-    fact('Your tab trains', `the embeddings + ${layersText(t)}`, t.clientTrainable !== null ? `${formatCompact(t.clientTrainable)} trainable adapter weights` : undefined),
+    fact('Layout', t.layout === 'u-shaped' ? 'u-shaped: your tab keeps the output head' : 'standard: the server computes the loss',
+      t.layout === 'u-shaped' ? 'labels and losses stay in this tab' : 'the server receives your token ids'),
+    fact('Your tab trains', `the embeddings + ${layersText(t)}${t.layout === 'u-shaped' ? ' + the final norm and head' : ''}`, t.clientTrainable !== null ? `${formatCompact(t.clientTrainable)} trainable adapter weights` : undefined),
     fact('Rounds', `${t.rounds} × ${t.localSteps} local steps`, `now: ${state}`),
     fact('Each step', `${t.batchSize} windows × ${t.maxSeqLen} tokens`, `sent as ${t.wireDtype}`),
     fact('Volunteers online', formatInteger(o.volunteersOnline), 'connected right now'),
   ]);
 }
 
-function item(mark: 'up' | 'down' | 'keep', title: string, text: Child[]): HTMLElement {
-  const marks = { up: ['sent', ICONS.arrowUp], down: ['received', ICONS.arrowDown], keep: ['stays here', ICONS.lock] } as const;
-  const [word, path] = marks[mark];
-  return h('li', { class: `flow flow-${mark}` }, [
-    h('span', { class: 'flow-mark' }, [icon(path), h('span', { class: 'visually-hidden' }, [`${word}: `])]),
-    h('div', {}, [h('strong', {}, [title]), h('p', {}, text)]),
-  ]);
-}
-
 export function createConsentView(serverHost: string, onConsent: () => void): ConsentView {
   const runBody = h('div', { class: 'card-body', 'aria-live': 'polite' }, [h('p', { class: 'muted' }, ['Loading the run…'])]);
   const runTitle = h('h2', { class: 'card-title' }, ['This run']);
+  const leaves = h('ul', { class: 'flows card-body', id: 'what-leaves' }, whatLeaves(null));
   const consentButton = h('button', { class: 'btn btn-primary btn-large', type: 'button', id: 'consent-button', disabled: true }, ['I understand — choose my files']);
   consentButton.addEventListener('click', onConsent);
 
@@ -68,17 +63,7 @@ export function createConsentView(serverHost: string, onConsent: () => void): Co
     h('div', { class: 'grid-2' }, [
       h('section', { class: 'card', 'aria-labelledby': 'leaves-title' }, [
         h('div', { class: 'card-header' }, [h('h2', { class: 'card-title', id: 'leaves-title' }, ['What leaves this browser'])]),
-        h('ul', { class: 'flows card-body' }, [
-          item('up', 'Cut-layer activations', ['The numbers your tab’s last layer computes for each training window. They are derived from your text.']),
-          item('up', 'Next-token labels (token ids)', [
-            'In this standard mode the server computes the loss, so it receives the token ids of each training window. ',
-            h('strong', {}, ['These ids are an encoding of your training text']), ': anyone with the GPT-2 tokenizer can turn them back into the words. ',
-            'Only add text you are willing to share in that form.',
-          ]),
-          item('up', 'Adapter updates', ['After each round, the small LoRA weight changes your tab learned, to be averaged with everyone’s.']),
-          item('down', 'Activation gradients', ['The server’s answer to each step, which your tab uses to update its adapters — along with the model’s first layers, downloaded once.']),
-          item('up', 'Training statistics', ['Loss, speed, which compute backend you use, and the display name you choose (optional).']),
-        ]),
+        leaves,
         h('p', { class: 'card-foot muted' }, [`All of it goes to ${serverHost}, the server that served this page.`]),
       ]),
       h('section', { class: 'card', 'aria-labelledby': 'stays-title' }, [
@@ -103,6 +88,7 @@ export function createConsentView(serverHost: string, onConsent: () => void): Co
     showRun(overview) {
       runTitle.textContent = overview.run === null ? 'This run' : `This run: ${overview.run.name}`;
       setChildren(runBody, [runFacts(overview)]);
+      setChildren(leaves, whatLeaves(overview.training));
     },
     enable() {
       consentButton.disabled = false;

@@ -1,8 +1,11 @@
-// One round of local training against the server: each step's forward, its activations up, the gradient back, the
-// backward; then the adapter upload. It waits out the volunteer's pause and the organiser's, asks again when the
-// server is busy or slow on a live connection, and gives the round up when it moved on or the connection dropped.
-import { isProtocolError, ConnectionLostError, MESSAGE_OVERHEAD_BYTES, type ActivationsResponse, type RoundStart, request } from '@splitlora/protocol';
-import type { LocalTrainer, PendingStep } from '../local-trainer.js';
+// One round of local training against the server: each step's exchanges (standard: activations, targets and mask
+// up, the gradient back; u-shaped: u-shaped-exchanges.ts), then the adapter upload. It waits out the volunteer's
+// pause (send-with-retry.ts: the organiser's, a busy server) and gives the round up when it moved on.
+import { isProtocolError, ConnectionLostError, type HeldOutReport, MESSAGE_OVERHEAD_BYTES, type RoundStart, request } from '@splitlora/protocol';
+import type { LocalTrainer } from '../local-trainer.js';
+import { UShapedTrainer } from '../u-shaped-trainer.js';
+import { sendWithRetry, sleep } from './send-with-retry.js';
+import { evaluateHeldOut, uShapedStep } from './u-shaped-exchanges.js';
 import type { VolunteerSocket } from '../socket-types.js';
 import type { VolunteerStatus } from '../volunteer-events.js';
 import type { RoundProgress } from './volunteer-machine.js';
@@ -29,9 +32,6 @@ export interface RoundLoopHost {
   traffic(): void;
 }
 
-const RETRY_PAUSE_MS = 500;
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(() => resolve(), ms));
-
 export async function trainRound(msg: RoundStart, trainer: LocalTrainer, host: RoundLoopHost): Promise<void> {
   const { progress } = host;
   host.status('training', `training round ${msg.round} of ${msg.rounds}`);
@@ -43,12 +43,16 @@ export async function trainRound(msg: RoundStart, trainer: LocalTrainer, host: R
     // Let queued messages (heartbeats, other volunteers in the same thread) through before computing again.
     await sleep(0);
     if (!host.live()) return;
-    const pending = await trainer.forward(msg.seed, step);
-    const result = await sendStep(msg, step, pending, host);
-    if (result === null || !host.live()) return;
-    await trainer.backward(pending, result.gradient, msg.globalStepBase + step);
-    host.stepDone(step, result.loss, pending.batch.tokens, (Date.now() - started) / 1000);
+    const done = trainer instanceof UShapedTrainer ? await uShapedStep(msg, step, trainer, host) : await standardStep(msg, step, trainer, host);
+    if (done === null || !host.live()) return;
+    host.stepDone(step, done.loss, done.tokens, (Date.now() - started) / 1000);
     host.traffic();
+  }
+  let heldOut: HeldOutReport | undefined;
+  if (trainer instanceof UShapedTrainer) {
+    host.status('training', `evaluating round ${msg.round} on your held-out text`);
+    heldOut = (await evaluateHeldOut(msg, trainer, host)) ?? undefined;
+    if (!host.live()) return;
   }
   host.status('uploading', `sending your adapter for round ${msg.round}`);
   const frames = await trainer.adapterFrames();
@@ -59,7 +63,9 @@ export async function trainRound(msg: RoundStart, trainer: LocalTrainer, host: R
   try {
     await request(host.socket, 'round:update', {
       stamp: { runId: msg.runId, round: msg.round, step: msg.localSteps }, adapter: frames,
-      tokens: Math.max(1, progress.tokens), meanLoss: progress.tokens > 0 ? progress.lossSum / progress.tokens : 0, seconds: progress.seconds,
+      tokens: Math.max(1, progress.tokens), seconds: progress.seconds,
+      // U-shaped: the training loss stays in the tab; only the held-out evaluation is reported.
+      ...(trainer instanceof UShapedTrainer ? { heldOut } : { meanLoss: progress.tokens > 0 ? progress.lossSum / progress.tokens : 0 }),
     }, host.timeoutMs);
   } catch (error) {
     if (error instanceof ConnectionLostError || isProtocolError(error, 'STALE', 'NOT_SELECTED', 'RUN_STATE')) return;
@@ -69,37 +75,14 @@ export async function trainRound(msg: RoundStart, trainer: LocalTrainer, host: R
   if (host.live()) host.status('waiting', `round ${msg.round} done — waiting for the other volunteers`);
 }
 
-/** Sends one step; waits out a server-side pause; null when the round moved on or the connection dropped. */
-async function sendStep(msg: RoundStart, step: number, pending: PendingStep, host: RoundLoopHost): Promise<ActivationsResponse | null> {
-  for (;;) {
-    const bytes = pending.activations.data.byteLength + pending.targets.data.byteLength + pending.lossMask.data.byteLength;
-    if (bytes + MESSAGE_OVERHEAD_BYTES > host.maxMessageBytes) {
-      throw new Error(`a step of ${bytes} bytes exceeds the server's message limit of ${host.maxMessageBytes} bytes (it would drop the connection)`);
-    }
-    try {
-      return await request(host.socket, 'train:activations', {
-        stamp: { runId: msg.runId, round: msg.round, step }, activations: pending.activations, targets: pending.targets, lossMask: pending.lossMask,
-      }, host.timeoutMs);
-    } catch (error) {
-      if ((error instanceof ConnectionLostError && host.socket.connected) || isProtocolError(error, 'UNAVAILABLE')) {
-        // No answer in time on a live connection, or the server is still busy with this step: ask again
-        // (a step the server already did is answered from its cache, never trained twice).
-        if (!host.live()) return null;
-        await sleep(RETRY_PAUSE_MS);
-        continue;
-      }
-      if (error instanceof ConnectionLostError || isProtocolError(error, 'STALE', 'NOT_SELECTED', 'NOT_JOINED')) {
-        host.notApplied(`step ${step} of round ${msg.round} not applied: ${(error as Error).message}`);
-        return null;
-      }
-      if (isProtocolError(error, 'RUN_STATE')) {
-        host.status('waiting', 'the organiser paused the run');
-        await host.waitUntil(() => !host.pausedByOrganiser());
-        if (!host.live()) return null;
-        host.status('training', `training round ${msg.round} of ${msg.rounds}`);
-        continue;
-      }
-      throw error;
-    }
-  }
+/** One standard step: activations, targets and mask up, the gradient at the cut down; null when not applied. */
+async function standardStep(msg: RoundStart, step: number, trainer: LocalTrainer, host: RoundLoopHost): Promise<{ loss: number; tokens: number } | null> {
+  const pending = await trainer.forward(msg.seed, step);
+  const bytes = pending.activations.data.byteLength + pending.targets.data.byteLength + pending.lossMask.data.byteLength;
+  const result = await sendWithRetry(msg, step, bytes, host, () => request(host.socket, 'train:activations', {
+    stamp: { runId: msg.runId, round: msg.round, step }, activations: pending.activations, targets: pending.targets, lossMask: pending.lossMask,
+  }, host.timeoutMs));
+  if (result === null || !host.live()) return null;
+  await trainer.backward(pending, result.gradient, msg.globalStepBase + step);
+  return { loss: result.loss, tokens: pending.batch.tokens };
 }

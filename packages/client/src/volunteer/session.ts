@@ -9,6 +9,7 @@ import { type AssetCache, noAssetCache } from '../asset-cache.js';
 import { downloadAsset } from '../asset-download.js';
 import { clientModelFromWeights, manifestPlan, tokenizerFromAsset } from '../client-model.js';
 import { LocalTrainer } from '../local-trainer.js';
+import { UShapedTrainer } from '../u-shaped-trainer.js';
 import type { VolunteerSocket } from '../socket-types.js';
 import type { VolunteerEvent, VolunteerStatus } from '../volunteer-events.js';
 
@@ -66,7 +67,6 @@ export class VolunteerSession {
   async prepare(runId: string, clientId: string | null, report: PrepareReporter): Promise<PreparedRun> {
     report.status('downloading', 'downloading the model’s first layers…');
     const manifest = await request(this.socket, 'model:manifest', { runId }, this.timeoutMs);
-    if (manifest.split.mode !== 'standard') throw new Error(`this client cannot train a ${manifest.split.mode} split; update the page`);
     const weights = await downloadAsset(this.socket, manifest.assets.weights, this.cache,
       (p) => report.emit({ type: 'download', asset: 'weights', ...p }), { timeoutMs: this.timeoutMs });
     const tokenizerBytes = await downloadAsset(this.socket, manifest.assets.tokenizer, this.cache,
@@ -78,7 +78,10 @@ export class VolunteerSession {
     report.emit({ type: 'dataset', examples: examples.length, tokens: countLossTokens(examples) });
     const plan = manifestPlan(manifest);
     const model = clientModelFromWeights(plan, weights);
-    const trainer = new LocalTrainer(model, plan, manifest.training, examples, mixSeed(manifest.training.seed, hashName(clientId ?? 'client')));
+    const dataSeed = mixSeed(manifest.training.seed, hashName(clientId ?? 'client'));
+    const trainer = plan.uShaped
+      ? new UShapedTrainer(model, plan, manifest.training, examples, dataSeed)
+      : new LocalTrainer(model, plan, manifest.training, examples, dataSeed);
     return { manifest, trainer };
   }
 

@@ -10,6 +10,6 @@ export interface AdapterTrainer {
 
 /** A fresh trainer of the server's blocks from these values. */
 export function adapterTrainer(plan: SplitPlan, values: NamedHostTensors, weightDecay: number): AdapterTrainer {
-  const adapter = TrainableAdapter.fromHost(plan.config, plan.lora, plan.cut, plan.config.n_layer, values);
+  const adapter = TrainableAdapter.ofLayout(plan.lora, plan.serverAdapterLayout(), values);
   return { adapter, optimizer: new AdamW({ ...DEFAULT_ADAMW, weightDecay }), tokens: 0 };
 }
