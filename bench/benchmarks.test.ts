@@ -74,6 +74,17 @@ describe('pnpm bench', () => {
     expect(run['check']['measuredStepBinary']).toBe(run['check']['expectedStepBinary']);
   }, 150_000);
 
+  it('wire, u-shaped: no labels, the second exchange accounted, and the meter agrees with the server', async () => {
+    const json = await smoke('wire', 150_000, ['--runs', 'tiny:fp16:u-shaped']);
+    const run = (json['runs'] as Json[])[0]!;
+    expect([run['run'], run['state']]).toEqual(['tiny:fp16:u-shaped', 'finished']);
+    expect(run['trainedTokens']).toBeGreaterThan(0);
+    expect(run['bytesPerToken']['labels']).toBe(0);
+    for (const key of ['activations', 'server outputs', 'output gradients', 'gradients', 'held-out evaluation']) expect(run['bytesPerToken'][key]).toBeGreaterThan(0);
+    expect(run['check']['meterUp']).toBe(run['check']['registryUp']);
+    expect(run['check']['measuredStepBinary']).toBe(run['check']['expectedStepBinary']);
+  }, 180_000);
+
   it('scale: throughput, busy %, latency and memory per level', async () => {
     const json = await smoke('scale', 150_000);
     const levels = json['levels'] as Json[];

@@ -1,12 +1,15 @@
 // What each metered payload counts as in the wire breakdown: activations, labels, gradients, step envelopes
-// (the JSON around the step's frames), adapters, model download, or control traffic.
+// (the JSON around the step's frames), adapters, model download, or control traffic — and the u-shaped layout's
+// second exchange per step (the server's output activations down, their gradient up) and held-out evaluation.
 import type { Direction } from './packet-meter.js';
 
-export const CATEGORIES = ['activations', 'labels', 'gradients', 'step envelopes', 'adapters', 'model download', 'control'] as const;
+export const CATEGORIES = [
+  'activations', 'labels', 'gradients', 'server outputs', 'output gradients', 'step envelopes', 'held-out evaluation', 'adapters', 'model download', 'control',
+] as const;
 export type Category = (typeof CATEGORIES)[number];
 
 /** Per-step categories: what the SplitLoRA reference encoding also sends every step. */
-export const STEP_CATEGORIES: readonly Category[] = ['activations', 'labels', 'gradients', 'step envelopes'];
+export const STEP_CATEGORIES: readonly Category[] = ['activations', 'labels', 'gradients', 'server outputs', 'output gradients', 'step envelopes'];
 
 /**
  * @param event the socket.io event, or `<event>:ack` for the server's answer to it
@@ -18,6 +21,12 @@ export function categorize(direction: Direction, event: string, field: string | 
     return /activations/.test(field) ? 'activations' : 'labels';
   }
   if (event === 'train:activations:ack') return field === null ? 'step envelopes' : 'gradients';
+  if (event.startsWith('ushaped:eval')) return 'held-out evaluation';
+  if (event.startsWith('ushaped:') && field === null) return 'step envelopes';
+  if (event === 'ushaped:forward') return 'activations';
+  if (event === 'ushaped:forward:ack') return 'server outputs';
+  if (event === 'ushaped:backward') return 'output gradients';
+  if (event === 'ushaped:backward:ack') return 'gradients';
   if (event.startsWith('round:update') || event === 'round:start') return 'adapters';
   if (event.startsWith('asset:chunk') || event.startsWith('model:manifest')) return 'model download';
   return 'control';

@@ -1,6 +1,7 @@
 // `pnpm bench wire`: bytes on the wire per trained token of real runs (server + Node fleet in this process), broken
 // down by what they carry, against the SplitLoRA reference encoding of the same batches.
 import { gpt2Config, type Gpt2PresetName } from '@splitlora/core';
+import { LAYOUTS, type LayoutName } from '@splitlora/protocol';
 import type { Flags } from '../lib/flags.js';
 import { type BenchOptions, type BenchReport, type Cell, defineBenchmark } from '../lib/report.js';
 import { round } from '../lib/stats.js';
@@ -9,7 +10,7 @@ import { REFERENCE_SEQ_LEN, referenceStepBytes } from './reference.js';
 import { RAISED_RATE_LIMIT, wireRun, type WireRunResult, type WireRunSpec } from './wire-run.js';
 
 export const wireBenchmark = defineBenchmark('wire', [
-  { name: 'runs', value: 'LIST', help: 'model:wire pairs (default tiny:fp16,tiny:fp32,gpt2:fp16)' },
+  { name: 'runs', value: 'LIST', help: 'model:wire[:layout] items (default tiny:fp16,tiny:fp32,tiny:fp16:u-shaped,gpt2:fp16)' },
   { name: 'clients', value: 'N', help: 'volunteers (default 3 on tiny, 2 on larger models)' },
   { name: 'rounds', value: 'N', help: 'rounds (default 2 on tiny, 1 on larger models)' },
   { name: 'local-steps', value: 'N', help: 'local steps per round (default 5 on tiny, 2 on larger models)' },
@@ -18,14 +19,18 @@ export const wireBenchmark = defineBenchmark('wire', [
   { name: 'cut', value: 'K', help: 'cut layer (default 3)' },
 ], runWireBench);
 
-function parseRuns(flags: Flags, smoke: boolean): { model: Gpt2PresetName; wire: 'fp16' | 'fp32' }[] {
-  return flags.list('runs', smoke ? ['tiny:fp16'] : ['tiny:fp16', 'tiny:fp32', 'gpt2:fp16']).map((item) => {
-    const [model, wire] = item.split(':');
-    if (model === undefined || (wire !== 'fp16' && wire !== 'fp32')) throw new Error(`--runs items must look like tiny:fp16 (model:fp16|fp32), found "${item}"`);
+function parseRuns(flags: Flags, smoke: boolean): { model: Gpt2PresetName; wire: 'fp16' | 'fp32'; layout: LayoutName }[] {
+  return flags.list('runs', smoke ? ['tiny:fp16'] : ['tiny:fp16', 'tiny:fp32', 'tiny:fp16:u-shaped', 'gpt2:fp16']).map((item) => {
+    const [model, wire, layout = 'standard'] = item.split(':');
+    if (model === undefined || (wire !== 'fp16' && wire !== 'fp32') || !(LAYOUTS as readonly string[]).includes(layout)) {
+      throw new Error(`--runs items must look like tiny:fp16 or tiny:fp16:u-shaped (model:fp16|fp32[:${LAYOUTS.join('|')}]), found "${item}"`);
+    }
     gpt2Config(model as Gpt2PresetName);
-    return { model: model as Gpt2PresetName, wire };
+    return { model: model as Gpt2PresetName, wire, layout: layout as LayoutName };
   });
 }
+
+const runName = (spec: WireRunSpec) => `${spec.model}:${spec.wire}${spec.layout === 'u-shaped' ? ':u-shaped' : ''}`;
 
 interface Summary {
   run: string;
@@ -59,12 +64,14 @@ function summarize(r: WireRunResult): Summary {
     { hidden: 0, presents: 0, labels: 0, gradients: 0, total: 0 },
   );
   const wireBytes = r.spec.wire === 'fp16' ? 2 : 4;
-  // Expected binary per step: activations + gradient (B×T×E at wire precision), uint16 targets, uint8 mask.
-  const expected = r.steps.reduce((s, st) => s + 2 * st.batch * st.seqLen * st.embd * wireBytes + st.batch * st.seqLen * 3, 0);
-  const measuredBinary = (up.activations ?? 0) + (up.labels ?? 0) + (down.gradients ?? 0);
-  const stepTokens = r.steps.reduce((s, st) => s + st.tokens, 0);
+  const uShaped = r.spec.layout === 'u-shaped';
+  // Expected binary per step: standard, activations + gradient (B×T×E at wire precision), uint16 targets, uint8 mask;
+  // u-shaped, four B×T×E frames (activations up, server output down, its gradient up, the gradient at the cut down).
+  const expected = r.steps.reduce((s, st) => s + (uShaped ? 4 : 2) * st.batch * st.seqLen * st.embd * wireBytes + (uShaped ? 0 : st.batch * st.seqLen * 3), 0);
+  const measuredBinary = (up.activations ?? 0) + (up.labels ?? 0) + (down.gradients ?? 0) + (down['server outputs'] ?? 0) + (up['output gradients'] ?? 0);
+  const stepTokens = uShaped ? r.tokens : r.steps.reduce((s, st) => s + st.tokens, 0);
   return {
-    run: `${r.spec.model}:${r.spec.wire}`, spec: r.spec, state: r.state, seconds: round(r.seconds, 1), steps: r.steps.length, trainedTokens: r.tokens,
+    run: runName(r.spec), spec: r.spec, state: r.state, seconds: round(r.seconds, 1), steps: r.steps.length, trainedTokens: r.tokens,
     meanTokensPerStep: round(stepTokens / Math.max(1, r.steps.length), 1),
     meanSeqLen: round(r.steps.reduce((s, st) => s + st.seqLen, 0) / Math.max(1, r.steps.length), 1),
     bytes: { up, down },
@@ -86,10 +93,10 @@ function summarize(r: WireRunResult): Summary {
 async function runWireBench({ smoke, flags, log }: BenchOptions): Promise<BenchReport> {
   const summaries: Summary[] = [];
   const failures: { run: string; reason: string }[] = [];
-  for (const { model, wire } of parseRuns(flags, smoke)) {
+  for (const { model, wire, layout } of parseRuns(flags, smoke)) {
     const small = model === 'tiny';
     const spec: WireRunSpec = {
-      model, wire, cut: flags.number('cut', 3, { min: 1 }),
+      model, wire, layout, cut: flags.number('cut', 3, { min: 1 }),
       clients: flags.number('clients', smoke ? 2 : small ? 3 : 2, { min: 1 }),
       rounds: flags.number('rounds', smoke ? 1 : small ? 2 : 1, { min: 1 }),
       localSteps: flags.number('local-steps', smoke ? 2 : small ? 5 : 2, { min: 1 }),
@@ -97,13 +104,13 @@ async function runWireBench({ smoke, flags, log }: BenchOptions): Promise<BenchR
       batch: flags.number('batch', smoke ? 4 : small ? 8 : 1, { min: 1 }),
       maxSeqLen: flags.number('seq', smoke ? 64 : 128, { min: 8 }),
     };
-    log(`${model}:${wire}: ${spec.clients} volunteers × ${spec.rounds} rounds × ${spec.localSteps} steps, batch ${spec.batch}, max length ${spec.maxSeqLen}…`);
+    log(`${runName(spec)}: ${spec.clients} volunteers × ${spec.rounds} rounds × ${spec.localSteps} steps, batch ${spec.batch}, max length ${spec.maxSeqLen}…`);
     let s: Summary;
     try {
       s = summarize(await wireRun(spec, log));
     } catch (error) {
       log(`  failed: ${(error as Error).message}`);
-      failures.push({ run: `${model}:${wire}`, reason: (error as Error).message.slice(0, 300) });
+      failures.push({ run: runName(spec), reason: (error as Error).message.slice(0, 300) });
       continue;
     }
     log(`  ${s.trainedTokens} trained tokens in ${s.steps} steps; ours ${s.bytesPerToken['per-step traffic']} B/token per step vs reference ${s.reference.bytesPerToken} (ours/reference ${s.oursOverReference.perStep})`);
@@ -112,7 +119,7 @@ async function runWireBench({ smoke, flags, log }: BenchOptions): Promise<BenchR
   const rowFor = (label: string, value: (s: Summary) => number | string): Cell[] => [label, ...summaries.map(value)];
   const perTokenRows: Cell[][] = [
     ...CATEGORIES.map((c) => rowFor(c, (s) => s.bytesPerToken[c])),
-    rowFor('ours: per-step traffic (activations + labels + gradients + envelopes)', (s) => s.bytesPerToken['per-step traffic']),
+    rowFor('ours: per-step traffic (activations + labels + gradients + u-shaped outputs and their gradients + envelopes)', (s) => s.bytesPerToken['per-step traffic']),
     rowFor('ours: all but the model download', (s) => s.bytesPerToken['all but model download']),
     rowFor('ours: all traffic (this run\'s model download included)', (s) => s.bytesPerToken['all traffic']),
     rowFor(`reference: hidden fp32 ×${REFERENCE_SEQ_LEN}`, (s) => s.reference.hidden),
@@ -138,6 +145,7 @@ async function runWireBench({ smoke, flags, log }: BenchOptions): Promise<BenchR
         notes: [
           'trained token = a position whose target counts (loss mask 1): E2E completions, not the prompt or padding.',
           `reference = SplitLoRA's encoding of the same steps: hidden states padded to ${REFERENCE_SEQ_LEN} tokens (fp32), the client blocks' unused key/value presents (2 × B × n_head × ${REFERENCE_SEQ_LEN} × head_size fp32 per block), int64 labels (B × ${REFERENCE_SEQ_LEN}), fp32 gradients back.`,
+          'u-shaped runs send no labels; each step is two exchanges (activations up, the server\'s output down, its gradient up, the gradient at the cut down: twice the standard activation traffic), plus a held-out evaluation per round; compare them with the standard run of the same model and wire.',
           'ours: activations and gradients at the run\'s wire precision, dynamically padded to a multiple of 8; targets uint16 + loss mask uint8; adapters fp32 both ways once per round; the model download happens once per volunteer and is amortized only over this short run.',
         ],
       },

@@ -103,7 +103,7 @@ export class PacketMeter {
       this.add(direction, event, null, Buffer.byteLength(text));
       if (header.attachments === 0) return;
       const args = Array.isArray(header.payload) ? header.payload : [];
-      const shape = event === 'train:activations' ? (args[1] as { activations?: { shape?: number[] } } | undefined)?.activations?.shape : undefined;
+      const shape = event === 'train:activations' || event === 'ushaped:forward' ? (args[1] as { activations?: { shape?: number[] } } | undefined)?.activations?.shape : undefined;
       pending[direction] = {
         event, fields: placeholderPaths(header.payload),
         step: shape?.length === 3 ? { batch: shape[0]!, seqLen: shape[1]!, embd: shape[2]!, activationBytes: 0 } : null,
@@ -115,6 +115,8 @@ export class PacketMeter {
       this.add(direction, p?.event ?? 'binary', field, bytes.byteLength);
       if (p?.step != null) {
         if (field.endsWith('activations.data')) p.step.activationBytes = bytes.byteLength;
+        // U-shaped: no mask travels, so the step's counted tokens are unknown here (the run's records have them).
+        if (field.endsWith('activations.data') && p.event === 'ushaped:forward' && !this.frozen) this.steps.push({ ...p.step, tokens: 0 });
         if (field.endsWith('lossMask.data')) {
           let tokens = 0;
           for (let i = 0; i < bytes.length; i++) tokens += bytes[i]!;

@@ -1,7 +1,7 @@
 // One metered run for the wire benchmark: a real server + Node fleet training to the end, with every payload
 // byte attributed (PacketMeter), the trained tokens from the run's metrics, and the steps' real shapes.
 import { gpt2Config, type Gpt2PresetName } from '@splitlora/core';
-import { type RoundRecord, runConfigSchema } from '@splitlora/protocol';
+import { type LayoutName, type RoundRecord, runConfigSchema } from '@splitlora/protocol';
 import { startLiveRun } from '../lib/live-run.js';
 import { PacketMeter, type StepShape } from './packet-meter.js';
 
@@ -16,6 +16,7 @@ const RUN_TIMEOUT_MS = 10 * 60_000;
 export interface WireRunSpec {
   model: Gpt2PresetName;
   wire: 'fp16' | 'fp32';
+  layout: LayoutName;
   clients: number;
   rounds: number;
   localSteps: number;
@@ -28,7 +29,7 @@ export interface WireRunResult {
   spec: WireRunSpec;
   meter: PacketMeter;
   steps: StepShape[];
-  /** Trained (loss-counted) tokens of all rounds, from the run's round records. */
+  /** Trained (loss-counted) tokens of all rounds, from the run's round records (u-shaped: the tabs' own counts). */
   tokens: number;
   registryUp: number;
   registryDown: number;
@@ -40,7 +41,7 @@ export interface WireRunResult {
 
 export async function wireRun(spec: WireRunSpec, log: (line: string) => void): Promise<WireRunResult> {
   const config = runConfigSchema.parse({
-    name: 'wire benchmark', model: spec.model, cut: spec.cut, rounds: spec.rounds, localSteps: spec.localSteps, batchSize: spec.batch,
+    name: 'wire benchmark', model: spec.model, cut: spec.cut, layout: spec.layout, rounds: spec.rounds, localSteps: spec.localSteps, batchSize: spec.batch,
     maxSeqLen: spec.maxSeqLen, padMultiple: 8, lr: 2e-3, schedule: 'linear', sfl: 'v2', wireDtype: spec.wire === 'fp16' ? 'float16' : 'float32',
     minClients: spec.clients, maxClients: spec.clients, evalData: null,
   });

@@ -75,11 +75,13 @@ export class RoundAccount {
 
   record(runId: string, reporters: string[], evalLoss: number | null, traffic: { up: number; down: number }, now: number): RoundRecord {
     const seconds = (now - this.startedAt) / 1000;
+    // U-shaped: the server counted positions; the trained tokens are the reporters' own counts, bounded by them.
+    const tokens = this.claimedTokens.size > 0 ? reporters.reduce((sum, id) => sum + this.weightOf(id), 0) : this.tokens;
     return {
       kind: 'round', runId, round: this.round, trainLoss: this.lossTokens > 0 ? this.lossSum / this.lossTokens : null,
-      evalLoss, evalPerplexity: evalLoss === null ? null : Math.exp(evalLoss), tokens: this.tokens,
+      evalLoss, evalPerplexity: evalLoss === null ? null : Math.exp(evalLoss), tokens,
       bytesUp: traffic.up - this.upAtStart, bytesDown: traffic.down - this.downAtStart, clients: reporters.length, participants: reporters,
-      seconds, tokensPerSecond: this.tokens / Math.max(seconds, 1e-3), endedAt: now,
+      seconds, tokensPerSecond: tokens / Math.max(seconds, 1e-3), endedAt: now,
     };
   }
 }
