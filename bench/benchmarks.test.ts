@@ -171,6 +171,10 @@ describe('pnpm bench', () => {
     const noisy = results.find((r) => r['cut'] === 1 && r['attack'] === 'nearest' && r['noise'] === 1)!;
     expect(noisy['exact']).toBeLessThan(0.05);
     expect(json['noiseEpsilonPerRelease'][0]['epsilon']).toBeCloseTo(10.7, 0);
+    // U-shaped: the targets never travel, yet the gradients of the server's output give them away (frozen, known head).
+    const labels = json['uShapedLabels'] as Json[];
+    expect(labels.map((l) => l['cut'])).toEqual([1, 2]);
+    for (const l of labels) expect([l['positions'] > 0, l['exact'] > 0.9]).toEqual([true, true]);
     const summary = leakageFiguresSchema.parse(JSON.parse(readFileSync(join(REPO_ROOT, json['summary']), 'utf8')));
     expect(recoveryAtCut(summary, 1)).toEqual((json['perCut'] as Json[])[0]!['best']);
     expect(recoveryAtCut(summary, 5)).toBeNull();

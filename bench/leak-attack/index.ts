@@ -1,7 +1,8 @@
 // `pnpm bench leak-attack`: an honest-but-curious server reconstructs a volunteer's tokens from the cut activations
 // it receives (decoded from the real wire frames): nearest neighbour against every vocabulary token through the
 // frozen client blocks, the same prefix-conditioned and greedy, and an inversion model trained on public text —
-// per cut depth, before and after the volunteer trained its LoRA adapter, fp16 vs fp32 wire, and with noise.
+// per cut depth, before and after the volunteer trained its LoRA adapter, fp16 vs fp32 wire, and with noise; and in
+// the u-shaped layout, the labels (kept in the tab) from the gradients of the server's output.
 import { join, relative } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { validateCut, WTE } from '@splitlora/core';
@@ -15,6 +16,8 @@ import { AttackerForward } from './attacker-forward.js';
 import { ATTACK_LABELS, type CutKit, tokenAttacks } from './attacks.js';
 import { constantGuessRate } from './constant-guess.js';
 import { InversionModel } from './inversion-model.js';
+import { recoverLabels } from './label-attack.js';
+import { frozenHead, uShapedViews } from './u-shaped-view.js';
 import type { MeasuredRow } from './measured-row.js';
 import { checkModelFits, loadAttackedModel, modelSlug } from './model-source.js';
 import { NearestTable } from './nearest-neighbour.js';
@@ -64,6 +67,8 @@ async function runLeakAttack({ smoke, flags, log }: BenchOptions): Promise<Bench
   const rows: MeasuredRow[] = [];
   const adapterNorms: { cut: number; lr: number; normB: number }[] = [];
   const clipNorms: { cut: number; clipNorm: number }[] = [];
+  const labelRows: { cut: number; exact: number; top5: number; positions: number }[] = [];
+  const head = frozenHead(model);
   try {
     for (const cut of cuts) {
       const kit: CutKit = { cut, ctx: attacker.ctx, table: new NearestTable(vocabTables.get(cut)!), inversion: null };
@@ -104,8 +109,13 @@ async function runLeakAttack({ smoke, flags, log }: BenchOptions): Promise<Bench
         kit.table.dispose();
         kit.inversion?.dispose();
       }
+      const t0 = Date.now();
+      const labels = rates(recoverLabels(uShapedViews(model, cut, examples, s.lora.batch, s.maxSeqLen, 'float16'), head));
+      labelRows.push({ cut, exact: round(labels.exact, 5), top5: round(labels.top5, 5), positions: labels.positions });
+      log(`cut ${cut}, u-shaped: labels from the output gradients ${(labels.exact * 100).toFixed(1)} % exact of ${labels.positions} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
     }
   } finally {
+    head.wte.dispose();
     attacker.dispose();
     tf.dispose([...vocabTables.values()]);
   }
@@ -121,13 +131,24 @@ async function runLeakAttack({ smoke, flags, log }: BenchOptions): Promise<Bench
   log(`per-cut figures: ${summaryPath}`);
   return {
     name: 'leak-attack',
-    tables: leakTables(rows, { model: model.name, weights: model.weights, chance, constantGuess, settings: s, adapterNorms, clipNorms, summary: relative(REPO_ROOT, summaryPath) }),
+    tables: [
+      ...leakTables(rows, { model: model.name, weights: model.weights, chance, constantGuess, settings: s, adapterNorms, clipNorms, summary: relative(REPO_ROOT, summaryPath) }),
+      {
+        title: 'U-shaped layout: labels recovered from the gradients of the server\'s output (tailCut = L, initial adapters, fp16 wire)',
+        columns: ['cut', 'exact', 'top-5', 'positions'],
+        rows: labelRows.map((r) => [r.cut, r.exact, r.top5, r.positions]),
+        notes: [
+          'The tab keeps ln_f and the tied head, but both are frozen and the server distributes them: it computes p = softmax(W·LN(x)) from its own output x and inverts the gradient the tab sends, g = J_LN(x)ᵀ·Wᵀ(p − e_y)/N, for y (label-attack.ts).',
+          'So in this layout the targets (the text shifted by one) do not travel, yet a curious server that knows the frozen head rebuilds them; only a trained tail the server does not see (tailCut < L with LoRA on the tail blocks) or noise on the gradients would stand in its way.',
+        ],
+      },
+    ],
     json: {
       settings: s, command, model: { name: model.name, weights: model.weights, source: model.source, layers: config.n_layer, width: config.n_embd, vocabulary: config.vocab_size },
       attacks: Object.fromEntries(s.attacks.map((a) => [a, ATTACK_LABELS[a]])), chance, constantGuess: round(constantGuess, 5), adapterNorms, clipNorms,
       noiseEpsilonPerRelease: s.noise.map((sigma) => ({ sigma, epsilon: round(epsilonPerRelease(sigma), 3), delta: 1e-5 })),
       results: rows.map((r) => ({ ...r, exact: round(r.exact, 5), top5: round(r.top5, 5), searchedRecall: r.searchedRecall === null ? null : round(r.searchedRecall, 5) })),
-      perCut: figures.cuts.map((c) => ({ cut: c.cut, best: c.best })), summary: relative(REPO_ROOT, summaryPath),
+      perCut: figures.cuts.map((c) => ({ cut: c.cut, best: c.best })), uShapedLabels: labelRows, summary: relative(REPO_ROOT, summaryPath),
     },
   };
 }

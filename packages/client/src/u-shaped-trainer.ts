@@ -34,9 +34,10 @@ export class UShapedTrainer extends LocalTrainer {
   /** Held-out batches (at most MAX_EVAL_BATCHES), evaluated after each round's local steps. */
   readonly heldOutBatches: TokenBatch[];
 
-  constructor(model: BaseModel, plan: SplitPlan, training: ClientManifest['training'], examples: readonly Example[], dataSeed: number) {
+  /** `heldOutEval`: hold out a share of the examples for evaluation (false when the server has its own eval set). */
+  constructor(model: BaseModel, plan: SplitPlan, training: ClientManifest['training'], examples: readonly Example[], dataSeed: number, heldOutEval = true) {
     if (!plan.uShaped) throw new Error('a UShapedTrainer needs a u-shaped split plan');
-    const { train, heldOut } = splitHeldOut(examples);
+    const { train, heldOut } = heldOutEval ? splitHeldOut(examples) : { train: [...examples], heldOut: [] };
     // The head's matMul against a transposed copy of wte (as the standard server's head does): 8× faster on wasm.
     super({ ...model, params: withTransposedHead(model.params) }, plan, training, train, dataSeed);
     this.heldOutBatches = evalBatches(heldOut, {

@@ -71,6 +71,8 @@ export interface ClientManifest {
   assets: { weights: AssetInfo; tokenizer: AssetInfo };
   /** The server's largest accepted message: larger messages are not sent (the connection would drop). */
   maxMessageBytes: number;
+  /** U-shaped without a server-side eval set: each tab holds out a share of its examples and reports their loss. */
+  heldOutEval?: boolean;
 }
 
 export const chunkRequestSchema = z.strictObject({ hash: z.string().regex(/^[0-9a-f]{64}$/), index: z.number().int().min(0) });

@@ -38,5 +38,6 @@ export function clientManifest(
     },
     assets,
     maxMessageBytes,
+    heldOutEval: plan.uShaped && c.evalData === null,
   };
 }

@@ -46,7 +46,8 @@ for (const { sfl, evalData } of CASES) {
         v.socket.onAnyOutgoing((event: string, payload: unknown) => sent.push({ event, payload }));
         return v;
       });
-      const run = await createAndStart(admin, testRunConfig({ sfl, layout: 'u-shaped', evalData }));
+      // The tab also runs the head here: on a loaded test machine a round takes longer than the harness's 120 s default.
+      const run = await createAndStart(admin, testRunConfig({ sfl, layout: 'u-shaped', evalData, roundTimeoutSec: 900 }));
       expect(run.config.layout).toBe('u-shaped');
       const outcomes = await Promise.all(volunteers.map((v) => v.done));
       expect(outcomes).toEqual(['finished', 'finished', 'finished']);
@@ -56,7 +57,9 @@ for (const { sfl, evalData } of CASES) {
       expect(counts.get('train:activations') ?? 0).toBe(0);
       expect(counts.get('ushaped:forward')).toBe(3 * 3 * 2);
       expect(counts.get('ushaped:backward')).toBe(3 * 3 * 2);
-      expect(counts.get('ushaped:eval')).toBeGreaterThanOrEqual(3 * 2);
+      // The tabs evaluate their held-out share only when the server has no eval set.
+      if (evalData === null) expect(counts.get('ushaped:eval')).toBeGreaterThanOrEqual(3 * 2);
+      else expect(counts.get('ushaped:eval') ?? 0).toBe(0);
       expect(counts.get('round:update')).toBe(3 * 2);
       const problems = sent.flatMap(({ event, payload }) => leaks(event, payload));
       expect(problems).toEqual([]);
@@ -66,7 +69,7 @@ for (const { sfl, evalData } of CASES) {
         expect(frames.map(([k]) => k).every((k) => FRAME_FIELDS.includes(k))).toBe(true);
       }
       const updates = sent.filter((s) => s.event === 'round:update').map((s) => s.payload as { heldOut?: { meanLoss: number; tokens: number }; meanLoss?: number });
-      expect(updates.every((u) => u.meanLoss === undefined && u.heldOut !== undefined)).toBe(true);
+      expect(updates.every((u) => u.meanLoss === undefined && (u.heldOut !== undefined) === (evalData === null))).toBe(true);
 
       const metrics = await adminRequest(admin, 'metrics:history', { runId: run.runId });
       const rounds = metrics.filter((m): m is RoundRecord => m.kind === 'round').sort((a, b) => a.round - b.round);

@@ -40,13 +40,16 @@ export function whatLeaves(training: TrainingSummary | null): HTMLElement[] {
   if (layout === 'u-shaped') {
     return [
       h('li', { class: 'notice' }, [h('strong', {}, ['U-shaped run: activations and gradients only. ']),
-        'Your tab also keeps the model’s last layer norm and output head, so the next-token labels, the loss mask and the training loss never leave it.']),
+        'Your tab also keeps the model’s last layer norm and output head, so the next-token labels, the loss mask and the training loss are never sent.']),
       activations,
       flowItem('down', 'The server’s output activations', ['For each step, what the server’s middle layers make of your activations; your tab computes the loss from them.']),
-      flowItem('up', 'Gradients of the server’s output', ['How the loss your tab computed changes with those outputs — the server needs them to train its layers. They are derived from your text and labels too.']),
+      flowItem('up', 'Gradients of the server’s output', [
+        'How the loss your tab computed changes with those outputs — the server needs them to train its layers. ',
+        h('strong', {}, ['They depend on your labels']), ': the output head is frozen and known to the server, so a curious server can rebuild the labels — your text, shifted by one token — from them (measured by pnpm bench leak-attack). The labels are not sent; they are not secret either.',
+      ]),
       flowItem('down', 'Activation gradients', ['The server’s answer to each step, which your tab uses to update its adapters — along with the model’s layers your tab runs, downloaded once.']),
       adapter,
-      flowItem('up', 'Held-out loss and statistics', ['One loss per round on a held-out tenth of your text (never the per-step losses), the number of tokens trained, speed, your compute backend and the display name you choose (optional).']),
+      flowItem('up', 'Held-out loss and statistics', ['When the run has no evaluation file of its own: one loss per round on a held-out tenth of your text (never the per-step losses). Always: the number of tokens trained, speed, your compute backend and the display name you choose (optional).']),
     ];
   }
   return [

@@ -49,7 +49,7 @@ export async function trainRound(msg: RoundStart, trainer: LocalTrainer, host: R
     host.traffic();
   }
   let heldOut: HeldOutReport | undefined;
-  if (trainer instanceof UShapedTrainer) {
+  if (trainer instanceof UShapedTrainer && trainer.heldOutBatches.length > 0) {
     host.status('training', `evaluating round ${msg.round} on your held-out text`);
     heldOut = (await evaluateHeldOut(msg, trainer, host)) ?? undefined;
     if (!host.live()) return;

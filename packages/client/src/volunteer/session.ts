@@ -80,7 +80,7 @@ export class VolunteerSession {
     const model = clientModelFromWeights(plan, weights);
     const dataSeed = mixSeed(manifest.training.seed, hashName(clientId ?? 'client'));
     const trainer = plan.uShaped
-      ? new UShapedTrainer(model, plan, manifest.training, examples, dataSeed)
+      ? new UShapedTrainer(model, plan, manifest.training, examples, dataSeed, manifest.heldOutEval !== false)
       : new LocalTrainer(model, plan, manifest.training, examples, dataSeed);
     return { manifest, trainer };
   }
