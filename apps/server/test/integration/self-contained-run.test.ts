@@ -57,7 +57,7 @@ describe('self-contained run folder', () => {
     oursPath = join(mkdtempSync(join(tmpdir(), 'splitlora-ours-')), 'ours.json');
     writeFileSync(oursPath, JSON.stringify({ ids: IDS, logits: { shape: logits.shape, data } }));
     tf.dispose([logits, base, ids, ...Object.values(model.params), ...Object.values(adapter.tensors)]);
-  });
+  }, 600_000);
 
   it.skipIf(!python.ok)('AutoPeftModelForCausalLM loads final-adapter from the run folder alone with the project\'s logits (≤ 1e-4)', () => {
     if (!python.ok) return;
@@ -68,7 +68,7 @@ describe('self-contained run folder', () => {
     expect(report.base_model_name_or_path).toBe('base-model');
     expect(report.lora_modules).toBeGreaterThan(0);
     expect(report.max_abs_diff).toBeLessThanOrEqual(1e-4);
-  });
+  }, 600_000);
 
   it('a random-weight base is saved in fp32 with exactly the weights the run drew from its seed', async () => {
     const admin = ctx.admin();
