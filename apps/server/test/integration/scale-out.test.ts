@@ -17,8 +17,8 @@ import { adminRequest, type AdminSocket, connectAdmin, DATA_DIR, e2eShards, runM
 import { redisServerPath, startRedis, type TestRedis } from '../support/redis-server.js';
 
 const missing = redisServerPath() === null;
-/** Three servers and six volunteers share this process (and, on CI, two cores with other jobs). */
-const TEST_TIMEOUT_MS = 600_000;
+/** Three servers and six volunteers share this process (and, on a busy machine, two cores with other jobs). */
+const TEST_TIMEOUT_MS = 900_000;
 if (missing) console.warn('scale-out tests skipped: redis-server is not installed (apt-get install redis-server)');
 
 describe.skipIf(missing)('a coordinator and two split workers through Redis', () => {
@@ -59,7 +59,7 @@ describe.skipIf(missing)('a coordinator and two split workers through Redis', ()
     volunteers.forEach((v, i) => v.socket.onAnyOutgoing((event: string, payload: { stamp: { round: number }; tokens: number; adapter: TensorFrame[] }) => {
       if (event === 'round:update') uploads.set(i, [...(uploads.get(i) ?? []), { round: payload.stamp.round, tokens: payload.tokens, adapter: payload.adapter }]);
     }));
-    const run = await adminRequest(admin, 'run:create', testRunConfig({ minClients: 6, maxClients: 6, localSteps: 2, rounds: 2, evalSamples: 8 }));
+    const run = await adminRequest(admin, 'run:create', testRunConfig({ minClients: 6, maxClients: 6, localSteps: 2, rounds: 2, evalSamples: 8, roundTimeoutSec: 900 }));
     await adminRequest(admin, 'run:start', { runId: run.runId });
     expect(await Promise.all(volunteers.map((v) => v.done))).toEqual(Array(6).fill('finished'));
 
@@ -96,11 +96,15 @@ describe.skipIf(missing)('a coordinator and two split workers through Redis', ()
 
   it('survives a worker crash mid-round: its volunteers continue through the other worker, nothing aggregated is lost', async () => {
     const volunteers = await volunteersOnBoth(4, 'crash');
-    const run = await adminRequest(admin, 'run:create', testRunConfig({ minClients: 4, maxClients: 4, localSteps: 3, rounds: 2, evalSamples: 8, reconnectGraceSec: 60 }));
+    const run = await adminRequest(admin, 'run:create', testRunConfig({ minClients: 4, maxClients: 4, localSteps: 2, rounds: 2, evalSamples: 8, reconnectGraceSec: 120, roundTimeoutSec: 900 }));
     const doomed = workers[1]!;
     let crashed: Promise<void> | null = null;
+    let moved: string[] = [];
     // Worker w2 dies at the first step one of its volunteers finishes in round 2.
-    volunteers[1]!.onFirst((e) => e.type === 'step' && e.round === 2, () => (crashed = doomed.crash()));
+    volunteers[1]!.onFirst((e) => e.type === 'step' && e.round === 2, () => {
+      moved = [...doomed.volunteers().values()].map((id) => coordinator.registry.get(id)!.name);
+      crashed = doomed.crash();
+    });
     await adminRequest(admin, 'run:start', { runId: run.runId });
     const round1Files = join(coordinator.host.current!.runDir, 'rounds', '0001', 'client-adapter', 'adapter_model.safetensors');
     expect(await Promise.all(volunteers.map((v) => v.done))).toEqual(Array(4).fill('finished'));
@@ -114,7 +118,11 @@ describe.skipIf(missing)('a coordinator and two split workers through Redis', ()
     expect(round2.clients).toBe(4); // the moved volunteers reported too
     expect(existsSync(round1Files)).toBe(true);
     expect(metrics.all.filter((m): m is RoundRecord => m.kind === 'round' && m.round === 1)).toHaveLength(1); // round 1 was not redone
-    expect(workers[0]!.volunteers().size).toBe(4); // everyone is on w1 now
-    for (const i of [1, 3]) expect(volunteers[i]!.events.filter((e) => e.type === 'round-start' && e.round === 2).length).toBeGreaterThanOrEqual(2);
+    expect(moved.length).toBeGreaterThan(0);
+    for (const name of moved) { // the crashed worker's volunteers got round 2 again, from the other worker
+      const v = volunteers[Number(name.slice('crash-'.length))]!;
+      expect(v.events.filter((e) => e.type === 'round-start' && e.round === 2).length).toBeGreaterThanOrEqual(2);
+      expect((v.socket.io as unknown as { uri: string }).uri).toBe(workers[0]!.url);
+    }
   }, TEST_TIMEOUT_MS);
 });
