@@ -40,9 +40,12 @@ export async function startRedis(): Promise<TestRedis> {
     child.stderr.on('data', onData);
     child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${output}`)));
   });
+  const killOnExit = () => child.kill('SIGKILL'); // a test process that dies must not leave its Redis behind
+  process.once('exit', killOnExit);
   return {
     url: `redis://127.0.0.1:${port}`,
     async stop() {
+      process.off('exit', killOnExit);
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGTERM');
