@@ -1,8 +1,10 @@
 // Public surface of @splitlora/core: GPT-2 + LoRA math, split steps, FedAvg, optimizer, tokenizer, data, I/O, privacy.
 export * from './errors.js';
+export * from './backend/backend-flags.js';
 export * from './config/gpt2-config.js';
 export * from './config/lora-config.js';
 export * from './tensors/named-tensors.js';
+export * from './tensors/sum-tensors.js';
 export * from './model/param-names.js';
 export * from './model/init-params.js';
 export * from './model/forward-context.js';
