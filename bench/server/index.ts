@@ -1,7 +1,7 @@
 // `pnpm bench server`: tokens/s of the server split's training step (forward + backward with LoRA, clipping,
 // AdamW) per Node tfjs backend, model and batch shape, beside the same step in PyTorch on the same CPU threads.
 import { gpt2Config, type Gpt2PresetName } from '@splitlora/core';
-import { activateNodeBackend, NODE_BACKENDS, type NodeBackendName } from '../lib/backends.js';
+import { activateNodeBackend, ALL_NODE_BACKENDS, NODE_BACKENDS, type NodeBackendName } from '../lib/backends.js';
 import { matMulGflops } from '../lib/matmul-speed.js';
 import { Flags } from '../lib/flags.js';
 import { serverStepFlops } from '../lib/flops.js';
@@ -40,7 +40,7 @@ async function runServerBench(partial: Partial<BenchOptions> = {}): Promise<Benc
   const smoke = partial.smoke ?? false;
   const flags = partial.flags ?? new Flags();
   const log = partial.log ?? (() => {});
-  const backends = flags.list('backends', NODE_BACKENDS, NODE_BACKENDS) as NodeBackendName[];
+  const backends = flags.list('backends', NODE_BACKENDS, ALL_NODE_BACKENDS) as NodeBackendName[];
   const models = flags.list('models', smoke ? ['tiny'] : ['tiny', 'gpt2'], BENCH_MODELS) as Gpt2PresetName[];
   const shapes = flags.shapes('shapes', smoke ? ['1x16'] : ['1x128', '8x64', '8x128']);
   const cut = flags.number('cut', 3, { min: 1 });

@@ -6,7 +6,7 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import type { AddressInfo } from 'node:net';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findDataDir, type NodeBackendChoice, readTokenizerFiles, selectNodeBackend } from '@splitlora/node';
+import { type ComputeDevice, findDataDir, type NodeBackendChoice, readTokenizerFiles, selectNodeBackend } from '@splitlora/node';
 import {
   ADMIN_NAMESPACE, type AdminClientToServerEvents, type AdminServerToClientEvents, type ClientToServerEvents,
   DEFAULT_MAX_MESSAGE_BYTES, type LogEntry, type ServerToClientEvents,
@@ -55,6 +55,8 @@ export interface SplitLoraServer {
   adminToken: string;
   backend: string;
   backendDetail: string;
+  /** What the backend computes on (the WebGPU adapter, a CUDA GPU, the CPU). */
+  device: ComputeDevice;
   host: RunHost;
   registry: ClientRegistry;
   http: HttpServer;
@@ -152,7 +154,7 @@ export async function createServer(options: ServerOptions = {}): Promise<SplitLo
   const handlerCtx = { logger, limiter };
   attachVolunteerNamespace(volunteers, { ...handlerCtx, registry, host, backend: selection.backend, onSwarmChange: () => { pushSwarm(); pushAdmin(); } });
   const adminDeps = {
-    ...handlerCtx, token: adminToken, registry, host, backend: selection.backend,
+    ...handlerCtx, token: adminToken, registry, host, backend: selection.backend, device: selection.device,
     models: () => ['tiny', 'distilgpt2', 'gpt2', 'gpt2-medium', 'gpt2-large', 'gpt2-xl', ...listHfModels(modelsDir)],
     dataFiles: () => listDataFiles(dataDir),
     logs: () => [...recentLogs],
@@ -166,7 +168,7 @@ export async function createServer(options: ServerOptions = {}): Promise<SplitLo
 
   let tokenizerCache: Uint8Array | null = null;
   const routes = {
-    host, backend: selection.backend, startedAt, volunteersOnline: () => registry.online(),
+    host, backend: selection.backend, device: selection.device, startedAt, volunteersOnline: () => registry.online(),
     tokenizerJson: async () => {
       if (tokenizerCache === null && dataDir !== null) tokenizerCache = new TextEncoder().encode(JSON.stringify(await readTokenizerFiles(join(dataDir, 'gpt2-tokenizer'))));
       return tokenizerCache;
@@ -203,7 +205,7 @@ export async function createServer(options: ServerOptions = {}): Promise<SplitLo
   logger.info(`listening on ${url} (volunteer page at /, admin at /admin/)`);
 
   return {
-    url, port, adminToken, backend: selection.backend, backendDetail: selection.detail, host, registry, http, io,
+    url, port, adminToken, backend: selection.backend, backendDetail: selection.detail, device: selection.device, host, registry, http, io,
     async close() {
       clearInterval(clientsTimer);
       await host.dispose();

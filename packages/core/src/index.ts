@@ -1,6 +1,8 @@
 // Public surface of @splitlora/core: GPT-2 + LoRA math, split steps, FedAvg, optimizer, tokenizer, data, I/O, privacy.
 export * from './errors.js';
 export * from './backend/backend-flags.js';
+export * from './backend/activate-backend.js';
+export * from './backend/gpu-adapter.js';
 export * from './config/gpt2-config.js';
 export * from './config/lora-config.js';
 export * from './tensors/named-tensors.js';

@@ -3,4 +3,6 @@ export * from './dir-source.js';
 export * from './data-dir.js';
 export * from './tokenizer-files.js';
 export * from './tf-backend.js';
+export * from './dawn-webgpu.js';
+export * from './vulkan-env.js';
 export * from './asset-cache.js';

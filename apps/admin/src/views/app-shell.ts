@@ -52,7 +52,8 @@ export function createAppShell(onSignOut: () => void): AppShell {
       banner.className = `conn-banner conn-banner-${tone}`;
     },
     setServer(info) {
-      server.textContent = info === null ? '' : `protocol v${info.protocolVersion} · server ${info.backend}`;
+      server.textContent = info === null ? '' : `protocol v${info.protocolVersion} · server ${info.backend} on ${info.device.name}`;
+      server.title = info === null ? '' : info.device.fallback ? 'The server trains on a software adapter standing in for a GPU: slow.' : '';
     },
     notify(message, tone = 'info') {
       const close = h('button', { type: 'button', class: 'notice-close', 'aria-label': 'Dismiss' }, ['×']);

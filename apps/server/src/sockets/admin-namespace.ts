@@ -5,6 +5,7 @@ import {
   ADMIN_EVENTS, adapterDownloadSchema, type AdminClientToServerEvents, type AdminServerToClientEvents, type AdminSnapshot,
   emptySchema, generateRequestSchema, type LogEntry, PROTOCOL_VERSION, ProtocolError, runConfigSchema, runIdRequestSchema,
 } from '@splitlora/protocol';
+import type { ComputeDevice } from '@splitlora/node';
 import type { Namespace, Socket } from 'socket.io';
 import type { ClientRegistry } from '../clients/client-registry.js';
 import type { RunHost } from '../run/run-host.js';
@@ -15,6 +16,7 @@ export interface AdminNamespaceDeps extends HandlerContext {
   registry: ClientRegistry;
   host: RunHost;
   backend: string;
+  device: ComputeDevice;
   models: () => string[];
   dataFiles: () => string[];
   logs: () => LogEntry[];
@@ -30,7 +32,7 @@ export function tokenMatches(expected: string, given: unknown): boolean {
 export function adminSnapshot(deps: AdminNamespaceDeps): AdminSnapshot {
   const run = deps.host.current;
   return {
-    server: { protocolVersion: PROTOCOL_VERSION, backend: deps.backend, models: deps.models(), dataFiles: deps.dataFiles(), time: Date.now() },
+    server: { protocolVersion: PROTOCOL_VERSION, backend: deps.backend, device: { kind: deps.device.kind, name: deps.device.name, fallback: deps.device.fallback }, models: deps.models(), dataFiles: deps.dataFiles(), time: Date.now() },
     run: run?.snapshot() ?? null,
     clients: deps.registry.list(run?.participantIds() ?? new Set()),
     metrics: run?.metricHistory() ?? [],
