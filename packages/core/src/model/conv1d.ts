@@ -1,10 +1,12 @@
 // GPT-2's Conv1D (a linear layer with weight [in, out]) plus its LoRA branch, PEFT and loralib semantics.
 import * as tf from '@tensorflow/tfjs-core';
+import { backendFlag } from '../backend/backend-flags.js';
 import type { LoraModule } from '../config/lora-config.js';
 import { loraScaling, targetedModules } from '../config/lora-config.js';
 import { fail } from '../errors.js';
 import { loraAName, loraBName } from '../lora/adapter-layout.js';
 import { mixSeed } from '../data/rng.js';
+import { hashDropout } from '../kernels/dropout/hash-dropout.js';
 import { hashName } from './init-params.js';
 import { blockPrefix, transposedName } from './param-names.js';
 import { type ForwardContext, param } from './forward-context.js';
@@ -29,6 +31,11 @@ function frozenMatMul(x: tf.Tensor2D, weight: tf.Tensor2D, weightT: tf.Tensor2D)
   return f(x) as tf.Tensor2D;
 }
 
+/** The LoRA branch's dropout: masks made on the device (DROPOUT_ON_DEVICE), or tfjs's host-drawn tf.dropout. */
+function loraDropout(x: tf.Tensor2D, rate: number, seed: number): tf.Tensor2D {
+  return backendFlag('DROPOUT_ON_DEVICE') ? hashDropout(x, rate, seed) : (tf.dropout(x, rate, undefined, seed) as tf.Tensor2D);
+}
+
 function loraDelta(ctx: ForwardContext, layer: number, module: LoraModule, x: tf.Tensor2D): tf.Tensor2D | null {
   const lora = ctx.lora;
   if (lora === null || !targetedModules(lora.config).includes(module)) return null;
@@ -39,9 +46,7 @@ function loraDelta(ctx: ForwardContext, layer: number, module: LoraModule, x: tf
   if (a === undefined && b === undefined) return null; // an adapter that covers other blocks only
   if (a === undefined || b === undefined) fail('adapter', `missing adapter tensor ${a === undefined ? aName : bName}`);
   const rate = lora.config.lora_dropout;
-  const input = ctx.dropoutSeed !== null && rate > 0
-    ? tf.dropout(x, rate, undefined, mixSeed(ctx.dropoutSeed, hashName(aName)))
-    : x;
+  const input = ctx.dropoutSeed !== null && rate > 0 ? loraDropout(x, rate, mixSeed(ctx.dropoutSeed, hashName(aName))) : x;
   const scale = loraScaling(lora.config);
   const low = tf.matMul(input, a as tf.Tensor2D, false, true); // (N, g*r)
   const enable = module === 'attn.c_attn' ? lora.config.enable_lora : null;
