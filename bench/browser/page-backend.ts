@@ -6,7 +6,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import plainWasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import simdWasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import threadedSimdWasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { activateBackend, type GpuLike, probeAdapter } from '@splitlora/core';
+import { activateBackend, type AdapterFacts, type GpuLike, probeAdapter, tuneForAdapter } from '@splitlora/core';
 
 export type PageBackend = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
@@ -20,19 +20,18 @@ setWasmPaths({
   'tfjs-backend-wasm-threaded-simd.wasm': threadedSimdWasmUrl,
 });
 
-/** "vendor / architecture / description" of the adapter, or why there is none. */
-async function webGpuAdapter(): Promise<{ adapter: string } | { reason: string }> {
+/** The adapter's own words, or why there is none. */
+async function webGpuAdapter(): Promise<{ adapter: AdapterFacts } | { reason: string }> {
   const gpu = (navigator as unknown as { gpu?: GpuLike }).gpu;
   if (gpu === undefined) return { reason: 'navigator.gpu is undefined (no WebGPU in this browser)' };
   const probe = await probeAdapter(gpu);
   if ('problem' in probe) return { reason: `navigator.gpu.requestAdapter(): ${probe.problem}` };
-  const info = probe.adapter;
-  return { adapter: [info.vendor, info.architecture, info.description].filter((s) => s).join(' / ') || 'unnamed adapter' };
+  return { adapter: probe.adapter };
 }
 
 export async function activatePageBackend(name: PageBackend): Promise<PageActivation> {
   tf.enableProdMode();
-  let adapter: string | null = null;
+  let adapter: AdapterFacts | null = null;
   if (name === 'webgpu') {
     const found = await webGpuAdapter();
     if ('reason' in found) return { ok: false, reason: found.reason };
@@ -40,5 +39,7 @@ export async function activatePageBackend(name: PageBackend): Promise<PageActiva
   }
   const problem = await activateBackend(name);
   if (problem !== null) return { ok: false, reason: `${name}: ${problem}` };
-  return { ok: true, backend: tf.getBackend(), adapter, crossOriginIsolated: globalThis.crossOriginIsolated === true };
+  if (adapter !== null) tuneForAdapter(adapter);
+  const words = adapter === null ? null : [adapter.vendor, adapter.architecture, adapter.description].filter((s) => s).join(' / ') || 'unnamed adapter';
+  return { ok: true, backend: tf.getBackend(), adapter: words, crossOriginIsolated: globalThis.crossOriginIsolated === true };
 }

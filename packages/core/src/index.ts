@@ -3,6 +3,7 @@ export * from './errors.js';
 export * from './backend/backend-flags.js';
 export * from './backend/activate-backend.js';
 export * from './backend/gpu-adapter.js';
+export * from './backend/adapter-tuning.js';
 export * from './kernels/dropout/hash-dropout.js';
 export * from './kernels/dropout/dropout-hash.js';
 export * from './config/gpt2-config.js';

@@ -3,7 +3,7 @@
 // pure JS. Asking for one backend by name takes only that one (and lets `webgpu` use a software adapter).
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { type AdapterFacts, type BackendCandidate, isSoftwareAdapter, selectFirstBackend } from '@splitlora/core';
+import { type AdapterFacts, type BackendCandidate, isSoftwareAdapter, selectFirstBackend, tuneForAdapter } from '@splitlora/core';
 import type { ServerDevice } from '@splitlora/protocol';
 import { loadDawnWebGpu } from './dawn-webgpu.js';
 
@@ -115,6 +115,7 @@ export async function selectNodeBackend(choice: NodeBackendChoice = 'auto'): Pro
   }
   const candidate = picked.candidate as Candidate;
   const device = candidate.device();
+  if (device.adapter !== null) tuneForAdapter(device.adapter);
   const detail = `${candidate.label} on ${device.name}${picked.skipped.length > 0 ? ` (skipped: ${picked.skipped.join('; ')})` : ''}`;
   return { backend: candidate.name, detail, device };
 }

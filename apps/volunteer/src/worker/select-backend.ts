@@ -2,7 +2,7 @@
 // checked activation (setBackend can fail quietly; a backend can start and compute garbage).
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { describeAdapter, selectFirstBackend } from '@splitlora/core';
+import { type AdapterFacts, describeAdapter, selectFirstBackend, tuneForAdapter } from '@splitlora/core';
 import type { BackendName } from '@splitlora/protocol';
 import { backendWords } from '../backend/backend-label.js';
 import { probeWebGpu } from './webgpu-probe.js';
@@ -16,14 +16,14 @@ export interface BackendSelection {
 
 export async function selectBackend(): Promise<BackendSelection> {
   tf.enableProdMode();
-  let adapter: string | null = null;
+  let adapter: AdapterFacts | null = null;
   const { candidate, skipped } = await selectFirstBackend([
     {
       name: 'webgpu', label: 'WebGPU',
       prepare: async () => {
         const probe = await probeWebGpu();
         if ('problem' in probe) return probe.problem;
-        adapter = describeAdapter(probe.adapter);
+        adapter = probe.adapter;
         return null;
       },
     },
@@ -32,5 +32,6 @@ export async function selectBackend(): Promise<BackendSelection> {
     { name: 'cpu', label: 'CPU' },
   ]);
   const backend = candidate.name as BackendName;
-  return { backend, ...backendWords(backend, backend === 'webgpu' ? adapter : null, skipped) };
+  if (backend === 'webgpu' && adapter !== null) tuneForAdapter(adapter);
+  return { backend, ...backendWords(backend, backend === 'webgpu' && adapter !== null ? describeAdapter(adapter) : null, skipped) };
 }

@@ -63,6 +63,18 @@ export const BACKEND_FLAGS = {
       + 'masks, same statistics) for comparisons.',
     fallback: true,
   }),
+  /**
+   * tfjs-backend-webgpu's matMul program (its WEBGPU_MATMUL_PROGRAM_TYPE) on a software adapter; −1 keeps tfjs's
+   * choice. Hardware adapters always keep tfjs's choice.
+   */
+  SOFTWARE_ADAPTER_MATMUL_PROGRAM: flag({
+    why: 'For small outputs (≤ 128 elements) tfjs picks its reduce program (type 0), which SwiftShader runs ~100x '
+      + 'slower than the packed one (type 3): on Dawn/SwiftShader (2026-11-29, 2-core host under load) a tiny split '
+      + 'step took 12.4 s with tfjs\'s choice, 1.07 s with type 3 and 0.37 s with type 2 (small-output), but type 2 '
+      + 'made a 64x64x50257 head product 2.8x slower than types -1 and 3 (49 s vs 17 s). Type 3 is the safe choice.',
+    fallback: -1,
+    perBackend: { webgpu: 3 },
+  }),
 } as const;
 
 export type BackendFlagName = keyof typeof BACKEND_FLAGS;
