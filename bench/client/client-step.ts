@@ -2,8 +2,8 @@
 // cut, read the activations back and encode them for the wire, then decode a gradient, recompute the forward and
 // backprop into the client adapter, clip, AdamW. Platform-free: Node and the browser page both run it.
 import {
-  AdamW, clientForward, clientGrads, clientPart, clipScale, createRng, disposeNamed, globalNorm, gpt2Config, type Gpt2PresetName,
-  initGpt2Params, mixSeed, namedToTensors, normalSamples, PAPER_LORA, scaleGradsInPlace, TrainableAdapter, transposedConv1dHelps,
+  AdamW, clientForward, clientGrads, clientPart, clipGradsByGlobalNorm, createRng, disposeNamed, gpt2Config, type Gpt2PresetName,
+  initGpt2Params, mixSeed, namedToTensors, normalSamples, PAPER_LORA, TrainableAdapter, transposedConv1dHelps,
   withTransposedConv1d,
 } from '@splitlora/core';
 import { decodeFloatFrame, encodeFloatFrame } from '@splitlora/protocol';
@@ -47,7 +47,7 @@ export function createClientStepper(c: ClientStepCase, seed = 0): ClientStepper 
       const grad = tf.tensor3d(decodeFloatFrame(gradientFrame), shape as [number, number, number]);
       const grads = clientGrads(model, adapter, ids, c.cut, dropoutSeed, grad);
       tf.dispose([grad, ids]);
-      scaleGradsInPlace(grads, clipScale(await globalNorm(grads), 1));
+      clipGradsByGlobalNorm(grads, 1);
       optimizer.apply(adapter.tensors, grads, 2e-4);
       disposeNamed(grads);
     },
