@@ -149,6 +149,24 @@ describe('pnpm bench', () => {
     expect(result['tensorsLeaked']).toBe(0);
   }, 150_000);
 
+  it('gpu: server and client steps on webgpu (Dawn; SwiftShader here) with kernels, dispatches and host ms', async () => {
+    const json = await smoke('gpu', 840_000);
+    expect(json['backend']).toBe('webgpu');
+    expect(typeof json['device']['fallback']).toBe('boolean');
+    const cases = json['cases'] as Json[];
+    expect(cases.map((c) => c['case'])).toEqual(['server:tiny:1x8', 'client:tiny:1x8']);
+    for (const c of cases) {
+      expect(c['status'], String(c['reason'])).toBe('ok');
+      expect(c['msPerStep']).toBeGreaterThan(0);
+      expect(c['kernelsPerStep']).toBeGreaterThan(100);
+      expect(c['dispatchesPerStep']).toBeGreaterThan(0);
+      expect(c['dispatchesPerStep']).toBeLessThanOrEqual(c['kernelsPerStep']);
+      expect(c['hostMsPerStep']).toBeGreaterThan(0);
+      expect(c['hostMsPerStep']).toBeLessThanOrEqual(c['msPerStep']);
+    }
+    expect(Number.isFinite(cases[0]!['loss'])).toBe(true);
+  }, 900_000);
+
   it('leak: tensor counts sampled on both sides, flat', async () => {
     const json = await smoke('leak', 120_000);
     expect(json['flat']).toBe(true);

@@ -19,6 +19,8 @@ export interface ClientStepCase {
 export interface ClientStepper {
   tokensPerStep: number;
   step(index: number): Promise<void>;
+  /** Resolves once the device has finished every step so far (a step ends with work still queued, as in LocalTrainer). */
+  sync(): Promise<void>;
   dispose(): void;
 }
 
@@ -50,6 +52,9 @@ export function createClientStepper(c: ClientStepCase, seed = 0): ClientStepper 
       clipGradsByGlobalNorm(grads, 1);
       optimizer.apply(adapter.tensors, grads, 2e-4);
       disposeNamed(grads);
+    },
+    async sync() {
+      await Object.values(adapter.tensors)[0]!.data(); // an in-order queue: this read waits for the AdamW before it
     },
     dispose() {
       adapter.dispose();
