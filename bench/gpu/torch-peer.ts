@@ -1,7 +1,7 @@
 // The PyTorch CUDA peer: ../shared/gpu/torch_split_step.py (copied next to the bundle by pack.sh) times the same
 // server and client steps in fp32 and tf32 on the GPU machine; this runs it and reads its TORCH/TORCHC lines.
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { runChild } from '../lib/run-child.js';
 import type { GpuCase } from './gpu-cases.js';
 
 export interface TorchResult {
@@ -29,46 +29,27 @@ function specs(cases: readonly GpuCase[], part: GpuCase['part']): string {
   return (own.length > 0 ? own : [...new Set(cases.map(specOf))]).join(';');
 }
 
-export function runTorchPeer(script: string, cases: readonly GpuCase[], timeoutMs: number, log: (line: string) => void): Promise<TorchRun> {
-  if (!existsSync(script)) return Promise.resolve({ results: [], problems: [`no PyTorch peer script at ${script}`] });
-  return new Promise((resolve) => {
-    const child = spawn('python3', [script, specs(cases, 'server'), specs(cases, 'client')], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let lastErr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => {
-      for (const line of d.toString().split('\n')) {
-        if (!line.trim()) continue;
-        lastErr = line;
-        log(`[torch] ${line.slice(0, 300)}`);
+export async function runTorchPeer(script: string, cases: readonly GpuCase[], timeoutMs: number, log: (line: string) => void): Promise<TorchRun> {
+  if (!existsSync(script)) return { results: [], problems: [`no PyTorch peer script at ${script}`] };
+  const outcome = await runChild('python3', [script, specs(cases, 'server'), specs(cases, 'client')], { timeoutMs, onStderrLine: (line) => log(`[torch] ${line.slice(0, 300)}`) });
+  const results: TorchResult[] = [];
+  const problems: string[] = [];
+  if (outcome.error !== null) problems.push(`python3 did not start (${outcome.error.message})`);
+  else if (outcome.code !== 0) problems.push(`${script} ${outcome.timedOut ? `ran past ${timeoutMs / 1000} s` : `exited with ${outcome.code ?? outcome.signal}`}: ${outcome.lastErr.slice(0, 200)}`);
+  for (const line of outcome.stdout.split('\n')) {
+    const match = /^(TORCH|TORCHC) (.*)$/.exec(line.trim());
+    if (match === null) continue;
+    for (const r of JSON.parse(match[2]!) as Record<string, unknown>[]) {
+      if (typeof r['error'] === 'string') problems.push(`${match[1] === 'TORCH' ? 'server' : 'client'} ${String(r['spec'])}: ${r['error']}`);
+      else {
+        results.push({
+          kind: 'torch', part: r['part'] as TorchResult['part'], precision: String(r['backend']).replace('torch-', '') as TorchResult['precision'],
+          model: String(r['model']), batch: Number(r['batch']), seq: Number(r['seq']), ms: Number(r['ms']), tokensPerSecond: Number(r['tps']),
+        });
       }
-    });
-    let done = false;
-    const finish = (problem: string | null) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      const results: TorchResult[] = [];
-      const problems = problem === null ? [] : [problem];
-      for (const line of out.split('\n')) {
-        const match = /^(TORCH|TORCHC) (.*)$/.exec(line.trim());
-        if (match === null) continue;
-        for (const r of JSON.parse(match[2]!) as Record<string, unknown>[]) {
-          if (typeof r['error'] === 'string') problems.push(`${match[1] === 'TORCH' ? 'server' : 'client'} ${String(r['spec'])}: ${r['error']}`);
-          else {
-            results.push({
-              kind: 'torch', part: r['part'] as TorchResult['part'], precision: String(r['backend']).replace('torch-', '') as TorchResult['precision'],
-              model: String(r['model']), batch: Number(r['batch']), seq: Number(r['seq']), ms: Number(r['ms']), tokensPerSecond: Number(r['tps']),
-            });
-          }
-        }
-      }
-      resolve({ results, problems });
-    };
-    child.on('error', (e) => finish(`python3 did not start (${e.message})`));
-    child.on('close', (code, signal) => finish(code === 0 ? null : `${script} ${signal === 'SIGKILL' ? `ran past ${timeoutMs / 1000} s` : `exited with ${code}`}: ${lastErr.slice(0, 200)}`));
-  });
+    }
+  }
+  return { results, problems };
 }
 
 /** The peer's ms for a case and precision, if measured. */
