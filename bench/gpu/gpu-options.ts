@@ -7,7 +7,7 @@ import { FULL_CASES, parseCases, SMOKE_CASES } from './gpu-cases.js';
 import type { GpuBenchOptions } from './run-gpu.js';
 
 /** The small cases a software adapter (SwiftShader) runs by default: the machine-independent counts. */
-const SMALL_CASES = 'server:tiny:1x16,client:tiny:1x16,client:tiny:8x128';
+const SMALL_CASES = 'server:tiny:1x16,client:tiny:1x16';
 
 export const GPU_FLAGS: FlagSpec[] = [
   { name: 'backend', value: 'B', help: `tfjs backend: ${NODE_BACKEND_CHOICES.join(', ')} (default webgpu; by name it also takes a software adapter)` },
