@@ -3,7 +3,14 @@
 // is 1 − rate; masks of different seeds are unrelated; the gradient is the same mask applied to dy.
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { withBackendFlags } from '../../backend/backend-flags.js';
+import { gpt2Config } from '../../config/gpt2-config.js';
+import { PAPER_LORA } from '../../config/lora-config.js';
+import { TrainableAdapter } from '../../lora/trainable-adapter.js';
+import { initGpt2Params } from '../../model/init-params.js';
+import { disposeNamed, namedToTensors } from '../../tensors/named-tensors.js';
 import { type TestBackend, useBackend } from '../../test-support/backend.js';
+import { clientForward } from '../../train/split-steps.js';
 import { applyDropout, dropoutHash, dropoutParams } from './dropout-hash.js';
 import { hashDropout } from './hash-dropout.js';
 
@@ -100,3 +107,28 @@ for (const backend of ['cpu', 'wasm', 'webgpu'] as const satisfies readonly Test
     }
   });
 }
+
+describe('LoRA dropout and the DROPOUT_ON_DEVICE flag', () => {
+  it('recomputes the same forward with either value, and the two values draw different masks', async () => {
+    await useBackend('cpu');
+    const config = gpt2Config('tiny', { vocab_size: 64, n_embd: 16, n_layer: 3, n_head: 2, n_positions: 16, bos_token_id: 63, eos_token_id: 63 });
+    const model = { config, params: namedToTensors(initGpt2Params(config, 3)) };
+    const adapter = TrainableAdapter.init(config, PAPER_LORA, 0, 2, 4);
+    for (const v of Object.values(adapter.tensors)) v.assign(tf.onesLike(v)); // B ≠ 0, so dropout shows in the output
+    const ids = tf.tensor2d([[1, 2, 3, 4, 5, 6, 7, 8]], undefined, 'int32');
+    const forward = async (onDevice: boolean) => withBackendFlags({ DROPOUT_ON_DEVICE: onDevice }, async () => {
+      const hidden = clientForward(model, adapter, ids, 2, 77);
+      const values = (await hidden.data()) as Float32Array;
+      hidden.dispose();
+      return values;
+    });
+    const device = [await forward(true), await forward(true)];
+    const host = [await forward(false), await forward(false)];
+    expect(differences(device[0]!, device[1]!)).toBe('');
+    expect(differences(host[0]!, host[1]!)).toBe('');
+    expect(differences(device[0]!, host[0]!)).not.toBe('');
+    ids.dispose();
+    adapter.dispose();
+    disposeNamed(model.params);
+  });
+});
