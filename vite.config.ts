@@ -8,7 +8,7 @@ if (process.env['VK_ICD_FILENAMES'] === undefined) Object.assign(process.env, sw
 
 export default defineConfig({
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'bench/**/*.test.ts', 'tools/**/*.test.ts'],
+    include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'bench/**/*.test.ts', 'tools/**/*.test.ts'],
     environment: 'node',
     pool: 'forks',
     testTimeout: 120_000,

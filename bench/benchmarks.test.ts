@@ -1,34 +1,17 @@
 // Smoke test of every benchmark: `pnpm bench <name> --smoke --json` runs, exits 0, and its last stdout line is one
 // JSON object with the fields the docs and dashboards read. Full-size runs are not part of the tests.
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { benchmarkNames } from './benchmarks.js';
+import { type ChildResult, runChild } from '../tools/run-child.js';
 import { REPO_ROOT } from './lib/python.js';
 
 type Json = Record<string, any>; // JSON read back from a child process, indexed freely
 
-interface BenchResult { status: number | null; stdout: string; stderr: string }
-
-/** Runs `pnpm bench …` without blocking the test worker (a blocked worker misses vitest's RPC deadlines). */
-function bench(args: string[], timeoutMs: number): Promise<BenchResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('pnpm', ['--silent', 'bench', ...args], { cwd: REPO_ROOT, env: { ...process.env, FORCE_COLOR: '0' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
+/** Runs `pnpm bench …` (tools/run-child.ts: without blocking the test worker). */
+function bench(args: string[], timeoutMs: number): Promise<ChildResult> {
+  return runChild('pnpm', ['--silent', 'bench', ...args], { cwd: REPO_ROOT, env: { ...process.env, FORCE_COLOR: '0' }, timeoutMs });
 }
 
 async function smoke(name: string, timeoutMs: number, extra: string[] = []): Promise<Json> {

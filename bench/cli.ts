@@ -37,7 +37,7 @@ async function main(argv: string[]): Promise<number> {
   const flags = Flags.parse(args.slice(1));
   const bench = await entry.load();
   if (flags.bool('help')) {
-    process.stdout.write(`pnpm bench ${name} — ${bench.summary}\n\n${bench.flags.map((f) => `  --${f.name}${f.value ? ` ${f.value}` : ''}  ${f.help}`).join('\n')}\n`);
+    process.stdout.write(`pnpm bench ${name} — ${BENCHMARKS[name]!.summary}\n\n${bench.flags.map((f) => `  --${f.name}${f.value ? ` ${f.value}` : ''}  ${f.help}`).join('\n')}\n`);
     return 0;
   }
   const known = new Set([...COMMON_FLAGS, ...bench.flags.map((f) => f.name)]);

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import {
   fullLogits, gpt2Config, importPeftAdapter, initGpt2Params, memoryFileSource, namedToTensors, parseCsv,
 } from '@splitlora/core';
-import type { AdminSnapshot, MetricRecord, RoundRecord } from '@splitlora/protocol';
+import type { RoundRecord } from '@splitlora/protocol';
 import { type Browser, chromium, expect, type Page, test } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../playwright.config.js';
 import { AdminClient } from './support/admin-client.js';
@@ -79,8 +79,8 @@ test('three WebGPU tabs train two rounds started from the dashboard', async ({ p
   await page.screenshot({ path: join(SHOTS, 'fleet-dashboard-finished.png'), fullPage: true });
 
   const admin = await AdminClient.connect(server.url, server.adminToken);
-  const snapshot = await admin.request<AdminSnapshot>('admin:snapshot', {});
-  const metrics = await admin.request<MetricRecord[]>('metrics:history', { runId: snapshot.run!.runId });
+  const snapshot = await admin.request('admin:snapshot', {});
+  const metrics = await admin.request('metrics:history', { runId: snapshot.run!.runId });
   admin.close();
   const rounds = metrics.filter((m): m is RoundRecord => m.kind === 'round').sort((a, b) => a.round - b.round);
   expect(rounds.map((r) => r.round)).toEqual([0, 1, 2]);
@@ -122,7 +122,7 @@ test('a tab closed mid-round does not stop the round', async () => {
   });
   const tabs = await Promise.all([0, 1, 2].map((i) => openVolunteer(10 + i, 60, 400 + i * 60)));
   // Start once all three are ready, so all three are in the round.
-  await expect.poll(async () => (await admin.request<AdminSnapshot>('admin:snapshot', {})).clients.filter((c) => c.state === 'ready').length, { timeout: 5 * 60_000 }).toBe(3);
+  await expect.poll(async () => (await admin.request('admin:snapshot', {})).clients.filter((c) => c.state === 'ready').length, { timeout: 5 * 60_000 }).toBe(3);
   await admin.startRun(run.runId);
   const leaving = tabs[2]!;
   await expect(leaving.page.locator('#stat-loss')).toHaveText(/^\d+\.\d{3}$/, { timeout: 5 * 60_000 });
@@ -130,7 +130,7 @@ test('a tab closed mid-round does not stop the round', async () => {
   for (const tab of tabs.slice(0, 2)) {
     await expect(tab.page.locator('#training')).toHaveAttribute('data-status', 'finished', { timeout: 10 * 60_000 });
   }
-  const metrics = await admin.request<MetricRecord[]>('metrics:history', { runId: run.runId });
+  const metrics = await admin.request('metrics:history', { runId: run.runId });
   admin.close();
   const round1 = metrics.find((m): m is RoundRecord => m.kind === 'round' && m.round === 1)!;
   expect(round1.clients).toBe(2);

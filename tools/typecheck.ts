@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const PROJECTS = [
   'packages/protocol/tsconfig.json', 'packages/core/tsconfig.json', 'packages/core/tsconfig.test.json', 'packages/client/tsconfig.json',
-  'packages/node/tsconfig.json', 'packages/web-kit/tsconfig.json', 'apps/server/tsconfig.json', 'apps/fleet/tsconfig.json', 'apps/demo/tsconfig.json', 'apps/evaluate/tsconfig.json',
+  'packages/node/tsconfig.json', 'packages/web-kit/tsconfig.json', 'apps/server/tsconfig.json', 'apps/server/tsconfig.test.json',
+  'apps/fleet/tsconfig.json', 'apps/demo/tsconfig.json', 'apps/evaluate/tsconfig.json',
   'apps/admin/tsconfig.json', 'apps/volunteer/tsconfig.json', 'apps/volunteer/tsconfig.test.json', 'e2e/tsconfig.json',
   'tools/tsconfig.json', 'bench/tsconfig.json',
 ];

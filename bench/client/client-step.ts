@@ -3,8 +3,8 @@
 // backprop into the client adapter, clip, AdamW. Platform-free: Node and the browser page both run it.
 import {
   AdamW, clientForward, clientGrads, clientPart, clipGradsByGlobalNorm, createRng, disposeNamed, gpt2Config, type Gpt2PresetName,
-  initGpt2Params, mixSeed, namedToTensors, normalSamples, PAPER_LORA, TrainableAdapter, transposedConv1dHelps,
-  withTransposedConv1d,
+  initGpt2Params, mixSeed, namedToTensors, normalSamples, PAPER_LORA, SplitPlan, TrainableAdapter,
+  transposedConv1dHelps, withTransposedConv1d, DEFAULT_ADAMW,
 } from '@splitlora/core';
 import { decodeFloatFrame, encodeFloatFrame } from '@splitlora/protocol';
 import * as tf from '@tensorflow/tfjs-core';
@@ -29,8 +29,9 @@ export function createClientStepper(c: ClientStepCase, seed = 0): ClientStepper 
   const config = gpt2Config(c.model);
   const weights = namedToTensors(initGpt2Params(config, seed, clientPart(c.cut)));
   const model = { config, params: transposedConv1dHelps() ? withTransposedConv1d(weights) : weights }; // as LocalTrainer
+  const plan = SplitPlan.create(config, c.cut, PAPER_LORA, c.model);
   const adapter = TrainableAdapter.init(config, PAPER_LORA, 0, c.cut, seed);
-  const optimizer = new AdamW({ beta1: 0.9, beta2: 0.999, epsilon: 1e-6, weightDecay: 0.01 });
+  const optimizer = new AdamW(DEFAULT_ADAMW);
   const rng = createRng(seed);
   const n = c.batch * c.seq;
   const idValues = new Int32Array(n);
@@ -42,12 +43,12 @@ export function createClientStepper(c: ClientStepCase, seed = 0): ClientStepper 
     async step(index) {
       const dropoutSeed = mixSeed(seed, index);
       const ids = tf.tensor2d(idValues, [c.batch, c.seq], 'int32');
-      const hidden = clientForward(model, adapter, ids, c.cut, dropoutSeed);
+      const hidden = clientForward(model, adapter, ids, plan, dropoutSeed);
       const values = (await hidden.data()) as Float32Array;
       hidden.dispose();
       encodeFloatFrame('activations', shape, values, 'float16'); // what travels to the server
       const grad = tf.tensor3d(decodeFloatFrame(gradientFrame), shape as [number, number, number]);
-      const grads = clientGrads(model, adapter, ids, c.cut, dropoutSeed, grad);
+      const grads = clientGrads(model, adapter, ids, plan, dropoutSeed, grad);
       tf.dispose([grad, ids]);
       clipGradsByGlobalNorm(grads, 1);
       optimizer.apply(adapter.tensors, grads, 2e-4);

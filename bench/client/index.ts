@@ -4,10 +4,9 @@
 import { gpt2Config, type Gpt2PresetName } from '@splitlora/core';
 import type { PageBackend } from '../browser/page-backend.js';
 import { activateNodeBackend, ALL_NODE_BACKENDS, NODE_BACKENDS, type NodeBackendName } from '../lib/backends.js';
-import { Flags } from '../lib/flags.js';
 import { clientStepFlops } from '../lib/flops.js';
 import { matMulGflops } from '../lib/matmul-speed.js';
-import type { Benchmark, BenchOptions, BenchReport, Cell } from '../lib/report.js';
+import { type BenchOptions, type BenchReport, type Cell, defineBenchmark } from '../lib/report.js';
 import { median, round } from '../lib/stats.js';
 import { BENCH_MODELS, type StepRow } from '../lib/step-row.js';
 import type { TimeBoxOptions } from '../lib/timing.js';
@@ -28,32 +27,24 @@ interface BackendInfo {
   matMulGflops: number | null;
 }
 
-export const clientBenchmark: Benchmark = {
-  name: 'client',
-  summary: 'client split step tokens/s in Node per backend and in headless Chromium (webgpu, webgl, wasm)',
-  flags: [
-    { name: 'node-backends', value: 'LIST', help: `Node backends (default ${NODE_BACKENDS.join(',')})` },
-    { name: 'browser-backends', value: 'LIST', help: 'Chromium backends (default webgpu,webgl,wasm; smoke: wasm,webgpu); "none" skips the browser' },
-    { name: 'models', value: 'LIST', help: 'presets in Node (default tiny,gpt2)' },
-    { name: 'browser-models', value: 'LIST', help: 'presets in Chromium (default tiny,gpt2)' },
-    { name: 'shapes', value: 'LIST', help: 'batch x length shapes in Node (default 1x128,8x64)' },
-    { name: 'browser-shapes', value: 'LIST', help: 'batch x length shapes in Chromium (default 1x128,8x64)' },
-    { name: 'cut', value: 'K', help: 'cut layer (default 3)' },
-    { name: 'budget-s', value: 'S', help: 'timed seconds per combination after warm-up (default 6)' },
-    { name: 'max-step-s', value: 'S', help: 'skip a combination whose estimated step exceeds this (default 15)' },
-    { name: 'isolated', help: 'serve the page cross-origin isolated (COOP/COEP: wasm may use threads; the volunteer page is not)' },
-  ],
-  run: runClientBench,
-};
+export const clientBenchmark = defineBenchmark('client', [
+  { name: 'node-backends', value: 'LIST', help: `Node backends (default ${NODE_BACKENDS.join(',')})` },
+  { name: 'browser-backends', value: 'LIST', help: 'Chromium backends (default webgpu,webgl,wasm; smoke: wasm,webgpu); "none" skips the browser' },
+  { name: 'models', value: 'LIST', help: 'presets in Node (default tiny,gpt2)' },
+  { name: 'browser-models', value: 'LIST', help: 'presets in Chromium (default tiny,gpt2)' },
+  { name: 'shapes', value: 'LIST', help: 'batch x length shapes in Node (default 1x128,8x64)' },
+  { name: 'browser-shapes', value: 'LIST', help: 'batch x length shapes in Chromium (default 1x128,8x64)' },
+  { name: 'cut', value: 'K', help: 'cut layer (default 3)' },
+  { name: 'budget-s', value: 'S', help: 'timed seconds per combination after warm-up (default 6)' },
+  { name: 'max-step-s', value: 'S', help: 'skip a combination whose estimated step exceeds this (default 15)' },
+  { name: 'isolated', help: 'serve the page cross-origin isolated (COOP/COEP: wasm may use threads; the volunteer page is not)' },
+], runClientBench);
 
 function estimateSeconds(c: ClientStepCase, gflops: number): number {
   return clientStepFlops(gpt2Config(c.model), c.cut, c.batch, c.seq) / (gflops * 1e9);
 }
 
-async function runClientBench(partial: Partial<BenchOptions> = {}): Promise<BenchReport> {
-  const smoke = partial.smoke ?? false;
-  const flags = partial.flags ?? new Flags();
-  const log = partial.log ?? (() => {});
+async function runClientBench({ smoke, flags, log }: BenchOptions): Promise<BenchReport> {
   const cut = flags.number('cut', 3, { min: 1 });
   const maxStepS = flags.number('max-step-s', smoke ? 5 : 15, { min: 0 });
   const nodeBackends = flags.list('node-backends', smoke ? ['wasm', 'cpu'] : NODE_BACKENDS, ALL_NODE_BACKENDS) as NodeBackendName[];

@@ -5,9 +5,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type { Gpt2PresetName } from '@splitlora/core';
 import { activateNodeBackend, type NodeBackendName } from '../lib/backends.js';
-import { Flags } from '../lib/flags.js';
 import { REPO_ROOT } from '../lib/python.js';
-import type { Benchmark, BenchOptions, BenchReport, Cell } from '../lib/report.js';
+import { type BenchOptions, type BenchReport, type Cell, defineBenchmark } from '../lib/report.js';
 import { round } from '../lib/stats.js';
 import { lineChartsSvg } from '../lib/svg-plot.js';
 import { type Curve, firstAtOrBelow } from './curve.js';
@@ -21,30 +20,22 @@ const METHODS: Record<string, (world: World) => Promise<Curve>> = {
   centralized, fedavg: federated, sl: sequentialSplit, 'sfl-v1': (w) => splitFed(w, 'v1'), 'sfl-v2': (w) => splitFed(w, 'v2'),
 };
 
-export const convergenceBenchmark: Benchmark = {
-  name: 'convergence',
-  summary: 'eval loss vs tokens and wall-clock: centralized, FedAvg, sequential SL, SFL-V1, SFL-V2',
-  flags: [
-    { name: 'methods', value: 'LIST', help: `methods (default ${Object.keys(METHODS).join(',')})` },
-    { name: 'model', value: 'M', help: 'preset (default tiny; base weights are random)' },
-    { name: 'clients', value: 'N', help: 'clients, IID shards of the E2E dev set (default 3)' },
-    { name: 'rounds', value: 'R', help: 'rounds = evaluation points (default 6)' },
-    { name: 'local-steps', value: 'I', help: 'local steps between averages (default 5)' },
-    { name: 'batch', value: 'B', help: 'batch size per client step (default 4)' },
-    { name: 'seq', value: 'T', help: 'max sequence length (default 128)' },
-    { name: 'lr', value: 'X', help: 'learning rate, constant (default 1e-2)' },
-    { name: 'eval-samples', value: 'N', help: 'first N examples of the E2E test set (default 64)' },
-    { name: 'seed', value: 'S', help: 'seed of weights, shards, batches and dropout (default 0)' },
-    { name: 'backend', value: 'NAME', help: 'Node tfjs backend (default wasm)' },
-    { name: 'svg', value: 'PATH', help: 'where the plot goes (default artifacts/bench/convergence.svg)' },
-  ],
-  run: runConvergenceBench,
-};
+export const convergenceBenchmark = defineBenchmark('convergence', [
+  { name: 'methods', value: 'LIST', help: `methods (default ${Object.keys(METHODS).join(',')})` },
+  { name: 'model', value: 'M', help: 'preset (default tiny; base weights are random)' },
+  { name: 'clients', value: 'N', help: 'clients, IID shards of the E2E dev set (default 3)' },
+  { name: 'rounds', value: 'R', help: 'rounds = evaluation points (default 6)' },
+  { name: 'local-steps', value: 'I', help: 'local steps between averages (default 5)' },
+  { name: 'batch', value: 'B', help: 'batch size per client step (default 4)' },
+  { name: 'seq', value: 'T', help: 'max sequence length (default 128)' },
+  { name: 'lr', value: 'X', help: 'learning rate, constant (default 1e-2)' },
+  { name: 'eval-samples', value: 'N', help: 'first N examples of the E2E test set (default 64)' },
+  { name: 'seed', value: 'S', help: 'seed of weights, shards, batches and dropout (default 0)' },
+  { name: 'backend', value: 'NAME', help: 'Node tfjs backend (default wasm)' },
+  { name: 'svg', value: 'PATH', help: 'where the plot goes (default artifacts/bench/convergence.svg)' },
+], runConvergenceBench);
 
-async function runConvergenceBench(partial: Partial<BenchOptions> = {}): Promise<BenchReport> {
-  const smoke = partial.smoke ?? false;
-  const flags = partial.flags ?? new Flags();
-  const log = partial.log ?? (() => {});
+async function runConvergenceBench({ smoke, flags, log }: BenchOptions): Promise<BenchReport> {
   const settings: Settings = {
     model: flags.string('model', 'tiny') as Gpt2PresetName, cut: 3, clients: flags.number('clients', 3, { min: 1 }),
     rounds: flags.number('rounds', smoke ? 2 : 6, { min: 1 }), localSteps: flags.number('local-steps', smoke ? 1 : 5, { min: 1 }),

@@ -1,9 +1,10 @@
 // The shared world of the convergence comparison: one model config and random base weights, one seed, the E2E dev
-// set dealt IID over N clients, a fixed slice of the E2E test set for evaluation, and the run settings.
+// set dealt IID over N clients, a fixed slice of the E2E test set for evaluation, the run settings, and the split
+// plan and aggregation strategy the server would choose for such a run (strategyFor: the same objects).
 import {
-  type BaseModel, clientPart, collate, disposeNamed, type Example, expectedParamShapes, fullLoss, gpt2Config, type Gpt2Config,
-  type Gpt2PresetName, initGpt2Params, type LoraConfig, type NamedHostTensors, type NamedTensors, namedToTensors, PAPER_LORA,
-  shardIid, transposedConv1dHelps, withTransposedConv1d, withTransposedHead,
+  type AggregationStrategy, type BaseModel, clientPart, collate, disposeNamed, type Example, expectedParamShapes, fullLoss, gpt2Config,
+  type Gpt2Config, type Gpt2PresetName, initGpt2Params, type LoraConfig, type NamedHostTensors, type NamedTensors, namedToTensors,
+  PAPER_LORA, shardIid, SplitPlan, strategyFor, transposedConv1dHelps, withTransposedConv1d, withTransposedHead,
 } from '@splitlora/core';
 import { type RunConfig, runConfigSchema } from '@splitlora/protocol';
 import * as tf from '@tensorflow/tfjs-core';
@@ -35,6 +36,10 @@ export interface World {
   allTrain: Example[];
   evalExamples: Example[];
   run: RunConfig;
+  /** Model config, cut and LoRA, checked once. */
+  plan: SplitPlan;
+  /** How every method aggregates: the strategy the server picks for this run config. */
+  strategy: AggregationStrategy;
   dispose(): void;
 }
 
@@ -55,6 +60,7 @@ export async function createWorld(settings: Settings): Promise<World> {
   });
   return {
     settings, config, lora, hostParams, fullModel, shards, allTrain: shards.flat(), evalExamples, run,
+    plan: SplitPlan.create(config, settings.cut, lora, settings.model), strategy: strategyFor(run),
     dispose: () => disposeNamed(fullModel.params),
   };
 }

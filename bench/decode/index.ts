@@ -9,26 +9,17 @@ import {
 import * as tf from '@tensorflow/tfjs-core';
 import { activateNodeBackend, type NodeBackendName } from '../lib/backends.js';
 import { benchTokenizer, requireDataDir } from '../lib/data.js';
-import { Flags } from '../lib/flags.js';
-import type { Benchmark, BenchOptions, BenchReport, Cell } from '../lib/report.js';
+import { type BenchOptions, type BenchReport, type Cell, defineBenchmark } from '../lib/report.js';
 import { round } from '../lib/stats.js';
 
-export const decodeBenchmark: Benchmark = {
-  name: 'decode',
-  summary: 'beam search on E2E MRs: key/value cache vs full recompute (s per MR, tokens/s, same tokens)',
-  flags: [
-    { name: 'backends', value: 'LIST', help: 'Node backends (default wasm)' },
-    { name: 'samples', value: 'N', help: 'E2E test-set MRs (default 5)' },
-    { name: 'beam', value: 'K', help: 'beam size (default 10, the paper\'s)' },
-    { name: 'max-new-tokens', value: 'N', help: 'generated tokens at most (default 40)' },
-  ],
-  run: runDecodeBench,
-};
+export const decodeBenchmark = defineBenchmark('decode', [
+  { name: 'backends', value: 'LIST', help: 'Node backends (default wasm)' },
+  { name: 'samples', value: 'N', help: 'E2E test-set MRs (default 5)' },
+  { name: 'beam', value: 'K', help: 'beam size (default 10, the paper\'s)' },
+  { name: 'max-new-tokens', value: 'N', help: 'generated tokens at most (default 40)' },
+], runDecodeBench);
 
-async function runDecodeBench(partial: Partial<BenchOptions> = {}): Promise<BenchReport> {
-  const smoke = partial.smoke ?? false;
-  const flags = partial.flags ?? new Flags();
-  const log = partial.log ?? (() => {});
+async function runDecodeBench({ smoke, flags, log }: BenchOptions): Promise<BenchReport> {
   const backends = flags.list('backends', ['wasm'], ['wasm', 'cpu', 'tensorflow']) as NodeBackendName[];
   const samples = flags.numbers('samples', [smoke ? 1 : 5])[0]!;
   const numBeams = flags.numbers('beam', [smoke ? 3 : 10])[0]!;

@@ -4,18 +4,15 @@
 // the small cases: kernels and host ms per step are the machine-independent part.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Flags } from '../lib/flags.js';
 import { REPO_ROOT } from '../lib/python.js';
-import type { Benchmark, BenchOptions, BenchReport, Cell } from '../lib/report.js';
+import { type BenchOptions, type BenchReport, type Cell, defineBenchmark } from '../lib/report.js';
 import { GPU_FLAGS, gpuOptionsFrom } from './gpu-options.js';
 import { runGpuBenchmark } from './run-gpu.js';
 
 const SHARED_TORCH = join(REPO_ROOT, '../shared/gpu/torch_split_step.py');
 
-async function run(partial: Partial<BenchOptions> = {}): Promise<BenchReport> {
-  const smoke = partial.smoke ?? false;
-  const log = partial.log ?? (() => {});
-  const options = gpuOptionsFrom(partial.flags ?? new Flags(), smoke, existsSync(SHARED_TORCH) ? SHARED_TORCH : null);
+async function run({ smoke, flags, log }: BenchOptions): Promise<BenchReport> {
+  const options = gpuOptionsFrom(flags, smoke, existsSync(SHARED_TORCH) ? SHARED_TORCH : null);
   const result = await runGpuBenchmark({ ...options, emit: (record) => log(JSON.stringify(record)), log });
   const rows: Cell[][] = result.cases.map((c) => [
     c.case, c.status === 'ok' ? c.msPerStep : c.status, c.tokensPerSecond, c.kernelsPerStep, c.dispatchesPerStep, c.gpuKernelMs,
@@ -41,9 +38,4 @@ async function run(partial: Partial<BenchOptions> = {}): Promise<BenchReport> {
   };
 }
 
-export const gpuBenchmark: Benchmark = {
-  name: 'gpu',
-  summary: 'server and client split steps on a GPU backend (webgpu/Dawn): ms, tokens/s, kernels, GPU and host ms; vs PyTorch CUDA',
-  flags: GPU_FLAGS,
-  run,
-};
+export const gpuBenchmark = defineBenchmark('gpu', GPU_FLAGS, run);

@@ -1,7 +1,7 @@
 // The two steps the GPU benchmark times, as the parties run them: the server's real ServerSplit.step on random cut
 // activations, and the volunteer's client step (bench/client/client-step.ts mirrors LocalTrainer), ending with a
 // read that waits for the device so each step's time is whole.
-import { gpt2Config, initAdapter, initGpt2Params, type LoraConfig } from '@splitlora/core';
+import { gpt2Config, initAdapter, initGpt2Params, SplitPlan } from '@splitlora/core';
 import { ServerSplit } from '@splitlora/server';
 import { createClientStepper } from '../client/client-step.js';
 import { benchRunConfig, randomStepInput } from '../server/server-step.js';
@@ -22,8 +22,8 @@ export function createStepper(c: GpuCase, seed = 0): Stepper {
 function serverStepper(c: GpuCase, seed: number): Stepper {
   const config = gpt2Config(c.model);
   const run = benchRunConfig(c);
-  const split = new ServerSplit(config, initGpt2Params(config, seed), run, {
-    serverAdapter: initAdapter(config, run.lora as LoraConfig, c.cut, config.n_layer, seed), optimizer: null,
+  const split = new ServerSplit(SplitPlan.create(config, c.cut, run.lora, c.model), initGpt2Params(config, seed), run, {
+    serverAdapter: initAdapter(config, run.lora, c.cut, config.n_layer, seed), optimizer: null,
   });
   const input = randomStepInput(c, config.n_embd, config.vocab_size, seed);
   let loss: number | null = null;

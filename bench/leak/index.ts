@@ -1,25 +1,16 @@
 // `pnpm bench leak`: tensors alive over 1,000 server steps (ServerSplit.step) and 1,000 client steps (the volunteer's
 // LocalTrainer, with a round boundary every 10 steps), sampled every 100 steps; the count must stay flat.
-import type { Benchmark, BenchOptions, BenchReport, Cell } from '../lib/report.js';
+import { type BenchOptions, type BenchReport, type Cell, defineBenchmark } from '../lib/report.js';
 import { activateNodeBackend, type NodeBackendName } from '../lib/backends.js';
-import { Flags } from '../lib/flags.js';
 import { type LeakTrace, traceClientSteps, traceServerSteps } from './traces.js';
 
-export const leakBenchmark: Benchmark = {
-  name: 'leak',
-  summary: 'tf.memory().numTensors over 1,000 server and client steps (must stay flat)',
-  flags: [
-    { name: 'steps', value: 'N', help: 'steps per side (default 1000)' },
-    { name: 'every', value: 'N', help: 'sampling interval in steps (default 100)' },
-    { name: 'backend', value: 'NAME', help: 'Node tfjs backend (default wasm)' },
-  ],
-  run: runLeakBench,
-};
+export const leakBenchmark = defineBenchmark('leak', [
+  { name: 'steps', value: 'N', help: 'steps per side (default 1000)' },
+  { name: 'every', value: 'N', help: 'sampling interval in steps (default 100)' },
+  { name: 'backend', value: 'NAME', help: 'Node tfjs backend (default wasm)' },
+], runLeakBench);
 
-async function runLeakBench(partial: Partial<BenchOptions> = {}): Promise<BenchReport> {
-  const smoke = partial.smoke ?? false;
-  const flags = partial.flags ?? new Flags();
-  const log = partial.log ?? (() => {});
+async function runLeakBench({ smoke, flags, log }: BenchOptions): Promise<BenchReport> {
   const steps = flags.number('steps', smoke ? 20 : 1000, { min: 1 });
   const every = flags.number('every', smoke ? 5 : 100, { min: 1 });
   const backend = flags.string('backend', 'wasm') as NodeBackendName;

@@ -1,11 +1,11 @@
 // Step loops that sample tf.memory() as they go: the server split's step (ServerSplit) and the volunteer's client
 // step (LocalTrainer: forward, frames, backward, AdamW; a round boundary every 10 steps).
 import { LocalTrainer } from '@splitlora/client';
-import { clientPart, createRng, type Example, gpt2Config, initAdapter, initGpt2Params, type LoraConfig, namedToTensors, normalSamples } from '@splitlora/core';
+import { clientPart, createRng, type Example, gpt2Config, initAdapter, initGpt2Params, namedToTensors, normalSamples, SplitPlan } from '@splitlora/core';
 import { encodeFloatFrame } from '@splitlora/protocol';
 import { ServerSplit } from '@splitlora/server';
 import * as tf from '@tensorflow/tfjs-core';
-import { inProcessManifest } from '../lib/manifest.js';
+import { inProcessPlan } from '../lib/manifest.js';
 import { round } from '../lib/stats.js';
 import { benchRunConfig, randomStepInput, type ServerStepCase } from '../server/server-step.js';
 
@@ -58,8 +58,8 @@ export async function traceServerSteps(steps: number, every: number, log: (line:
   const before = tf.memory().numTensors;
   const config = gpt2Config(CASE.model);
   const run = benchRunConfig(CASE);
-  const split = new ServerSplit(config, initGpt2Params(config, 0), run, {
-    serverAdapter: initAdapter(config, run.lora as LoraConfig, CASE.cut, config.n_layer, 0), optimizer: null,
+  const split = new ServerSplit(SplitPlan.create(config, CASE.cut, run.lora, CASE.model), initGpt2Params(config, 0), run, {
+    serverAdapter: initAdapter(config, run.lora, CASE.cut, config.n_layer, 0), optimizer: null,
   });
   const input = randomStepInput(CASE, config.n_embd, config.vocab_size, 0);
   let samples: LeakSample[];
@@ -82,7 +82,8 @@ export async function traceClientSteps(steps: number, every: number, log: (line:
     return { tokens, lossMask: tokens.map((_, i) => (i === 0 ? 0 : 1)) };
   });
   const model = { config, params: namedToTensors(initGpt2Params(config, 0, clientPart(CASE.cut))) };
-  const trainer = new LocalTrainer(model, inProcessManifest(CASE.model, config, run), examples, 0);
+  const { manifest, plan } = inProcessPlan(CASE.model, config, run);
+  const trainer = new LocalTrainer(model, plan, manifest.training, examples, 0);
   const shape = [CASE.batch, CASE.seq, config.n_embd];
   const gradient = encodeFloatFrame('gradient', shape, normalSamples(rng, CASE.batch * CASE.seq * config.n_embd, 1e-4), run.wireDtype);
   let samples: LeakSample[];

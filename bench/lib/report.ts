@@ -1,6 +1,6 @@
 // What every benchmark takes and returns: options (smoke size, flags, a progress log) and a report made of
 // readable tables plus one JSON object, which the CLI prints (tables on stdout, JSON on the last stdout line).
-import type { Flags } from './flags.js';
+import { Flags } from './flags.js';
 
 export type Cell = string | number | null;
 
@@ -34,9 +34,14 @@ export interface FlagSpec {
   help: string;
 }
 
+/** A benchmark module: its name, its own flags and its run (its one-line summary is in benchmarks.ts). */
 export interface Benchmark {
   name: string;
-  summary: string;
   flags: FlagSpec[];
   run(options?: Partial<BenchOptions>): Promise<BenchReport>;
+}
+
+/** A benchmark whose run gets every option, the defaults filled in: full size, no flags, no progress log. */
+export function defineBenchmark(name: string, flags: FlagSpec[], run: (options: BenchOptions) => Promise<BenchReport>): Benchmark {
+  return { name, flags, run: (partial = {}) => run({ smoke: partial.smoke ?? false, flags: partial.flags ?? new Flags(), log: partial.log ?? (() => {}) }) };
 }

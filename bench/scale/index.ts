@@ -2,30 +2,21 @@
 // its worker threads): aggregate tokens/s, server busy %, p50/p95 server-side step latency, memory — and where it stops.
 import { cpus } from 'node:os';
 import { runChildJson } from '../lib/child-json.js';
-import { Flags } from '../lib/flags.js';
-import type { Benchmark, BenchOptions, BenchReport, Cell } from '../lib/report.js';
+import { type BenchOptions, type BenchReport, type Cell, defineBenchmark } from '../lib/report.js';
 import type { LevelResult, LevelSpec } from './level.js';
 
-export const scaleBenchmark: Benchmark = {
-  name: 'scale',
-  summary: '1…100 Node-fleet clients on one server: tokens/s, server busy %, step latency, memory',
-  flags: [
-    { name: 'clients', value: 'LIST', help: 'load levels (default 1,10,50,100)' },
-    { name: 'sfl', value: 'LIST', help: 'SFL variants (default v2; v2,v1 compares)' },
-    { name: 'workers', value: 'N', help: 'fleet worker threads (default 2)' },
-    { name: 'warmup-s', value: 'S', help: 'seconds of training before the window (default 10)' },
-    { name: 'window-s', value: 'S', help: 'measured seconds per level (default 45)' },
-    { name: 'batch', value: 'B', help: 'batch size per volunteer step (default 8)' },
-    { name: 'seq', value: 'T', help: 'max sequence length (default 64, as pnpm demo)' },
-    { name: 'local-steps', value: 'I', help: 'local steps per round (default 10)' },
-  ],
-  run: runScaleBench,
-};
+export const scaleBenchmark = defineBenchmark('scale', [
+  { name: 'clients', value: 'LIST', help: 'load levels (default 1,10,50,100)' },
+  { name: 'sfl', value: 'LIST', help: 'SFL variants (default v2; v2,v1 compares)' },
+  { name: 'workers', value: 'N', help: 'fleet worker threads (default 2)' },
+  { name: 'warmup-s', value: 'S', help: 'seconds of training before the window (default 10)' },
+  { name: 'window-s', value: 'S', help: 'measured seconds per level (default 45)' },
+  { name: 'batch', value: 'B', help: 'batch size per volunteer step (default 8)' },
+  { name: 'seq', value: 'T', help: 'max sequence length (default 64, as pnpm demo)' },
+  { name: 'local-steps', value: 'I', help: 'local steps per round (default 10)' },
+], runScaleBench);
 
-async function runScaleBench(partial: Partial<BenchOptions> = {}): Promise<BenchReport> {
-  const smoke = partial.smoke ?? false;
-  const flags = partial.flags ?? new Flags();
-  const log = partial.log ?? (() => {});
+async function runScaleBench({ smoke, flags, log }: BenchOptions): Promise<BenchReport> {
   const levels = flags.numbers('clients', smoke ? [1, 2] : [1, 10, 50, 100]);
   const variants = flags.list('sfl', ['v2'], ['v1', 'v2']) as ('v1' | 'v2')[];
   const workers = flags.number('workers', 2, { min: 1 });

@@ -4,21 +4,15 @@
 import {
   adapterLayout, countAdapterParams, fedAvgHost, gpt2Config, type NamedHostTensors, PAPER_LORA, runInMemoryRound, type DropPoint, defaultThreshold,
 } from '@splitlora/core';
-import { Flags } from '../lib/flags.js';
-import type { Benchmark, BenchOptions, BenchReport, Cell } from '../lib/report.js';
+import { type BenchOptions, type BenchReport, type Cell, defineBenchmark } from '../lib/report.js';
 import { mean, median, round } from '../lib/stats.js';
 
-export const secaggBenchmark: Benchmark = {
-  name: 'secagg',
-  summary: 'secure aggregation: bytes and seconds added per round at 3, 10, 50 volunteers (in memory, paper adapter)',
-  flags: [
-    { name: 'clients', value: 'LIST', help: 'volunteers per round (default 3,10,50)' },
-    { name: 'rounds', value: 'N', help: 'rounds per setting, the first not counted (default 5)' },
-    { name: 'dropouts', value: 'LIST', help: 'volunteers that drop before their masked input, per setting (default 0,1)' },
-    { name: 'length', value: 'N', help: 'elements per update (default: the paper adapter, LoRA r=4 on q,v of gpt2 blocks 0-2)' },
-  ],
-  run: runSecAggBench,
-};
+export const secaggBenchmark = defineBenchmark('secagg', [
+  { name: 'clients', value: 'LIST', help: 'volunteers per round (default 3,10,50)' },
+  { name: 'rounds', value: 'N', help: 'rounds per setting, the first not counted (default 5)' },
+  { name: 'dropouts', value: 'LIST', help: 'volunteers that drop before their masked input, per setting (default 0,1)' },
+  { name: 'length', value: 'N', help: 'elements per update (default: the paper adapter, LoRA r=4 on q,v of gpt2 blocks 0-2)' },
+], runSecAggBench);
 
 /** The paper's client adapter: LoRA r=4 on q and v of GPT-2 small's blocks 0–2 (the cut after block 3 keeps 0..2). */
 function paperAdapterLength(): number {
@@ -104,10 +98,7 @@ async function measure(clients: number, dropped: number, length: number, rounds:
   };
 }
 
-async function runSecAggBench(partial: Partial<BenchOptions> = {}): Promise<BenchReport> {
-  const smoke = partial.smoke ?? false;
-  const flags = partial.flags ?? new Flags();
-  const log = partial.log ?? (() => {});
+async function runSecAggBench({ smoke, flags, log }: BenchOptions): Promise<BenchReport> {
   const clientCounts = flags.numbers('clients', smoke ? [3] : [3, 10, 50]);
   const dropoutCounts = flags.list('dropouts', smoke ? ['0', '1'] : ['0', '1']).map(Number);
   const rounds = flags.number('rounds', smoke ? 1 : 5, { min: 1, max: 100 });

@@ -3,10 +3,9 @@
 import { gpt2Config, type Gpt2PresetName } from '@splitlora/core';
 import { activateNodeBackend, ALL_NODE_BACKENDS, NODE_BACKENDS, type NodeBackendName } from '../lib/backends.js';
 import { matMulGflops } from '../lib/matmul-speed.js';
-import { Flags } from '../lib/flags.js';
 import { serverStepFlops } from '../lib/flops.js';
 import { findTorchPython } from '../lib/python.js';
-import type { Benchmark, BenchOptions, BenchReport, Cell } from '../lib/report.js';
+import { type BenchOptions, type BenchReport, type Cell, defineBenchmark } from '../lib/report.js';
 import { median, round } from '../lib/stats.js';
 import { BENCH_MODELS, type StepRow } from '../lib/step-row.js';
 import type { TimeBoxOptions } from '../lib/timing.js';
@@ -15,20 +14,15 @@ import { measureTorchServerStep } from './torch-step.js';
 
 type Row = StepRow;
 
-export const serverBenchmark: Benchmark = {
-  name: 'server',
-  summary: 'tokens/s of the server split step per Node backend, model and shape, vs PyTorch',
-  flags: [
-    { name: 'backends', value: 'LIST', help: `Node backends to try (default ${NODE_BACKENDS.join(',')})` },
-    { name: 'models', value: 'LIST', help: 'presets (default tiny,gpt2)' },
-    { name: 'shapes', value: 'LIST', help: 'batch x length shapes (default 1x128,8x64,8x128)' },
-    { name: 'cut', value: 'K', help: 'cut layer (default 3)' },
-    { name: 'budget-s', value: 'S', help: 'timed seconds per combination after warm-up (default 10)' },
-    { name: 'max-step-s', value: 'S', help: 'skip a combination whose estimated step exceeds this (default 30)' },
-    { name: 'no-torch', help: 'skip the PyTorch comparison' },
-  ],
-  run: runServerBench,
-};
+export const serverBenchmark = defineBenchmark('server', [
+  { name: 'backends', value: 'LIST', help: `Node backends to try (default ${NODE_BACKENDS.join(',')})` },
+  { name: 'models', value: 'LIST', help: 'presets (default tiny,gpt2)' },
+  { name: 'shapes', value: 'LIST', help: 'batch x length shapes (default 1x128,8x64,8x128)' },
+  { name: 'cut', value: 'K', help: 'cut layer (default 3)' },
+  { name: 'budget-s', value: 'S', help: 'timed seconds per combination after warm-up (default 10)' },
+  { name: 'max-step-s', value: 'S', help: 'skip a combination whose estimated step exceeds this (default 30)' },
+  { name: 'no-torch', help: 'skip the PyTorch comparison' },
+], runServerBench);
 
 /** The wasm module aborts when a step's tensors outgrow its heap (at most 4 GB); every later wasm op fails too. */
 function describeFailure(message: string): string {
@@ -36,10 +30,7 @@ function describeFailure(message: string): string {
   return message.slice(0, 200);
 }
 
-async function runServerBench(partial: Partial<BenchOptions> = {}): Promise<BenchReport> {
-  const smoke = partial.smoke ?? false;
-  const flags = partial.flags ?? new Flags();
-  const log = partial.log ?? (() => {});
+async function runServerBench({ smoke, flags, log }: BenchOptions): Promise<BenchReport> {
   const backends = flags.list('backends', NODE_BACKENDS, ALL_NODE_BACKENDS) as NodeBackendName[];
   const models = flags.list('models', smoke ? ['tiny'] : ['tiny', 'gpt2'], BENCH_MODELS) as Gpt2PresetName[];
   const shapes = flags.shapes('shapes', smoke ? ['1x16'] : ['1x128', '8x64', '8x128']);

@@ -1,6 +1,6 @@
 // One server-split measurement: the real ServerSplit (blocks cut..L-1, ln_f, tied head, LoRA, clipping, AdamW)
 // stepping on random cut activations of one batch shape, timed on the active tfjs backend.
-import { createRng, gpt2Config, type Gpt2PresetName, initAdapter, initGpt2Params, type LoraConfig, normalSamples } from '@splitlora/core';
+import { createRng, gpt2Config, type Gpt2PresetName, initAdapter, initGpt2Params, normalSamples, SplitPlan } from '@splitlora/core';
 import { runConfigSchema } from '@splitlora/protocol';
 import { ServerSplit, type StepInput } from '@splitlora/server';
 import { type TimeBoxOptions, timeSteps } from '../lib/timing.js';
@@ -41,8 +41,8 @@ export function benchRunConfig(c: ServerStepCase, sfl: 'v1' | 'v2' = 'v2') {
 export async function measureServerStep(c: ServerStepCase, box: TimeBoxOptions, seed = 0): Promise<ServerStepTiming> {
   const config = gpt2Config(c.model);
   const run = benchRunConfig(c);
-  const split = new ServerSplit(config, initGpt2Params(config, seed), run, {
-    serverAdapter: initAdapter(config, run.lora as LoraConfig, c.cut, config.n_layer, seed), optimizer: null,
+  const split = new ServerSplit(SplitPlan.create(config, c.cut, run.lora, c.model), initGpt2Params(config, seed), run, {
+    serverAdapter: initAdapter(config, run.lora, c.cut, config.n_layer, seed), optimizer: null,
   });
   const input = randomStepInput(c, config.n_embd, config.vocab_size, seed);
   let finalLoss = Number.NaN;

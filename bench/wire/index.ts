@@ -1,27 +1,22 @@
 // `pnpm bench wire`: bytes on the wire per trained token of real runs (server + Node fleet in this process), broken
 // down by what they carry, against the SplitLoRA reference encoding of the same batches.
 import { gpt2Config, type Gpt2PresetName } from '@splitlora/core';
-import { Flags } from '../lib/flags.js';
-import type { Benchmark, BenchOptions, BenchReport, Cell } from '../lib/report.js';
+import type { Flags } from '../lib/flags.js';
+import { type BenchOptions, type BenchReport, type Cell, defineBenchmark } from '../lib/report.js';
 import { round } from '../lib/stats.js';
 import { CATEGORIES, type Category, STEP_CATEGORIES } from './categories.js';
 import { REFERENCE_SEQ_LEN, referenceStepBytes } from './reference.js';
 import { RAISED_RATE_LIMIT, wireRun, type WireRunResult, type WireRunSpec } from './wire-run.js';
 
-export const wireBenchmark: Benchmark = {
-  name: 'wire',
-  summary: 'bytes on the wire per trained token of a real run vs the SplitLoRA reference encoding',
-  flags: [
-    { name: 'runs', value: 'LIST', help: 'model:wire pairs (default tiny:fp16,tiny:fp32,gpt2:fp16)' },
-    { name: 'clients', value: 'N', help: 'volunteers (default 3 on tiny, 2 on larger models)' },
-    { name: 'rounds', value: 'N', help: 'rounds (default 2 on tiny, 1 on larger models)' },
-    { name: 'local-steps', value: 'N', help: 'local steps per round (default 5 on tiny, 2 on larger models)' },
-    { name: 'batch', value: 'B', help: 'batch size (default 8 on tiny, 1 on larger models)' },
-    { name: 'seq', value: 'T', help: 'max sequence length (default 128)' },
-    { name: 'cut', value: 'K', help: 'cut layer (default 3)' },
-  ],
-  run: runWireBench,
-};
+export const wireBenchmark = defineBenchmark('wire', [
+  { name: 'runs', value: 'LIST', help: 'model:wire pairs (default tiny:fp16,tiny:fp32,gpt2:fp16)' },
+  { name: 'clients', value: 'N', help: 'volunteers (default 3 on tiny, 2 on larger models)' },
+  { name: 'rounds', value: 'N', help: 'rounds (default 2 on tiny, 1 on larger models)' },
+  { name: 'local-steps', value: 'N', help: 'local steps per round (default 5 on tiny, 2 on larger models)' },
+  { name: 'batch', value: 'B', help: 'batch size (default 8 on tiny, 1 on larger models)' },
+  { name: 'seq', value: 'T', help: 'max sequence length (default 128)' },
+  { name: 'cut', value: 'K', help: 'cut layer (default 3)' },
+], runWireBench);
 
 function parseRuns(flags: Flags, smoke: boolean): { model: Gpt2PresetName; wire: 'fp16' | 'fp32' }[] {
   return flags.list('runs', smoke ? ['tiny:fp16'] : ['tiny:fp16', 'tiny:fp32', 'gpt2:fp16']).map((item) => {
@@ -88,10 +83,7 @@ function summarize(r: WireRunResult): Summary {
   };
 }
 
-async function runWireBench(partial: Partial<BenchOptions> = {}): Promise<BenchReport> {
-  const smoke = partial.smoke ?? false;
-  const flags = partial.flags ?? new Flags();
-  const log = partial.log ?? (() => {});
+async function runWireBench({ smoke, flags, log }: BenchOptions): Promise<BenchReport> {
   const summaries: Summary[] = [];
   const failures: { run: string; reason: string }[] = [];
   for (const { model, wire } of parseRuns(flags, smoke)) {

@@ -66,7 +66,7 @@ export class PacketMeter {
   private frozen = false;
 
   attach(server: SplitLoraServer): void {
-    server.io.of('/').on('connection', (socket) => this.meter(socket as unknown as MeteredSocket));
+    server.io.of('/').on('connection', (socket) => this.meter(socket));
   }
 
   /** Stops counting: read together with the server's registry totals, the two describe the same moment. */

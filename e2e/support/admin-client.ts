@@ -1,12 +1,18 @@
-// A socket.io admin client for e2e tests that set up runs without clicking (the dashboard spec clicks).
-import { ADMIN_NAMESPACE, type RunConfigInput, type RunSnapshot, unwrapAck } from '@splitlora/protocol';
+// A socket.io admin client for e2e tests that set up runs without clicking (the dashboard spec clicks); its requests
+// go through the protocol's typed request.
+import {
+  ADMIN_NAMESPACE, type AdminClientToServerEvents, type AdminServerToClientEvents, type PayloadOf, type ReplyOf, request,
+  type RunConfigInput, type RunSnapshot,
+} from '@splitlora/protocol';
 import { io, type Socket } from 'socket.io-client';
 
+type AdminSocket = Socket<AdminServerToClientEvents, AdminClientToServerEvents>;
+
 export class AdminClient {
-  private constructor(private readonly socket: Socket) {}
+  private constructor(private readonly socket: AdminSocket) {}
 
   static async connect(url: string, token: string): Promise<AdminClient> {
-    const socket = io(`${url}${ADMIN_NAMESPACE}`, { auth: { token }, transports: ['websocket'], forceNew: true });
+    const socket: AdminSocket = io(`${url}${ADMIN_NAMESPACE}`, { auth: { token }, transports: ['websocket'], forceNew: true });
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', () => resolve());
       socket.once('connect_error', reject);
@@ -14,8 +20,8 @@ export class AdminClient {
     return new AdminClient(socket);
   }
 
-  async request<T>(event: string, payload: unknown): Promise<T> {
-    return unwrapAck(await this.socket.timeout(120_000).emitWithAck(event, payload));
+  request<E extends keyof AdminClientToServerEvents & string>(event: E, payload: PayloadOf<AdminClientToServerEvents[E]>): Promise<ReplyOf<AdminClientToServerEvents[E]>> {
+    return request(this.socket, event, payload, 120_000);
   }
 
   createRun(config: RunConfigInput): Promise<RunSnapshot> {

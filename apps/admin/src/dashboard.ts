@@ -1,8 +1,7 @@
 // The signed-in dashboard: folds admin:* events into the view state, renders the cards once per frame, and turns
 // button presses into acknowledged requests whose errors are shown next to the button.
-import type { AdminSnapshot, RunConfig } from '@splitlora/protocol';
-import { errorText } from './ack-promise.js';
-import { request, type AdminSocket } from './connection.js';
+import { type AdminSnapshot, request, type RunConfig } from '@splitlora/protocol';
+import { type AdminSocket, errorText, timeoutFor } from './connection.js';
 import { isUnauthorized, REFUSED_TEXT } from './session.js';
 import { clientLabels, lossSeries, roundSeries } from './state/chart-series.js';
 import { reduceDashboard } from './state/dashboard-reducer.js';
@@ -49,7 +48,7 @@ export function mountDashboard({ socket, onSignOut, onRefused }: DashboardOption
   const shell = createAppShell(onSignOut);
   const runStatus = createRunStatusView((action) => void runAction(action));
   const runForm = createRunFormView((config) => void createRun(config));
-  const tryIt = createTryItView((req) => call(() => request(socket, 'generate', req)));
+  const tryIt = createTryItView((req) => call(() => request(socket, 'generate', req, timeoutFor('generate'))));
   const charts = createChartsView();
   const clients = createClientsView();
   const rounds = createRoundsView(download);
@@ -80,7 +79,7 @@ export function mountDashboard({ socket, onSignOut, onRefused }: DashboardOption
     runStatus.setMessage('');
     scheduleRender();
     try {
-      dispatch({ type: 'run', run: await call(() => request(socket, ACTION_EVENTS[action], { runId: run.runId })) });
+      dispatch({ type: 'run', run: await call(() => request(socket, ACTION_EVENTS[action], { runId: run.runId }, timeoutFor(ACTION_EVENTS[action]))) });
       runStatus.setMessage(ACTION_DONE[action]);
     } catch (error) {
       runStatus.setMessage(`Could not ${action} the run: ${errorText(error)}`, 'error');
@@ -93,7 +92,7 @@ export function mountDashboard({ socket, onSignOut, onRefused }: DashboardOption
   async function createRun(config: RunConfig): Promise<void> {
     runForm.setBusy(true);
     try {
-      const run = await call(() => request(socket, 'run:create', config));
+      const run = await call(() => request(socket, 'run:create', config, timeoutFor('run:create')));
       dispatch({ type: 'run', run });
       runForm.setMessage(`Created “${run.name}”. Press Start in the Run card when volunteers are ready.`);
     } catch (error) {
@@ -107,7 +106,7 @@ export function mountDashboard({ socket, onSignOut, onRefused }: DashboardOption
     const run = state.run;
     if (run === null) return;
     try {
-      const response = await call(() => request(socket, 'adapter:download', { runId: run.runId, round, which }));
+      const response = await call(() => request(socket, 'adapter:download', { runId: run.runId, round, which }, timeoutFor('adapter:download')));
       const folder = downloadFolderName(round, which);
       saveFilesAsZip(response.files, folder, `${folder}.zip`);
       rounds.setMessage(`Saved ${folder}.zip (${response.files.map((f) => f.name).join(' + ')}); unzip it and load the folder with PeftModel.from_pretrained.`);

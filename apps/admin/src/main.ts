@@ -1,4 +1,5 @@
 // Entry point of the admin page: sign in with the admin token, then show the dashboard; sign out returns here.
+import '@splitlora/web-kit/base.css';
 import './styles.css';
 import { forgetToken, queryWithoutToken, readToken, saveToken, tokenFromQuery } from './auth/token-store.js';
 import { mountDashboard, type Dashboard } from './dashboard.js';

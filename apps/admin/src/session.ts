@@ -1,8 +1,7 @@
 // One signed-in connection: opens the admin socket with the token, loads a snapshot after every (re)connect,
 // and tells the page when the token is refused or the server cannot be reached.
-import { ERROR_CODES, ProtocolError, type AdminSnapshot } from '@splitlora/protocol';
-import { errorText } from './ack-promise.js';
-import { openAdminSocket, request, UNAUTHORIZED_MESSAGE, type AdminSocket } from './connection.js';
+import { ERROR_CODES, ProtocolError, type AdminSnapshot, request } from '@splitlora/protocol';
+import { errorText, openAdminSocket, timeoutFor, UNAUTHORIZED_MESSAGE, type AdminSocket } from './connection.js';
 import type { ConnectionTone } from './views/app-shell.js';
 
 export interface SessionHandlers {
@@ -37,7 +36,7 @@ export function openSession(token: string, handlers: SessionHandlers): Session {
 
   socket.on('connect', () => {
     handlers.onStatus('connecting', 'Loading…');
-    request(socket, 'admin:snapshot', {}).then(
+    request(socket, 'admin:snapshot', {}, timeoutFor('admin:snapshot')).then(
       (snapshot) => {
         if (closed) return;
         handlers.onStatus('online', 'Live');

@@ -1,7 +1,6 @@
 // Integration test of `pnpm evaluate` on a small random GPT-2 saved as a Hugging Face folder and a random PEFT
 // adapter naming it as its base: the last stdout line is the JSON summary with finite metrics in range; a base
 // that resolves nowhere fails with a clear message.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -11,28 +10,14 @@ import {
 } from '@splitlora/core';
 import { writeFiles } from '@splitlora/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ChildResult, runChild } from '../../../tools/run-child.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const config = gpt2Config('tiny', { n_embd: 32, n_layer: 2, n_head: 2, n_positions: 128 });
 
-/** Runs the CLI without blocking the test worker (a blocked worker misses vitest's RPC deadlines). */
-function runCli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'apps/evaluate/src/cli.ts'), ...args], { cwd: ROOT });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 300_000);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolvePromise({ status, stdout, stderr });
-    });
-  });
+/** Runs the CLI (tools/run-child.ts: without blocking the test worker). */
+function runCli(args: string[]): Promise<ChildResult> {
+  return runChild(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'apps/evaluate/src/cli.ts'), ...args], { cwd: ROOT, timeoutMs: 300_000 });
 }
 
 describe('pnpm evaluate', () => {

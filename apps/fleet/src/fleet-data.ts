@@ -1,7 +1,7 @@
 // What each fleet client trains on: one shard of a data file (E2E CSV, JSONL or text), IID or non-IID by attribute.
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { type Example, examplesFromFile, type Gpt2Tokenizer, hashName, shardByAttribute, shardIid } from '@splitlora/core';
+import { type Example, examplesFromFile, type Gpt2Tokenizer, shardByAttribute, shardIid } from '@splitlora/core';
 
 export type ShardMode = { kind: 'iid' } | { kind: 'attribute'; attribute: string };
 
@@ -31,8 +31,4 @@ export async function loadShards(spec: ShardSpec, tokenizer: Gpt2Tokenizer, maxS
     cache.set(key, shards);
   }
   return shards;
-}
-
-export function shardSeed(spec: ShardSpec): number {
-  return hashName(`${spec.dataPath}:${spec.seed}`);
 }

@@ -1,7 +1,8 @@
 // A worker thread of the Node fleet: hosts a few volunteers on its own tfjs backend and reports their events.
 import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
-import { memoryAssetCache, type NodeBackendChoice, selectNodeBackend } from '@splitlora/node';
+import { memoryAssetCache } from '@splitlora/client';
+import { type NodeBackendChoice, selectNodeBackend } from '@splitlora/node';
 import { startFleetClient } from './fleet-client.js';
 import type { ShardSpec } from './fleet-data.js';
 import type { WorkerReport } from './fleet-messages.js';

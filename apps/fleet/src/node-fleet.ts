@@ -2,7 +2,8 @@
 // thread when workers = 0. Reports every volunteer event to the caller and resolves when all are done.
 import { Worker } from 'node:worker_threads';
 import type { VolunteerEvent, VolunteerOutcome } from '@splitlora/client';
-import { memoryAssetCache, type NodeBackendChoice, selectNodeBackend } from '@splitlora/node';
+import { memoryAssetCache } from '@splitlora/client';
+import { type NodeBackendChoice, selectNodeBackend } from '@splitlora/node';
 import * as tf from '@tensorflow/tfjs-core';
 import { startFleetClient } from './fleet-client.js';
 import type { ShardSpec } from './fleet-data.js';

@@ -8,10 +8,10 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ComputeDevice, findDataDir, type NodeBackendChoice, readTokenizerFiles, selectNodeBackend } from '@splitlora/node';
 import {
-  ADMIN_NAMESPACE, type AdminClientToServerEvents, type AdminServerToClientEvents, type ClientToServerEvents,
-  DEFAULT_MAX_MESSAGE_BYTES, type LogEntry, type ServerToClientEvents,
+  type AdminClientToServerEvents, type AdminServerToClientEvents, type ClientToServerEvents, DEFAULT_MAX_MESSAGE_BYTES, NAMESPACES,
+  type LogEntry, MODEL_PRESET_NAMES, type ServerToClientEvents,
 } from '@splitlora/protocol';
-import { Server as SocketServer } from 'socket.io';
+import { type Namespace, Server as SocketServer } from 'socket.io';
 import { ClientRegistry } from './clients/client-registry.js';
 import { DEFAULT_RATE_LIMIT, type RateLimit, RateLimiter } from './clients/rate-limiter.js';
 import { handleApi } from './http/routes.js';
@@ -49,6 +49,11 @@ export interface ServerOptions {
   resumeDir?: string;
 }
 
+/** One socket.io server for both audiences of the event table; each namespace is then typed with its own events. */
+type ListenEvents = ClientToServerEvents & AdminClientToServerEvents;
+type EmitEvents = ServerToClientEvents & AdminServerToClientEvents;
+type EventServer = SocketServer<ListenEvents, EmitEvents>;
+
 export interface SplitLoraServer {
   url: string;
   port: number;
@@ -60,7 +65,7 @@ export interface SplitLoraServer {
   host: RunHost;
   registry: ClientRegistry;
   http: HttpServer;
-  io: SocketServer;
+  io: EventServer;
   close(): Promise<void>;
 }
 
@@ -107,9 +112,11 @@ export async function createServer(options: ServerOptions = {}): Promise<SplitLo
   const limiter = new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT);
 
   const http = createHttpServer();
-  const io = new SocketServer(http, { maxHttpBufferSize: maxMessageBytes, pingTimeout: HEARTBEAT_TIMEOUT_MS, pingInterval: 10_000, cors: { origin: true } });
-  const volunteers = io.of('/') as unknown as import('socket.io').Namespace<ClientToServerEvents, ServerToClientEvents>;
-  const admins = io.of(ADMIN_NAMESPACE) as unknown as import('socket.io').Namespace<AdminClientToServerEvents, AdminServerToClientEvents>;
+  const io = new SocketServer<ListenEvents, EmitEvents>(http, {
+    maxHttpBufferSize: maxMessageBytes, pingTimeout: HEARTBEAT_TIMEOUT_MS, pingInterval: 10_000, cors: { origin: true },
+  });
+  const volunteers: Namespace<ClientToServerEvents, ServerToClientEvents> = io.of(NAMESPACES.volunteer);
+  const admins: Namespace<AdminClientToServerEvents, AdminServerToClientEvents> = io.of(NAMESPACES.admin);
 
   let host: RunHost;
   const pushSwarm = throttle(() => volunteers.emit('swarm:info', { volunteersOnline: registry.online(), participants: host.current?.participantIds().size ?? 0 }), 200);
@@ -155,7 +162,7 @@ export async function createServer(options: ServerOptions = {}): Promise<SplitLo
   attachVolunteerNamespace(volunteers, { ...handlerCtx, registry, host, backend: selection.backend, onSwarmChange: () => { pushSwarm(); pushAdmin(); } });
   const adminDeps = {
     ...handlerCtx, token: adminToken, registry, host, backend: selection.backend, device: selection.device,
-    models: () => ['tiny', 'distilgpt2', 'gpt2', 'gpt2-medium', 'gpt2-large', 'gpt2-xl', ...listHfModels(modelsDir)],
+    models: () => [...MODEL_PRESET_NAMES, ...listHfModels(modelsDir)],
     dataFiles: () => listDataFiles(dataDir),
     logs: () => [...recentLogs],
   };

@@ -1,5 +1,6 @@
 // Entry point of the volunteer page: consent, then files, then training. It holds the page state, sends the
 // worker typed messages, and renders what the worker reports; the worker does the reading and the training.
+import '@splitlora/web-kit/base.css';
 import './styles.css';
 import { fetchRunOverview, type RunOverview } from './api/run-overview.js';
 import { FileList } from './files/file-list.js';

@@ -1,6 +1,6 @@
-// Federated LoRA (FedAvg): every client holds the whole model with LoRA, trains I local steps from the global
-// adapter, and the adapters are averaged weighted by tokens.
-import { adapterLayout, countAdapterParams, countElements, expectedParamShapes, fedAvgHost, mixSeed, type NamedHostTensors } from '@splitlora/core';
+// Federated LoRA (FedAvg): every client holds the whole model with LoRA, trains I local steps from what the run's
+// strategy gives it (FedAvg: the global adapter), and the strategy aggregates the adapters (FedAvg: by tokens).
+import { adapterLayout, countAdapterParams, countElements, expectedParamShapes, mixSeed, type NamedHostTensors } from '@splitlora/core';
 import { type Curve, trainRounds } from '../curve.js';
 import { evalLoss, type World } from '../setup.js';
 import { FullLearner, shardStream } from './full-learner.js';
@@ -18,14 +18,16 @@ export async function federated(world: World): Promise<Curve> {
   };
   try {
     await trainRounds(curve, settings.rounds, async (round) => {
+      const fitRound = { round, participants: learners.map((_, i) => `client ${i}`), global };
+      const fit = world.strategy.configureFit(fitRound);
       const updates = [];
       for (const [i, learner] of learners.entries()) {
-        learner.load(global);
+        learner.load(fit.startFor(`client ${i}`));
         let mine = 0;
         for (let s = 0; s < settings.localSteps; s++) mine += await learner.step(streams[i]!.next(), mixSeed(settings.seed, round, i, s));
         updates.push({ source: `client ${i}`, adapter: await learner.adapter.toHost(), weight: mine });
       }
-      global = fedAvgHost(updates);
+      global = world.strategy.aggregateFit(fitRound, updates).global;
       return updates.reduce((sum, u) => sum + u.weight, 0);
     }, () => evalLoss(world, global));
   } finally {

@@ -1,7 +1,7 @@
 // A learner holding the whole model with LoRA on every block (centralized training and each FedAvg client):
 // fused head + loss, clipping, AdamW on the batches it is given.
 import {
-  AdamW, BatchStream, batchTensors, clipGradsByGlobalNorm, disposeNamed, type Example, fullLossAndGrads, mixSeed,
+  AdamW, BatchStream, batchTensors, clipGradsByGlobalNorm, DEFAULT_ADAMW, disposeNamed, type Example, fullLossAndGrads, mixSeed,
   type NamedHostTensors, type TokenBatch, TrainableAdapter,
 } from '@splitlora/core';
 import type { World } from '../setup.js';
@@ -19,7 +19,7 @@ export class FullLearner {
   constructor(private readonly world: World) {
     const { config, lora, settings, run } = world;
     this.adapter = TrainableAdapter.init(config, lora, 0, config.n_layer, settings.seed);
-    this.optimizer = new AdamW({ beta1: 0.9, beta2: 0.999, epsilon: 1e-6, weightDecay: run.weightDecay });
+    this.optimizer = new AdamW({ ...DEFAULT_ADAMW, weightDecay: run.weightDecay });
   }
 
   /** One step on `batch`; returns its trained (counted) tokens. */

@@ -4,7 +4,7 @@ import { adapterLayout, clientPart, countAdapterParams, countElements, type Exam
 import { LocalTrainer, type PendingStep } from '@splitlora/client';
 import { decodeFloatFrame, decodeIntFrame, encodeFloatFrame, type TensorFrame } from '@splitlora/protocol';
 import type { ServerSplit, StepInput } from '@splitlora/server';
-import { inProcessManifest } from '../../lib/manifest.js';
+import { inProcessPlan } from '../../lib/manifest.js';
 import { clientModel, type World } from '../setup.js';
 
 export class SplitClient {
@@ -14,7 +14,8 @@ export class SplitClient {
 
   constructor(private readonly world: World, private readonly index: number, examples: readonly Example[]) {
     this.id = `client-${index}`;
-    this.trainer = new LocalTrainer(clientModel(world), inProcessManifest(world.settings.model, world.config, world.run), examples, mixSeed(world.settings.seed, index));
+    const { manifest, plan } = inProcessPlan(world.settings.model, world.config, world.run);
+    this.trainer = new LocalTrainer(clientModel(world), plan, manifest.training, examples, mixSeed(world.settings.seed, index));
   }
 
   /** Forward of local step `step` of `round` (its dropout masks depend on seed, round, client and step). */

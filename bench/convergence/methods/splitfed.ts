@@ -1,8 +1,9 @@
-// SplitLoRA (SFL): every client trains I steps from the global client adapter through the server split, then the
-// client adapters are averaged (FedAvg by tokens). V1: one server adapter copy per client, averaged each round.
-// V2: one shared server adapter; each step fuses all clients' batches into one server step.
+// SplitLoRA (SFL): every client trains I steps from what the run's strategy gives it (FedAvg: the global client
+// adapter) through the server split, then the strategy aggregates the client adapters (FedAvg: by tokens).
+// V1: one server adapter copy per client, aggregated each round. V2: one shared server adapter; each step fuses all
+// clients' batches into one server step.
 import type { PendingStep } from '@splitlora/client';
-import { fedAvgHost, type NamedHostTensors } from '@splitlora/core';
+import type { NamedHostTensors } from '@splitlora/core';
 import { encodeFloatFrame, type TensorFrame } from '@splitlora/protocol';
 import { type Curve, trainRounds } from '../curve.js';
 import { evalLoss, type World } from '../setup.js';
@@ -25,8 +26,9 @@ export async function splitFed(world: World, sfl: 'v1' | 'v2'): Promise<Curve> {
   };
   try {
     await trainRounds(curve, settings.rounds, async (round) => {
-      const start = frames(global);
-      clients.forEach((c) => c.load(start));
+      const fitRound = { round, participants: clients.map((c) => c.id), global };
+      const fit = world.strategy.configureFit(fitRound);
+      clients.forEach((c) => c.load(frames(fit.startFor(c.id))));
       const mine = clients.map(() => 0);
       for (let s = 0; s < settings.localSteps; s++) {
         const globalStep = (round - 1) * settings.localSteps + s;
@@ -43,8 +45,8 @@ export async function splitFed(world: World, sfl: 'v1' | 'v2'): Promise<Curve> {
         }
       }
       const updates = await Promise.all(clients.map(async (c, i) => ({ source: c.id, adapter: await c.trainer.adapter.toHost(), weight: mine[i]! })));
-      global = fedAvgHost(updates);
-      await server.closeRound(clients.map((c) => c.id));
+      global = world.strategy.aggregateFit(fitRound, updates).global;
+      await server.closeRound(clients.map((c) => c.id), round);
       return mine.reduce((a, b) => a + b, 0);
     }, evaluate);
   } finally {

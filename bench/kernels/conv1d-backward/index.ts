@@ -3,8 +3,7 @@
 // against a custom gradient with a cached transposed weight (v2). Checks both give the same dx.
 import * as tf from '@tensorflow/tfjs-core';
 import { activateNodeBackend, type NodeBackendName } from '../../lib/backends.js';
-import { Flags } from '../../lib/flags.js';
-import type { Benchmark, BenchOptions, BenchReport, Cell } from '../../lib/report.js';
+import { type BenchOptions, type BenchReport, type Cell, defineBenchmark } from '../../lib/report.js';
 import { median, round } from '../../lib/stats.js';
 import { timeSteps } from '../../lib/timing.js';
 import { conv1dAutograd } from './v1-autograd.js';
@@ -13,15 +12,10 @@ import { conv1dCachedTranspose } from './v2-cached-transpose.js';
 /** GPT-2 (small) Conv1D shapes: c_attn, c_fc, mlp c_proj. */
 const MODULES = [{ name: 'c_attn', fanIn: 768, fanOut: 2304 }, { name: 'c_fc', fanIn: 768, fanOut: 3072 }, { name: 'mlp.c_proj', fanIn: 3072, fanOut: 768 }];
 
-export const conv1dBenchmark: Benchmark = {
-  name: 'conv1d',
-  summary: 'kernel experiment: frozen Conv1D backward, autograd (transposeB) vs cached transpose',
-  flags: [
-    { name: 'backends', value: 'LIST', help: 'Node backends (default wasm,cpu)' },
-    { name: 'rows', value: 'LIST', help: 'tokens per step N (default 128,512)' },
-  ],
-  run: runConv1dBench,
-};
+export const conv1dBenchmark = defineBenchmark('conv1d', [
+  { name: 'backends', value: 'LIST', help: 'Node backends (default wasm,cpu)' },
+  { name: 'rows', value: 'LIST', help: 'tokens per step N (default 128,512)' },
+], runConv1dBench);
 
 async function timeMs(repeats: number, f: () => tf.Tensor): Promise<number> {
   const { stepMs } = await timeSteps({ warmup: 1, minSteps: repeats, maxSteps: repeats, budgetMs: 0 }, async () => {
@@ -32,10 +26,7 @@ async function timeMs(repeats: number, f: () => tf.Tensor): Promise<number> {
   return median(stepMs);
 }
 
-async function runConv1dBench(partial: Partial<BenchOptions> = {}): Promise<BenchReport> {
-  const smoke = partial.smoke ?? false;
-  const flags = partial.flags ?? new Flags();
-  const log = partial.log ?? (() => {});
+async function runConv1dBench({ smoke, flags, log }: BenchOptions): Promise<BenchReport> {
   const backends = flags.list('backends', smoke ? ['wasm'] : ['wasm', 'cpu'], ['wasm', 'cpu', 'tensorflow']) as NodeBackendName[];
   const rowsList = flags.numbers('rows', smoke ? [16] : [128, 512]);
   const modules = smoke ? [{ name: 'c_attn (small)', fanIn: 64, fanOut: 192 }] : MODULES;

@@ -4,8 +4,8 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import {
-  activateBackend, applyDropout, clientForward, dropoutParams, hashDropout, clientGrads, fullLogits, fullLossAndGrads, loadHfGpt2, loraConfig, memoryFileSource, namedToTensors, readSafetensors,
-  serverLossAndGrads, TrainableAdapter, withTransposedHead,
+  activateBackend, applyDropout, clientForward, clientGrads, dropoutParams, fullLogits, fullLossAndGrads, hashDropout, loadHfGpt2, loraConfig,
+  memoryFileSource, namedToTensors, readSafetensors, serverLossAndGrads, SplitPlan, TrainableAdapter, withTransposedHead,
 } from '@splitlora/core';
 
 interface JsonTensor { shape: number[]; data: number[] }
@@ -70,9 +70,10 @@ async function runOn(backend: string): Promise<Record<string, number | string>> 
     // The split path (client forward, server step, client backward) on this backend, at cut 2.
     const clientAdapter = { config: lora, tensors: Object.fromEntries(Object.entries(adapter.tensors).filter(([n]) => Number(n.split('.')[2]) < 2)) };
     const serverAdapter = { config: lora, tensors: Object.fromEntries(Object.entries(adapter.tensors).filter(([n]) => Number(n.split('.')[2]) >= 2)) };
-    const hidden = clientForward(model, clientAdapter, ids, 2, null);
-    const server = serverLossAndGrads(model, serverAdapter, hidden, targets, mask, 2, normalizer, { dropoutSeed: null });
-    const client = clientGrads(model, clientAdapter, ids, 2, null, server.gradHidden);
+    const plan = SplitPlan.create(config, 2, lora);
+    const hidden = clientForward(model, clientAdapter, ids, plan, null);
+    const server = serverLossAndGrads(model, serverAdapter, hidden, targets, mask, plan, normalizer, { dropoutSeed: null });
+    const client = clientGrads(model, clientAdapter, ids, plan, null, server.gradHidden);
     let splitWorst = 0;
     for (const [name, g] of Object.entries({ ...client, ...server.grads })) splitWorst = Math.max(splitWorst, maxRel(await g.data(), fx.grads[name]!.data));
     out[`${kind}.split-grads`] = splitWorst;

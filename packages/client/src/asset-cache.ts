@@ -1,4 +1,5 @@
-// Where downloaded assets (client weights, tokenizer) are kept between sessions, keyed by their sha256.
+// Where downloaded assets (client weights, tokenizer) are kept between sessions, keyed by their sha256: none, or a
+// map in memory (Node fleets and tests); the page keeps them in IndexedDB (apps/volunteer).
 
 export interface AssetCache {
   get(hash: string): Promise<Uint8Array | null>;
@@ -9,3 +10,11 @@ export const noAssetCache: AssetCache = {
   async get() { return null; },
   async put() {},
 };
+
+export function memoryAssetCache(): AssetCache {
+  const store = new Map<string, Uint8Array>();
+  return {
+    async get(hash) { return store.get(hash) ?? null; },
+    async put(hash, bytes) { store.set(hash, bytes); },
+  };
+}

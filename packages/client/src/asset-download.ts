@@ -1,9 +1,8 @@
 // Downloads an asset in chunks (a few in flight), verifies its sha256, and keeps it in the cache.
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import { alignedBytes, type AssetInfo, type ChunkResponse } from '@splitlora/protocol';
+import { alignedBytes, type AssetInfo, request } from '@splitlora/protocol';
 import type { AssetCache } from './asset-cache.js';
-import { request } from './request.js';
 import type { VolunteerSocket } from './socket-types.js';
 
 export function sha256Hex(bytes: Uint8Array): string {
@@ -31,7 +30,7 @@ export async function downloadAsset(
   const worker = async () => {
     while (next < asset.chunkCount) {
       const index = next++;
-      const chunk = await request<ChunkResponse>(socket, 'asset:chunk', { hash: asset.hash, index }, options.timeoutMs ?? 60_000);
+      const chunk = await request(socket, 'asset:chunk', { hash: asset.hash, index }, options.timeoutMs ?? 60_000);
       const bytes = alignedBytes(chunk.data);
       const offset = index * asset.chunkBytes;
       if (chunk.index !== index || offset + bytes.byteLength > asset.bytes) throw new Error(`asset ${asset.hash.slice(0, 12)}: chunk ${index} does not fit`);

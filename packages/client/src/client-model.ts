@@ -1,19 +1,21 @@
-// Builds the client split from downloaded assets: base weights (safetensors) as tensors, and the tokenizer.
+// Builds the client split from a run's manifest and downloaded assets: the split plan (checked once, here), the
+// base weights (safetensors) as tensors, and the tokenizer.
 import {
-  type BaseModel, clientPart, expectedParamShapes, fail, formatShape, type Gpt2Config, Gpt2Tokenizer, namedToTensors,
-  readSafetensors, sameShape, validateGpt2Config,
+  type BaseModel, clientPart, expectedParamShapes, fail, formatShape, Gpt2Tokenizer, namedToTensors,
+  readSafetensors, sameShape, SplitPlan,
 } from '@splitlora/core';
 import type { ClientManifest } from '@splitlora/protocol';
 
-export function manifestGpt2Config(manifest: ClientManifest): Gpt2Config {
-  return validateGpt2Config(manifest.model.config as unknown as Gpt2Config);
+/** The manifest's model config, cut and LoRA as a checked split plan. */
+export function manifestPlan(manifest: ClientManifest): SplitPlan {
+  return SplitPlan.create(manifest.model.config, manifest.split, manifest.lora, manifest.model.name);
 }
 
 /** The client split's frozen weights, checked name by name and shape by shape. */
-export function clientModelFromWeights(manifest: ClientManifest, weights: Uint8Array): BaseModel {
-  const config = manifestGpt2Config(manifest);
+export function clientModelFromWeights(plan: SplitPlan, weights: Uint8Array): BaseModel {
+  const { config } = plan;
   const host = readSafetensors(weights, 'client weights');
-  const expected = expectedParamShapes(config, clientPart(manifest.cut));
+  const expected = expectedParamShapes(config, clientPart(plan.cut));
   for (const [name, shape] of Object.entries(expected)) {
     const t = host[name];
     if (t === undefined) fail('checkpoint', `client weights lack ${name}`);

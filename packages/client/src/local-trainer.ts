@@ -2,9 +2,9 @@
 // gradient that came back, pull it through the client blocks and update the client adapter (AdamW).
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  AdamW, type BaseModel, BatchStream, batchTensors, clientForward, clientGrads, clipGradsByGlobalNorm, disposeNamed, type Example,
-  learningRateAt, type LoraConfig, mixSeed, type TokenBatch, TrainableAdapter,
-  transposedConv1dHelps, withTransposedConv1d,
+  AdamW, type BaseModel, BatchStream, batchTensors, clientForward, clientGrads, clipGradsByGlobalNorm, DEFAULT_ADAMW, disposeNamed,
+  type Example, learningRateAt, mixSeed, type SplitPlan, type TokenBatch, TrainableAdapter, transposedConv1dHelps,
+  withTransposedConv1d,
 } from '@splitlora/core';
 import {
   type ClientManifest, decodeFloatFrame, encodeFloatFrame, encodeIntFrame, type TensorFrame,
@@ -22,22 +22,21 @@ export class LocalTrainer {
   readonly adapter: TrainableAdapter;
   private readonly optimizer: AdamW;
   private readonly stream: BatchStream;
-  private readonly lora: LoraConfig;
   private readonly model: BaseModel;
 
   /** Takes ownership of `model` (its tensors are disposed with the trainer). */
   constructor(
     model: BaseModel,
-    private readonly manifest: ClientManifest,
+    private readonly plan: SplitPlan,
+    private readonly training: ClientManifest['training'],
     examples: readonly Example[],
     dataSeed: number,
   ) {
     // On wasm, transposed block weights make the backward's input gradients several times faster.
     this.model = transposedConv1dHelps() ? { ...model, params: withTransposedConv1d(model.params) } : model;
-    const t = manifest.training;
-    this.lora = manifest.lora as LoraConfig;
-    this.adapter = TrainableAdapter.init(model.config, this.lora, 0, manifest.cut, t.seed);
-    this.optimizer = new AdamW({ beta1: 0.9, beta2: 0.999, epsilon: 1e-6, weightDecay: t.weightDecay });
+    const t = training;
+    this.adapter = TrainableAdapter.init(plan.config, plan.lora, 0, plan.cut, t.seed);
+    this.optimizer = new AdamW({ ...DEFAULT_ADAMW, weightDecay: t.weightDecay });
     this.stream = new BatchStream(examples, {
       batchSize: t.batchSize, maxSeqLen: t.maxSeqLen, padMultiple: t.padMultiple, padTokenId: model.config.eos_token_id,
     }, dataSeed);
@@ -56,7 +55,7 @@ export class LocalTrainer {
     const batch = this.stream.next();
     const dropoutSeed = mixSeed(roundSeed, step);
     const bt = batchTensors(batch);
-    const hidden = clientForward(this.model, this.adapter, bt.ids, this.manifest.cut, dropoutSeed);
+    const hidden = clientForward(this.model, this.adapter, bt.ids, this.plan, dropoutSeed);
     const values = (await hidden.data()) as Float32Array;
     const shape = [...hidden.shape];
     hidden.dispose();
@@ -65,7 +64,7 @@ export class LocalTrainer {
     return {
       batch,
       dropoutSeed,
-      activations: encodeFloatFrame('activations', shape, values, this.manifest.training.wireDtype),
+      activations: encodeFloatFrame('activations', shape, values, this.training.wireDtype),
       targets: encodeIntFrame('targets', [batch.targets.length], batch.targets, wide ? 'int32' : 'uint16'),
       lossMask: encodeIntFrame('lossMask', [batch.lossMask.length], batch.lossMask, 'uint8'),
     };
@@ -79,10 +78,10 @@ export class LocalTrainer {
     if (gradient.shape.join() !== expected.join()) throw new Error(`gradient shape [${gradient.shape}] does not match activations [${expected}]`);
     const bt = batchTensors(batch);
     const grad = tf.tensor3d(decodeFloatFrame(gradient), expected as [number, number, number]);
-    const grads = clientGrads(this.model, this.adapter, bt.ids, this.manifest.cut, pending.dropoutSeed, grad);
+    const grads = clientGrads(this.model, this.adapter, bt.ids, this.plan, pending.dropoutSeed, grad);
     grad.dispose();
     bt.dispose();
-    const t = this.manifest.training;
+    const t = this.training;
     if (t.maxGradNorm > 0) clipGradsByGlobalNorm(grads, t.maxGradNorm); // on the device: nothing is read back
     const lr = learningRateAt({ lr: t.lr, warmupSteps: t.warmupSteps, totalSteps: t.totalSteps, kind: t.schedule }, globalStep);
     this.optimizer.apply(this.adapter.tensors, grads, lr);

@@ -1,4 +1,5 @@
-// Public surface of @splitlora/core: GPT-2 + LoRA math, split steps, FedAvg, optimizer, tokenizer, data, I/O, privacy.
+// Public surface of @splitlora/core: GPT-2 + LoRA math, split plan and steps, aggregation strategies, optimizer,
+// tokenizer, data, I/O, privacy.
 export * from './errors.js';
 export * from './backend/backend-flags.js';
 export * from './backend/activate-backend.js';
@@ -8,6 +9,7 @@ export * from './kernels/dropout/hash-dropout.js';
 export * from './kernels/dropout/dropout-hash.js';
 export * from './config/gpt2-config.js';
 export * from './config/lora-config.js';
+export * from './config/split-plan.js';
 export * from './tensors/named-tensors.js';
 export * from './tensors/sum-tensors.js';
 export * from './model/param-names.js';
@@ -30,13 +32,15 @@ export * from './data/examples.js';
 export * from './data/batching.js';
 export * from './data/sharding.js';
 export * from './train/batch-tensors.js';
-export * from './train/cross-entropy.js';
 export * from './train/head-loss.js';
 export * from './train/adamw.js';
 export * from './train/lr-schedule.js';
 export * from './train/grad-clip.js';
 export * from './train/split-steps.js';
 export * from './train/fedavg.js';
+export * from './aggregation/aggregation-strategy.js';
+export * from './aggregation/fedavg-strategy.js';
+export * from './aggregation/strategy-for.js';
 export * from './privacy/index.js';
 export * from './decode/kv-cache.js';
 export * from './decode/cached-forward.js';

@@ -5,4 +5,3 @@ export * from './tokenizer-files.js';
 export * from './tf-backend.js';
 export * from './dawn-webgpu.js';
 export * from './vulkan-env.js';
-export * from './asset-cache.js';

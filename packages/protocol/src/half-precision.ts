@@ -122,6 +122,3 @@ export function decodeBfloat16(bits: Uint16Array): Float32Array {
   for (let i = 0; i < bits.length; i++) out[i] = bits[i]! << 16;
   return new Float32Array(out.buffer);
 }
-
-/** The largest finite float16 value; activations beyond it cannot travel as fp16. */
-export const FLOAT16_MAX = 65504;

@@ -1,33 +1,11 @@
 // The run configuration an admin submits: model, cut, LoRA (PEFT names), optimisation, rounds and SFL variant.
 import { z } from 'zod';
-
-export const MODEL_PRESET_NAMES = ['tiny', 'distilgpt2', 'gpt2', 'gpt2-medium', 'gpt2-large', 'gpt2-xl'] as const;
-
-/** Depth of each preset, so forms can bound the cut layer without loading anything. */
-export const PRESET_LAYERS: Record<(typeof MODEL_PRESET_NAMES)[number], number> = {
-  tiny: 6, distilgpt2: 6, gpt2: 12, 'gpt2-medium': 24, 'gpt2-large': 36, 'gpt2-xl': 48,
-};
+import { loraConfigSchema, PAPER_LORA } from './lora-config.js';
+import { MODEL_PRESET_NAMES, presetDepth } from './model-presets.js';
 
 export const SFL_VARIANTS = ['v1', 'v2'] as const;
 export const WIRE_DTYPES = ['float16', 'float32'] as const;
 export const SCHEDULES = ['constant', 'linear', 'cosine'] as const;
-export const LORA_TARGETS = ['c_attn', 'c_proj', 'c_fc', 'attn.c_attn', 'attn.c_proj', 'mlp.c_fc', 'mlp.c_proj'] as const;
-
-export const loraConfigSchema = z.strictObject({
-  r: z.number().int().min(1).max(256),
-  lora_alpha: z.number().positive().max(1e4),
-  lora_dropout: z.number().min(0).max(0.9),
-  target_modules: z.array(z.enum(LORA_TARGETS)).min(1),
-  fan_in_fan_out: z.literal(true).default(true),
-  enable_lora: z.tuple([z.boolean(), z.boolean(), z.boolean()]).nullable(),
-});
-
-export type LoraConfigWire = z.infer<typeof loraConfigSchema>;
-
-/** The paper's adapters: rank 4 on query and value (alpha 32, dropout 0.1, as in LoRA's E2E recipe). */
-export const PAPER_LORA_WIRE: LoraConfigWire = {
-  r: 4, lora_alpha: 32, lora_dropout: 0.1, target_modules: ['c_attn'], fan_in_fan_out: true, enable_lora: [true, false, true],
-};
 
 export const runConfigSchema = z.strictObject({
   name: z.string().trim().min(1).max(80).default('SplitLoRA run'),
@@ -36,7 +14,7 @@ export const runConfigSchema = z.strictObject({
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
   /** The client keeps embeddings + blocks [0, cut); the server blocks [cut, L). */
   cut: z.number().int().min(1).max(100).default(3),
-  lora: loraConfigSchema.default(PAPER_LORA_WIRE),
+  lora: loraConfigSchema.default(PAPER_LORA),
   lr: z.number().positive().max(1).default(2e-4),
   schedule: z.enum(SCHEDULES).default('linear'),
   warmupSteps: z.number().int().min(0).default(0),
@@ -64,9 +42,9 @@ export const runConfigSchema = z.strictObject({
 }).superRefine((c, ctx) => {
   if (c.minClients > c.maxClients) ctx.addIssue({ code: 'custom', path: ['minClients'], message: `minClients ${c.minClients} exceeds maxClients ${c.maxClients}` });
   if (c.maxSeqLen % c.padMultiple !== 0) ctx.addIssue({ code: 'custom', path: ['padMultiple'], message: `maxSeqLen ${c.maxSeqLen} is not a multiple of padMultiple ${c.padMultiple}` });
-  const preset = (PRESET_LAYERS as Record<string, number>)[c.model];
-  if (preset !== undefined && c.cut > preset - 1) ctx.addIssue({ code: 'custom', path: ['cut'], message: `cut layer ${c.cut} out of range 1..${preset - 1} for ${c.model}` });
-  if (preset === undefined && !c.model.startsWith('hf:')) ctx.addIssue({ code: 'custom', path: ['model'], message: `model must be one of ${MODEL_PRESET_NAMES.join(', ')} or hf:<folder>` });
+  const depth = presetDepth(c.model);
+  if (depth !== null && c.cut > depth - 1) ctx.addIssue({ code: 'custom', path: ['cut'], message: `cut layer ${c.cut} out of range 1..${depth - 1} for ${c.model}` });
+  if (depth === null && !c.model.startsWith('hf:')) ctx.addIssue({ code: 'custom', path: ['model'], message: `model must be one of ${MODEL_PRESET_NAMES.join(', ')} or hf:<folder>` });
 });
 
 export type RunConfigInput = z.input<typeof runConfigSchema>;

@@ -13,6 +13,11 @@ describe('formatBytes', () => {
     expect(formatBytes(123_456_789)).toBe('123 MB');
     expect(formatBytes(50_000_000)).toBe('50 MB');
     expect(formatBytes(13_600_000)).toBe('13.6 MB');
+    // As the dashboard shows them (moved from apps/admin/src/state/table-rows.test.ts).
+    expect(formatBytes(1_500_000)).toBe('1.5 MB');
+    expect(formatBytes(0.9)).toBe('1 B');
+    expect(formatBytes(999)).toBe('999 B');
+    expect(formatBytes(2e15)).toBe('2000 TB');
   });
 
   it('never shows "1000 KB"', () => {

@@ -30,6 +30,21 @@ function dosDateTime(date: Date): { time: number; date: number } {
   return { time, date: day };
 }
 
+/**
+ * The fields the local header and the central directory header share, in the same order (the central one starts
+ * two bytes later): flags (UTF-8 names), method (stored), time, date, CRC-32, both sizes, the name's length.
+ */
+function writeEntryFields(view: DataView, at: number, e: { crc: number; size: number; nameLength: number; stamp: { time: number; date: number } }): void {
+  view.setUint16(at, 0x0800, true);
+  view.setUint16(at + 2, 0, true);
+  view.setUint16(at + 4, e.stamp.time, true);
+  view.setUint16(at + 6, e.stamp.date, true);
+  view.setUint32(at + 8, e.crc, true);
+  view.setUint32(at + 12, e.size, true);
+  view.setUint32(at + 16, e.size, true);
+  view.setUint16(at + 20, e.nameLength, true);
+}
+
 export function createZip(entries: readonly ZipEntry[], modified = new Date()): Uint8Array {
   const encoder = new TextEncoder();
   const stamp = dosDateTime(modified);
@@ -41,32 +56,19 @@ export function createZip(entries: readonly ZipEntry[], modified = new Date()): 
     const crc = crc32(entry.data);
     const size = entry.data.byteLength;
     if (size >= 0xffffffff || offset >= 0xffffffff) throw new Error(`zip: ${entry.name} is too large for a zip without zip64`);
+    const entryFields = { crc, size, nameLength: name.length, stamp };
     const local = new Uint8Array(30 + name.length);
     const lv = new DataView(local.buffer);
     lv.setUint32(0, 0x04034b50, true); // local file header
     lv.setUint16(4, 20, true); // version needed
-    lv.setUint16(6, 0x0800, true); // UTF-8 names
-    lv.setUint16(8, 0, true); // stored
-    lv.setUint16(10, stamp.time, true);
-    lv.setUint16(12, stamp.date, true);
-    lv.setUint32(14, crc, true);
-    lv.setUint32(18, size, true);
-    lv.setUint32(22, size, true);
-    lv.setUint16(26, name.length, true);
+    writeEntryFields(lv, 6, entryFields);
     local.set(name, 30);
     const central = new Uint8Array(46 + name.length);
     const cv = new DataView(central.buffer);
     cv.setUint32(0, 0x02014b50, true); // central directory header
-    cv.setUint16(4, 20, true);
-    cv.setUint16(6, 20, true);
-    cv.setUint16(8, 0x0800, true);
-    cv.setUint16(10, 0, true);
-    cv.setUint16(12, stamp.time, true);
-    cv.setUint16(14, stamp.date, true);
-    cv.setUint32(16, crc, true);
-    cv.setUint32(20, size, true);
-    cv.setUint32(24, size, true);
-    cv.setUint16(28, name.length, true);
+    cv.setUint16(4, 20, true); // version made by
+    cv.setUint16(6, 20, true); // version needed
+    writeEntryFields(cv, 8, entryFields);
     cv.setUint32(42, offset, true);
     central.set(name, 46);
     locals.push(local, entry.data);

@@ -1,9 +1,5 @@
 // Model choices of the run form: the server's model list with each preset's depth, and the cut layer's range.
-import { MODEL_PRESET_NAMES, PRESET_LAYERS } from '@splitlora/protocol';
-
-export function presetDepth(model: string): number | null {
-  return (PRESET_LAYERS as Record<string, number>)[model] ?? null;
-}
+import { MODEL_PRESET_NAMES, presetDepth } from '@splitlora/protocol';
 
 /** The cut leaves at least one block on each side: 1..depth-1 for presets; hf: models are bounded by the server. */
 export function cutRange(model: string): { min: number; max: number | null } {

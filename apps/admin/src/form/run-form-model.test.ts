@@ -1,6 +1,6 @@
 // The run form starts at the schema's defaults and maps LoRA placement to PEFT's fields and back without loss.
 import { describe, expect, it } from 'vitest';
-import { PAPER_LORA_WIRE, runConfigSchema } from '@splitlora/protocol';
+import { PAPER_LORA, runConfigSchema } from '@splitlora/protocol';
 import { defaultRunForm, formFromConfig, formToConfigInput, parseNumberFields } from './run-form-model.js';
 import { modulesToTargets, targetsToModules } from './lora-targets.js';
 
@@ -11,7 +11,7 @@ describe('run form model', () => {
     expect(errors).toEqual({});
     const input = formToConfigInput(form, numbers);
     expect(input).toEqual(runConfigSchema.parse({}));
-    expect(input.lora).toEqual(PAPER_LORA_WIRE);
+    expect(input.lora).toEqual(PAPER_LORA);
     expect(form.model).toBe('tiny');
     expect(form.cut).toBe('3');
     expect(form.lr).toBe('0.0002');

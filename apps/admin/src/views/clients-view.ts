@@ -1,6 +1,6 @@
 // The volunteers table: name/id, backend, tokens/s, tokens contributed, status and "last seen".
 import type { ClientRow } from '../state/table-rows.js';
-import { card, h, setChildren } from './dom.js';
+import { card, dataTable, h, setChildren } from './dom.js';
 
 export interface ClientsView {
   element: HTMLElement;
@@ -12,18 +12,9 @@ const COLUMNS = ['Volunteer', 'Backend', 'Tokens/s', 'Tokens', 'Status', 'Last s
 export function createClientsView(): ClientsView {
   const count = h('span', { class: 'count-pill' }, ['0']);
   const { element, body } = card('Volunteers', { id: 'volunteers', actions: [count] });
-  const tbody = h('tbody');
+  const { wrap, tbody } = dataTable('Connected volunteers', COLUMNS, (i) => i >= 2 && i <= 3);
   const empty = h('p', { class: 'table-empty' }, ['No volunteers connected. Share the volunteer page to get helpers.']);
-  body.append(
-    h('div', { class: 'table-wrap' }, [
-      h('table', { class: 'table table-responsive' }, [
-        h('caption', { class: 'visually-hidden' }, ['Connected volunteers']),
-        h('thead', {}, [h('tr', {}, COLUMNS.map((c, i) => h('th', { scope: 'col', class: i >= 2 && i <= 3 ? 'num' : '' }, [c])))]),
-        tbody,
-      ]),
-    ]),
-    empty,
-  );
+  body.append(wrap, empty);
 
   return {
     element,

@@ -1,4 +1,4 @@
-// The shared DOM helpers, plus the dashboard's card.
+// The shared DOM helpers, plus the dashboard's card and its responsive tables.
 import { type Child, h, uid } from '@splitlora/web-kit/dom';
 
 export * from '@splitlora/web-kit/dom';
@@ -16,4 +16,20 @@ export function card(title: string, options: { id?: string; description?: string
   const body = h('div', { class: 'card-body' });
   const element = h('section', { class: `card ${options.className ?? ''}`.trim(), id: options.id, 'aria-labelledby': headingId }, [header, body]);
   return { element, header, body };
+}
+
+/**
+ * A responsive table (rows become cards on phones) with a caption for screen readers and a header row; returns its
+ * wrapper and the body the view fills. `numeric(i)` right-aligns column i.
+ */
+export function dataTable(caption: string, columns: readonly string[], numeric: (column: number) => boolean) {
+  const tbody = h('tbody');
+  const wrap = h('div', { class: 'table-wrap' }, [
+    h('table', { class: 'table table-responsive' }, [
+      h('caption', { class: 'visually-hidden' }, [caption]),
+      h('thead', {}, [h('tr', {}, columns.map((c, i) => h('th', { scope: 'col', class: numeric(i) ? 'num' : '' }, [c])))]),
+      tbody,
+    ]),
+  ]);
+  return { wrap, tbody };
 }

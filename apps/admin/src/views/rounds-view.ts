@@ -1,6 +1,6 @@
 // The rounds history: timing, participants, losses, and buttons to download each round's adapters.
 import type { RoundRow } from '../state/table-rows.js';
-import { card, h, setChildren } from './dom.js';
+import { card, dataTable, h, setChildren } from './dom.js';
 
 export type AdapterSide = 'client' | 'server' | 'combined';
 
@@ -23,20 +23,10 @@ export function createRoundsView(onDownload: (round: number, which: AdapterSide)
     id: 'rounds',
     description: 'Each download is a .zip of a PEFT adapter folder (adapter_model.safetensors + adapter_config.json).',
   });
-  const tbody = h('tbody');
+  const { wrap, tbody } = dataTable('Finished rounds, newest first', COLUMNS, (i) => i >= 1 && i <= 5);
   const empty = h('p', { class: 'table-empty' }, ['No rounds finished yet.']);
   const message = h('p', { class: 'action-message', role: 'status', 'aria-live': 'polite' });
-  body.append(
-    h('div', { class: 'table-wrap' }, [
-      h('table', { class: 'table table-responsive' }, [
-        h('caption', { class: 'visually-hidden' }, ['Finished rounds, newest first']),
-        h('thead', {}, [h('tr', {}, COLUMNS.map((c, i) => h('th', { scope: 'col', class: i >= 1 && i <= 5 ? 'num' : '' }, [c])))]),
-        tbody,
-      ]),
-    ]),
-    empty,
-    message,
-  );
+  body.append(wrap, empty, message);
 
   const pending = new Set<string>();
   let rows: readonly RoundRow[] = [];

@@ -1,6 +1,6 @@
 // What a run needs from the server around it (folders, limits, registry, log) and how it tells the server
 // what to send (RunNotifier), plus the parts a run is built from.
-import type { Example, Gpt2Tokenizer, NamedHostTensors } from '@splitlora/core';
+import type { AggregationStrategy, Example, Gpt2Tokenizer, NamedHostTensors, SplitPlan } from '@splitlora/core';
 import type { MetricRecord, RoundRecord, RoundStart, RunConfig, RunInfo } from '@splitlora/protocol';
 import type { ClientRegistry } from '../clients/client-registry.js';
 import type { Logger } from '../log.js';
@@ -32,6 +32,10 @@ export interface RunParts {
   runId: string;
   createdAt: number;
   config: RunConfig;
+  /** Model config, cut and LoRA, checked once when the run was created or resumed. */
+  plan: SplitPlan;
+  /** How the run aggregates (chosen once, by strategyFor). */
+  strategy: AggregationStrategy;
   model: LoadedModel;
   tokenizer: Gpt2Tokenizer;
   split: ServerSplit;

@@ -1,11 +1,12 @@
-// Builds runs: a new one (model, folder, initial adapters) or one resumed from its folder after a crash.
-// Config problems the core finds become BAD_REQUEST answers with the core's message.
+// Builds runs: a new one (model, folder, initial adapters) or one resumed from its folder after a crash. The split
+// plan (model config, cut, LoRA) is checked here, once, and the aggregation strategy chosen; config problems the
+// core finds become BAD_REQUEST answers with the core's message.
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import {
-  clientPart, CoreError, type Example, examplesFromFile, expectedParamShapes, Gpt2Tokenizer, initAdapter, type LoraConfig,
-  type NamedHostTensors, validateCut, validateLoraConfig, writeSafetensors,
+  clientPart, CoreError, type Example, examplesFromFile, expectedParamShapes, Gpt2Tokenizer, initAdapter, type NamedHostTensors,
+  SplitPlan, strategyFor, writeSafetensors,
 } from '@splitlora/core';
 import { readTokenizerFiles } from '@splitlora/node';
 import { MESSAGE_OVERHEAD_BYTES, type MetricRecord, ProtocolError, type RunConfig } from '@splitlora/protocol';
@@ -13,7 +14,13 @@ import { loadModel, type LoadedModel } from './model-source.js';
 import type { RunDeps } from './run-deps.js';
 import { RunStore } from './run-store.js';
 import { Run } from './run.js';
-import { ServerSplit } from './server-split.js';
+import { ServerSplit, type ServerSplitState } from './server-split.js';
+
+/** A run's model with its split plan, both checked against the run config. */
+interface PreparedModel {
+  model: LoadedModel;
+  plan: SplitPlan;
+}
 
 function newRunId(now: number): string {
   const stamp = new Date(now).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
@@ -28,16 +35,16 @@ function badConfig(error: unknown): never {
 /** A new run: its folder with the initial adapters (round 0), then the run itself. */
 export async function createRun(config: RunConfig, deps: RunDeps): Promise<Run> {
   const now = (deps.now ?? Date.now)();
-  const model = await prepareModel(config, deps);
+  const prepared = await prepareModel(config, deps);
+  const { plan } = prepared;
   const runId = newRunId(now);
   const store = await RunStore.create(join(deps.runsDir, runId), { runId, createdAt: now, config });
-  const lora = config.lora as LoraConfig;
-  const clientAdapter = initAdapter(model.config, lora, 0, config.cut, config.seed);
-  const serverAdapter = initAdapter(model.config, lora, config.cut, model.config.n_layer, config.seed);
-  await store.saveRoundFiles(0, model.config, lora, model.name, clientAdapter, serverAdapter, null);
+  const clientAdapter = initAdapter(plan.config, plan.lora, 0, plan.cut, config.seed);
+  const serverAdapter = initAdapter(plan.config, plan.lora, plan.cut, plan.config.n_layer, config.seed);
+  await store.saveRoundFiles(0, plan, clientAdapter, serverAdapter, null);
   await store.markCompleted(0);
-  const run = await assemble(config, now, model, store, deps, runId, 0, [], clientAdapter, { serverAdapter, optimizer: null });
-  deps.logger.child(runId).info(`created ${config.sfl.toUpperCase()} run "${config.name}" on ${model.name}, cut ${config.cut}`, { dir: store.dir });
+  const run = await assemble(config, now, prepared, store, deps, runId, 0, [], clientAdapter, { serverAdapter, optimizer: null });
+  deps.logger.child(runId).info(`created ${config.sfl.toUpperCase()} run "${config.name}" on ${plan.modelName}, cut ${plan.cut}`, { dir: store.dir });
   return run;
 }
 
@@ -47,23 +54,23 @@ export async function resumeRun(dir: string, deps: RunDeps): Promise<Run> {
   if (!RunStore.exists(store.dir)) throw new Error(`${dir} is not a run folder (config.json and state.json expected)`);
   const stored = store.readRun();
   const { completedRounds } = store.readState();
-  const model = await prepareModel(stored.config, deps);
-  const clientAdapter = await store.loadAdapter(completedRounds, 'client-adapter', model.config);
-  const serverAdapter = await store.loadAdapter(completedRounds, 'server-adapter', model.config);
+  const prepared = await prepareModel(stored.config, deps);
+  const clientAdapter = await store.loadAdapter(completedRounds, 'client-adapter', prepared.plan.config);
+  const serverAdapter = await store.loadAdapter(completedRounds, 'server-adapter', prepared.plan.config);
   const optimizer = await store.loadOptimizer(completedRounds);
   // Step records of an unfinished round stay (they happened); round records past the resume point cannot exist twice.
   const metrics = store.readMetrics().filter((r) => r.kind === 'step' || r.round <= completedRounds);
-  const run = await assemble(stored.config, stored.createdAt, model, store, deps, stored.runId, completedRounds, metrics, clientAdapter, { serverAdapter, optimizer });
+  const run = await assemble(stored.config, stored.createdAt, prepared, store, deps, stored.runId, completedRounds, metrics, clientAdapter, { serverAdapter, optimizer });
   deps.logger.child(stored.runId).info(`resumed after round ${completedRounds} of ${stored.config.rounds}`, { dir: store.dir });
   return run;
 }
 
-async function prepareModel(config: RunConfig, deps: RunDeps): Promise<LoadedModel> {
+async function prepareModel(config: RunConfig, deps: RunDeps): Promise<PreparedModel> {
   let model: LoadedModel;
+  let plan: SplitPlan;
   try {
-    validateLoraConfig(config.lora as LoraConfig);
     model = await loadModel(config.model, config.seed, deps.modelsDir);
-    validateCut(model.config, config.cut, model.name);
+    plan = SplitPlan.create(model.config, config.cut, config.lora, model.name);
   } catch (error) {
     return badConfig(error);
   }
@@ -72,23 +79,24 @@ async function prepareModel(config: RunConfig, deps: RunDeps): Promise<LoadedMod
   if (frameBytes + MESSAGE_OVERHEAD_BYTES > deps.maxMessageBytes) {
     throw new ProtocolError('BAD_REQUEST', `activations of up to ${frameBytes} bytes (batch ${config.batchSize} × ${config.maxSeqLen} × ${model.config.n_embd} × ${wireBytes}) exceed the server's message limit of ${deps.maxMessageBytes} bytes; lower batchSize or maxSeqLen, use fp16, or start the server with a larger --max-message-mb`);
   }
-  return model;
+  return { model, plan };
 }
 
 async function assemble(
-  config: RunConfig, createdAt: number, model: LoadedModel, store: RunStore, deps: RunDeps, runId: string, completedRounds: number,
-  metrics: MetricRecord[], clientAdapter: NamedHostTensors, server: ConstructorParameters<typeof ServerSplit>[3],
+  config: RunConfig, createdAt: number, { model, plan }: PreparedModel, store: RunStore, deps: RunDeps, runId: string, completedRounds: number,
+  metrics: MetricRecord[], clientAdapter: NamedHostTensors, server: ServerSplitState,
 ): Promise<Run> {
   const tokenizerDir = model.tokenizerDir ?? (deps.dataDir === null ? null : join(deps.dataDir, 'gpt2-tokenizer'));
   if (tokenizerDir === null) throw new ProtocolError('UNAVAILABLE', 'no tokenizer: the server has no data folder with gpt2-tokenizer/ (set SPLITLORA_DATA_DIR)');
   const files = await readTokenizerFiles(tokenizerDir);
   const tokenizer = Gpt2Tokenizer.fromFiles(files.vocabJson, files.mergesTxt);
   const evalExamples = await loadEval(config, tokenizer, deps);
-  const clientNames = Object.keys(expectedParamShapes(model.config, clientPart(config.cut)));
+  const clientNames = Object.keys(expectedParamShapes(plan.config, clientPart(plan.cut)));
   const weightsBlob = writeSafetensors(Object.fromEntries(clientNames.map((n) => [n, model.params[n]!])), 'F32');
-  const split = new ServerSplit(model.config, model.params, config, server);
+  const strategy = strategyFor(config);
+  const split = new ServerSplit(plan, model.params, config, server);
   return new Run({
-    runId, createdAt, config, model, tokenizer, split, store, evalExamples, completedRounds, metrics, clientAdapter, weightsBlob,
+    runId, createdAt, config, plan, strategy, model, tokenizer, split, store, evalExamples, completedRounds, metrics, clientAdapter, weightsBlob,
     tokenizerBlob: new TextEncoder().encode(JSON.stringify(files)),
   }, deps);
 }

@@ -5,7 +5,8 @@ import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  exportPeftAdapter, type Gpt2Config, importPeftAdapter, type LoraConfig, type NamedHostTensors, parseSafetensors, readSafetensors, writeSafetensors,
+  type AdamWState, exportPeftAdapter, type Gpt2Config, importPeftAdapter, type NamedHostTensors, parseSafetensors, readSafetensors, type SplitPlan,
+  writeSafetensors,
 } from '@splitlora/core';
 import { dirSource } from '@splitlora/node';
 import type { MetricRecord, RunConfig } from '@splitlora/protocol';
@@ -19,12 +20,6 @@ export interface StoredRun {
 export interface StoredState {
   completedRounds: number;
   updatedAt: number;
-}
-
-export interface OptimizerState {
-  steps: number;
-  m: NamedHostTensors;
-  v: NamedHostTensors;
 }
 
 async function writeAtomic(path: string, bytes: Uint8Array | string): Promise<void> {
@@ -60,13 +55,12 @@ export class RunStore {
 
   /** Saves a round's files (0 = the initial adapters); markCompleted() then makes it the resume point. */
   async saveRoundFiles(
-    round: number, model: Gpt2Config, lora: LoraConfig, baseModel: string,
-    clientAdapter: NamedHostTensors, serverAdapter: NamedHostTensors, optimizer: OptimizerState | null,
+    round: number, plan: SplitPlan, clientAdapter: NamedHostTensors, serverAdapter: NamedHostTensors, optimizer: AdamWState | null,
   ): Promise<void> {
     const dir = roundDir(this.dir, round);
     for (const [which, adapter] of [['client-adapter', clientAdapter], ['server-adapter', serverAdapter]] as const) {
       await mkdir(join(dir, which), { recursive: true });
-      for (const [name, bytes] of Object.entries(exportPeftAdapter(model, lora, adapter, { baseModel }))) {
+      for (const [name, bytes] of Object.entries(exportPeftAdapter(plan.config, plan.lora, adapter, { baseModel: plan.modelName }))) {
         await writeAtomic(join(dir, which, name), bytes);
       }
     }
@@ -86,13 +80,13 @@ export class RunStore {
     return (await importPeftAdapter(model, dirSource(join(roundDir(this.dir, round), which)))).tensors;
   }
 
-  async loadOptimizer(round: number): Promise<OptimizerState | null> {
+  async loadOptimizer(round: number): Promise<AdamWState | null> {
     const path = join(roundDir(this.dir, round), 'server-optimizer.safetensors');
     if (!existsSync(path)) return null;
     const bytes = new Uint8Array(await readFile(path));
     const tensors = readSafetensors(bytes);
     const steps = Number(parseSafetensors(bytes).metadata['steps']);
-    const state: OptimizerState = { steps, m: {}, v: {} };
+    const state: AdamWState = { steps, m: {}, v: {} };
     for (const [name, t] of Object.entries(tensors)) {
       if (name.startsWith('m.')) state.m[name.slice(2)] = t;
       else if (name.startsWith('v.')) state.v[name.slice(2)] = t;

@@ -1,39 +1,36 @@
 // What a run shows to others, as pure functions of its state: the public run info, the dashboard's snapshot
 // (with parameter counts), and the manifest a client needs to train its split.
-import { adapterLayout, clientPart, countAdapterParams, countElements, expectedParamShapes, type LoraConfig } from '@splitlora/core';
+import { clientPart, countAdapterParams, countElements, expectedParamShapes, type SplitPlan } from '@splitlora/core';
 import type { AssetInfo, ClientManifest, RunConfig, RunInfo, RunSnapshot } from '@splitlora/protocol';
-import type { LoadedModel } from './model-source.js';
 import type { RoundMachine } from './round-machine.js';
 
 export function runInfo(runId: string, config: RunConfig, modelName: string, machine: RoundMachine): RunInfo {
   return { runId, name: config.name, state: machine.state, round: machine.round, rounds: config.rounds, model: modelName, sfl: config.sfl };
 }
 
-export function runSnapshot(info: RunInfo, config: RunConfig, model: LoadedModel, machine: RoundMachine, error: string | null): RunSnapshot {
-  const c = model.config;
-  const lora = config.lora as LoraConfig;
+export function runSnapshot(info: RunInfo, config: RunConfig, plan: SplitPlan, machine: RoundMachine, error: string | null): RunSnapshot {
+  const c = plan.config;
   const total = Object.values(expectedParamShapes(c)).reduce((s, shape) => s + countElements(shape), 0);
-  const client = Object.values(expectedParamShapes(c, clientPart(config.cut))).reduce((s, shape) => s + countElements(shape), 0);
+  const client = Object.values(expectedParamShapes(c, clientPart(plan.cut))).reduce((s, shape) => s + countElements(shape), 0);
   return {
     ...info, config, participants: [...machine.participants.keys()], roundStartedAt: machine.roundStartedAt,
     completedRounds: machine.completedRounds, error,
     modelSummary: {
-      name: model.name, layers: c.n_layer, embd: c.n_embd, totalParams: total, clientParams: client,
-      clientTrainable: countAdapterParams(adapterLayout(c, lora, 0, config.cut)),
-      serverTrainable: countAdapterParams(adapterLayout(c, lora, config.cut, c.n_layer)),
+      name: plan.modelName, layers: c.n_layer, embd: c.n_embd, totalParams: total, clientParams: client,
+      clientTrainable: countAdapterParams(plan.clientAdapterLayout()),
+      serverTrainable: countAdapterParams(plan.serverAdapterLayout()),
     },
   };
 }
 
 export function clientManifest(
-  runId: string, c: RunConfig, model: LoadedModel, assets: { weights: AssetInfo; tokenizer: AssetInfo }, maxMessageBytes: number,
+  runId: string, c: RunConfig, plan: SplitPlan, assets: { weights: AssetInfo; tokenizer: AssetInfo }, maxMessageBytes: number,
 ): ClientManifest {
   return {
     runId,
-    model: { name: model.name, config: { ...model.config } as unknown as Record<string, number | string | null> },
-    cut: c.cut,
-    split: { mode: 'standard', cut: c.cut },
-    lora: c.lora,
+    model: { name: plan.modelName, config: { ...plan.config } },
+    split: plan.layout,
+    lora: plan.lora,
     training: {
       batchSize: c.batchSize, maxSeqLen: c.maxSeqLen, padMultiple: c.padMultiple, localSteps: c.localSteps, wireDtype: c.wireDtype,
       lr: c.lr, schedule: c.schedule, warmupSteps: c.warmupSteps, totalSteps: c.rounds * c.localSteps, weightDecay: c.weightDecay,

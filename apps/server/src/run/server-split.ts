@@ -1,15 +1,17 @@
 // The server's share of the model: blocks [cut, L) + ln_f + tied head with LoRA, trained from clients' cut
-// activations. SFL-V2: one shared adapter, concurrent activations fused into one batch. SFL-V1: one adapter
-// copy per client, averaged at the round's end. Also keeps the full model for evaluation and generation.
+// activations. Which server adapter a step trains is the run's server-adapter policy's choice (SFL-V2: one shared
+// adapter, concurrent activations fused into one batch; SFL-V1: one copy per client, aggregated at the round's end).
+// Also keeps the full model for evaluation and generation.
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  AdamW, type AdamWOptions, type AdapterBinding, type BaseModel, clipGradsByGlobalNorm, collate, disposeNamed, type Example, fedAvgHost,
-  fullLoss, generate, type GenerateOptions, type Gpt2Config, learningRateAt, type LoraConfig, mixSeed,
-  type NamedHostTensors, namedToTensors, serverLossAndGrads, serverPart, expectedParamShapes, TrainableAdapter, transposedHeadHelps,
-  type WeightedAdapter, withTransposedHead, WTE_T, transposedConv1dHelps, withTransposedConv1d, type NamedTensors,
+  type AdamWState, type AdapterBinding, type BaseModel, clipGradsByGlobalNorm, collate, disposeNamed, type Example, fullLoss, generate,
+  type GenerateOptions, learningRateAt, mixSeed, type NamedHostTensors, namedToTensors, serverLossAndGrads, serverPart,
+  expectedParamShapes, type SplitPlan, transposedHeadHelps, withTransposedHead, WTE_T, transposedConv1dHelps,
+  withTransposedConv1d, type NamedTensors,
 } from '@splitlora/core';
 import type { RunConfig } from '@splitlora/protocol';
 import { perClientResults } from './per-client-results.js';
+import { type ServerAdapterPolicy, serverAdapterPolicyFor, type ServerAdapterStart } from './server-adapters/server-adapter-policy.js';
 import type { DecodedStep } from './step-decoding.js';
 
 /** One client's decoded step (activations (B, T, E) row-major, targets, mask), and who sent it. */
@@ -25,62 +27,35 @@ export interface StepOutput {
   gradient: Float32Array;
 }
 
-interface AdapterWithOptimizer {
-  adapter: TrainableAdapter;
-  optimizer: AdamW;
-  tokens: number;
-}
-
-export interface ServerSplitState {
-  serverAdapter: NamedHostTensors;
-  optimizer: Awaited<ReturnType<AdamW['exportState']>> | null;
-}
+/** The server adapter a split starts from (a new run's initial one, or a checkpoint's with its optimizer state). */
+export type ServerSplitState = ServerAdapterStart;
 
 export class ServerSplit {
   readonly fullModel: BaseModel;
   readonly serverModel: BaseModel;
-  private readonly lora: LoraConfig;
-  private readonly adamw: AdamWOptions;
-  private shared: AdapterWithOptimizer | null = null;
-  private readonly copies = new Map<string, AdapterWithOptimizer>();
-  private globalServer: NamedHostTensors;
+  private readonly adapters: ServerAdapterPolicy;
   private stepCounter = 0;
 
   constructor(
-    readonly config: Gpt2Config,
+    readonly plan: SplitPlan,
     params: NamedHostTensors,
     private readonly run: RunConfig,
-    initial: ServerSplitState,
+    start: ServerSplitState,
   ) {
-    this.lora = run.lora as LoraConfig;
-    this.adamw = { beta1: 0.9, beta2: 0.999, epsilon: 1e-6, weightDecay: run.weightDecay };
+    const { config } = plan;
     const tensors = namedToTensors(params);
     const all = transposedHeadHelps() ? withTransposedHead(tensors) : tensors;
     this.fullModel = { config, params: all };
-    const serverNames = [...Object.keys(expectedParamShapes(config, serverPart(config, run.cut))), ...(WTE_T in all ? [WTE_T] : [])];
+    const serverNames = [...Object.keys(expectedParamShapes(config, serverPart(config, plan.cut))), ...(WTE_T in all ? [WTE_T] : [])];
     const serverParams: NamedTensors = Object.fromEntries(serverNames.map((n) => [n, all[n]!]));
     // Transposed block weights speed up the backward on wasm; only the server's blocks are ever differentiated.
     this.serverModel = { config, params: transposedConv1dHelps() ? withTransposedConv1d(serverParams) : serverParams };
-    this.globalServer = initial.serverAdapter;
-    if (run.sfl === 'v2') {
-      this.shared = this.makeCopy(initial.serverAdapter);
-      if (initial.optimizer !== null) this.shared.optimizer.importState(initial.optimizer);
-    }
+    this.adapters = serverAdapterPolicyFor(run, plan, start);
   }
 
-  private makeCopy(values: NamedHostTensors): AdapterWithOptimizer {
-    const adapter = TrainableAdapter.fromHost(this.config, this.lora, this.run.cut, this.config.n_layer, values);
-    return { adapter, optimizer: new AdamW(this.adamw), tokens: 0 };
-  }
-
-  private copyFor(clientId: string): AdapterWithOptimizer {
-    if (this.shared !== null) return this.shared;
-    let copy = this.copies.get(clientId);
-    if (copy === undefined) {
-      copy = this.makeCopy(this.globalServer);
-      this.copies.set(clientId, copy);
-    }
-    return copy;
+  /** Whether steps of several clients may be fused into one server step (SFL-V2). */
+  get fusesClients(): boolean {
+    return this.adapters.fusesClients;
   }
 
   /**
@@ -89,13 +64,14 @@ export class ServerSplit {
    * to be the gradient of its own mean loss — exactly what it would get alone.
    */
   async step(inputs: StepInput[]): Promise<StepOutput[]> {
-    const owner = this.copyFor(inputs[0]!.clientId);
-    if (inputs.length > 1 && this.shared === null) throw new Error('only SFL-V2 fuses several clients into one step');
-    const E = this.config.n_embd;
+    const owner = this.adapters.trainerFor(inputs[0]!.clientId);
+    if (inputs.length > 1 && !this.adapters.fusesClients) throw new Error('only SFL-V2 fuses several clients into one step');
+    const config = this.plan.config;
+    const E = config.n_embd;
     const T = Math.max(...inputs.map((i) => i.seqLen));
     const rows = inputs.reduce((s, i) => s + i.batch, 0);
     const hidden = new Float32Array(rows * T * E);
-    const targets = new Int32Array(rows * T).fill(this.config.eos_token_id);
+    const targets = new Int32Array(rows * T).fill(config.eos_token_id);
     const mask = new Float32Array(rows * T);
     let row = 0;
     for (const input of inputs) {
@@ -110,7 +86,7 @@ export class ServerSplit {
     const h = tf.tensor3d(hidden, [rows, T, E]);
     const t = tf.tensor1d(targets, 'int32');
     const m = tf.tensor1d(mask, 'float32');
-    const result = serverLossAndGrads(this.serverModel, owner.adapter, h, t, m, this.run.cut, total, {
+    const result = serverLossAndGrads(this.serverModel, owner.adapter, h, t, m, this.plan, total, {
       dropoutSeed: mixSeed(this.run.seed, inputs[0]!.globalStep, ++this.stepCounter), labelSmoothing: this.run.labelSmoothing, perTokenSink: (x) => (perToken = x),
     });
     tf.dispose([h, t]);
@@ -126,38 +102,28 @@ export class ServerSplit {
     }
   }
 
-  /** The current global server adapter (SFL-V2: the shared one; SFL-V1: the last average). */
-  async serverAdapter(): Promise<NamedHostTensors> {
-    return this.shared !== null ? this.shared.adapter.toHost() : this.globalServer;
+  /** The current global server adapter (SFL-V2: the shared one; SFL-V1: the last aggregate). */
+  serverAdapter(): Promise<NamedHostTensors> {
+    return this.adapters.current();
   }
 
-  async optimizerState(): Promise<ServerSplitState['optimizer']> {
-    return this.shared !== null ? this.shared.optimizer.exportState() : null;
+  /** The optimizer state a checkpoint keeps (SFL-V2's shared optimizer; none in SFL-V1). */
+  optimizerState(): Promise<AdamWState | null> {
+    return this.adapters.optimizerState();
   }
 
-  /** SFL-V1: FedAvg of the reporters' server copies (weighted by the tokens each trained); every copy is dropped. */
-  async closeRound(reporters: string[]): Promise<void> {
-    if (this.shared !== null) return;
-    const entries: WeightedAdapter<NamedHostTensors>[] = [];
-    for (const id of reporters) {
-      const copy = this.copies.get(id);
-      if (copy !== undefined && copy.tokens > 0) entries.push({ source: id, adapter: await copy.adapter.toHost(), weight: copy.tokens });
-    }
-    if (entries.length > 0) this.globalServer = fedAvgHost(entries);
-    this.dropCopies();
+  /** The round closed with these reporters (SFL-V1: their server copies are aggregated, every copy dropped). */
+  closeRound(reporters: readonly string[], round: number): Promise<void> {
+    return this.adapters.closeRound(reporters, round);
   }
 
-  /** Forgets per-client copies (a restarted round in SFL-V1). */
-  dropCopies(): void {
-    for (const copy of this.copies.values()) {
-      copy.adapter.dispose();
-      copy.optimizer.dispose();
-    }
-    this.copies.clear();
+  /** A restarted round: what it trained for itself alone is dropped (SFL-V1's per-client copies). */
+  abortRound(): void {
+    this.adapters.abortRound();
   }
 
   private async fullAdapter(clientAdapter: NamedHostTensors): Promise<AdapterBinding> {
-    return { config: this.lora, tensors: namedToTensors({ ...clientAdapter, ...(await this.serverAdapter()) }) };
+    return { config: this.plan.lora, tensors: namedToTensors({ ...clientAdapter, ...(await this.serverAdapter()) }) };
   }
 
   /** Mean loss per counted token of the full model with the given client adapter and the server adapter. */
@@ -168,7 +134,7 @@ export class ServerSplit {
     try {
       for (let i = 0; i < examples.length; i += this.run.batchSize) {
         const batch = collate(examples.slice(i, i + this.run.batchSize), {
-          batchSize: this.run.batchSize, maxSeqLen: this.run.maxSeqLen, padMultiple: this.run.padMultiple, padTokenId: this.config.eos_token_id,
+          batchSize: this.run.batchSize, maxSeqLen: this.run.maxSeqLen, padMultiple: this.run.padMultiple, padTokenId: this.plan.config.eos_token_id,
         });
         if (batch.tokens === 0) continue;
         const loss = tf.tidy(() => {
@@ -196,11 +162,7 @@ export class ServerSplit {
   }
 
   dispose(): void {
-    this.dropCopies();
-    if (this.shared !== null) {
-      this.shared.adapter.dispose();
-      this.shared.optimizer.dispose();
-    }
+    this.adapters.dispose();
     disposeNamed(this.fullModel.params);
     tf.dispose(Object.keys(this.serverModel.params).filter((n) => !(n in this.fullModel.params)).map((n) => this.serverModel.params[n]!)); // its transposed copies
   }

@@ -2,16 +2,19 @@
 // download adapters, and generate text with the current adapters.
 import { timingSafeEqual } from 'node:crypto';
 import {
-  ADMIN_EVENTS, adapterDownloadSchema, type AdminClientToServerEvents, type AdminServerToClientEvents, type AdminSnapshot,
-  emptySchema, generateRequestSchema, type LogEntry, PROTOCOL_VERSION, ProtocolError, runConfigSchema, runIdRequestSchema,
+  type AdminClientToServerEvents, type AdminServerToClientEvents, type AdminSnapshot, ADMIN_REQUESTS, type AdminRequests, type LogEntry, PROTOCOL_VERSION,
+  ProtocolError, type RunSnapshot,
 } from '@splitlora/protocol';
 import type { ComputeDevice } from '@splitlora/node';
-import type { Namespace, Socket } from 'socket.io';
+import type { Namespace } from 'socket.io';
 import type { ClientRegistry } from '../clients/client-registry.js';
+import type { Run } from '../run/run.js';
 import type { RunHost } from '../run/run-host.js';
-import { type HandlerContext, on, rejectUnknownEvents } from './handle.js';
+import { type NamespaceContext, on, rejectUnknownEvents } from './handle.js';
 
-export interface AdminNamespaceDeps extends HandlerContext {
+type AdminContext = NamespaceContext<AdminRequests>;
+
+export interface AdminNamespaceDeps extends Omit<AdminContext, 'requests' | 'rateKey'> {
   token: string;
   registry: ClientRegistry;
   host: RunHost;
@@ -49,28 +52,29 @@ export function attachAdminNamespace(nsp: Namespace<AdminClientToServerEvents, A
       next(new Error('UNAUTHORIZED'));
     }
   });
-  nsp.on('connection', (socket: Socket) => {
-    rejectUnknownEvents(socket, ADMIN_EVENTS);
-    const { host } = deps;
-    on(socket, 'admin:snapshot', emptySchema, deps, () => adminSnapshot(deps));
-    on(socket, 'run:create', runConfigSchema, deps, async (config) => (await host.create(config)).snapshot());
-    const control = (event: string, act: (run: ReturnType<RunHost['get']>) => void) =>
-      on(socket, event, runIdRequestSchema, deps, (req) => {
-        const run = host.get(req.runId);
-        act(run);
-        return run.snapshot();
-      });
-    control('run:start', (run) => run.start());
-    control('run:pause', (run) => run.pause());
-    control('run:resume', (run) => run.resume());
-    control('run:stop', (run) => run.stop());
-    on(socket, 'clients:list', emptySchema, deps, () => deps.registry.list(host.current?.participantIds() ?? new Set()));
-    on(socket, 'metrics:history', runIdRequestSchema, deps, (req) => host.get(req.runId).metricHistory());
-    on(socket, 'adapter:download', adapterDownloadSchema, deps, async (req) => {
+  const ctx: AdminContext = { requests: ADMIN_REQUESTS, logger: deps.logger, limiter: deps.limiter };
+  const { host } = deps;
+  /** The run a control request names, after `act` changed its state. */
+  const control = (runId: string, act: (run: Run) => void): RunSnapshot => {
+    const run = host.get(runId);
+    act(run);
+    return run.snapshot();
+  };
+  nsp.on('connection', (socket) => {
+    rejectUnknownEvents(socket, ctx);
+    on(socket, 'admin:snapshot', ctx, () => adminSnapshot(deps));
+    on(socket, 'run:create', ctx, async (config) => (await host.create(config)).snapshot());
+    on(socket, 'run:start', ctx, (req) => control(req.runId, (run) => run.start()));
+    on(socket, 'run:pause', ctx, (req) => control(req.runId, (run) => run.pause()));
+    on(socket, 'run:resume', ctx, (req) => control(req.runId, (run) => run.resume()));
+    on(socket, 'run:stop', ctx, (req) => control(req.runId, (run) => run.stop()));
+    on(socket, 'clients:list', ctx, () => deps.registry.list(host.current?.participantIds() ?? new Set()));
+    on(socket, 'metrics:history', ctx, (req) => host.get(req.runId).metricHistory());
+    on(socket, 'adapter:download', ctx, async (req) => {
       const files = await host.get(req.runId).adapterFiles(req.round, req.which);
       return { round: req.round, which: req.which, files: Object.entries(files).map(([name, data]) => ({ name, data })) };
     });
-    on(socket, 'generate', generateRequestSchema, deps, (req) => {
+    on(socket, 'generate', ctx, (req) => {
       const run = host.current;
       if (run === null) throw new ProtocolError('NO_RUN', 'there is no run; create one first');
       return run.generate(req);

@@ -1,28 +1,43 @@
-// Wraps a socket event handler: rate limit, an ack callback required, zod validation, and errors turned into
-// {ok:false, error:{code, message}} (unexpected ones become INTERNAL, with details only in the server log).
-import { describeIssues, errorAck, okAck, ProtocolError } from '@splitlora/protocol';
+// The one typed handler of the socket layer: `on(socket, event, ctx, handler)` takes the event's schema and reply
+// type from the event table (packages/protocol), then rate-limits, requires an ack callback, validates, and turns
+// errors into {ok:false, error:{code, message}} (unexpected ones become INTERNAL, details only in the server log).
+import {
+  type AckEvents, describeIssues, errorAck, okAck, type ParsedRequest, type ProtocolErrorEvent, ProtocolError,
+  type ReplyData, type RequestTable,
+} from '@splitlora/protocol';
 import type { Socket } from 'socket.io';
-import type { z } from 'zod';
 import type { RateLimiter } from '../clients/rate-limiter.js';
 import type { Logger } from '../log.js';
 
-export interface HandlerContext {
+/** What the socket layer needs of any namespace's socket, whatever its events. */
+export interface EventSocket {
+  readonly id: string;
+  on(event: string, listener: (payload: unknown, ack: unknown) => void): unknown;
+  onAny(listener: (event: string, ...args: unknown[]) => void): unknown;
+  emit(event: 'protocol:error', message: ProtocolErrorEvent): boolean;
+}
+
+/** One namespace's handlers: its request table, the log, and the rate limit. */
+export interface NamespaceContext<T extends RequestTable> {
+  requests: T;
   logger: Logger;
   limiter: RateLimiter;
   /** Key of the rate-limit bucket (the socket id by default). */
-  rateKey?: (socket: Socket) => string;
+  rateKey?: (socketId: string) => string;
 }
 
-export function on<S extends z.ZodType, R>(
-  socket: Socket, event: string, schema: S, ctx: HandlerContext, handler: (payload: z.output<S>) => Promise<R> | R,
+export function on<T extends RequestTable, E extends keyof T & string, P extends Record<string, unknown>>(
+  socket: EventSocket & Socket<AckEvents<T>, P>, event: E, ctx: NamespaceContext<T>,
+  handler: (payload: ParsedRequest<T, E>) => Promise<ReplyData<T, E>> | ReplyData<T, E>,
 ): void {
+  const schema: T[E]['request'] = ctx.requests[event].request;
   socket.on(event, async (payload: unknown, ack: unknown) => {
     if (typeof ack !== 'function') {
       socket.emit('protocol:error', { code: 'BAD_REQUEST', message: `${event} needs an acknowledgement callback`, event });
       return;
     }
     const reply = ack as (response: unknown) => void;
-    if (!ctx.limiter.allow(ctx.rateKey?.(socket) ?? socket.id, Date.now())) {
+    if (!ctx.limiter.allow(ctx.rateKey?.(socket.id) ?? socket.id, Date.now())) {
       reply(errorAck('RATE_LIMITED', `too many messages; slow down (${event})`));
       return;
     }
@@ -44,11 +59,10 @@ export function on<S extends z.ZodType, R>(
   });
 }
 
-/** Answers events that are not part of the protocol, through their ack or a protocol:error event. */
-export function rejectUnknownEvents(socket: Socket, known: readonly string[]): void {
-  const names = new Set(known);
+/** Answers events that are not part of the namespace's table, through their ack or a protocol:error push. */
+export function rejectUnknownEvents<T extends RequestTable, P extends Record<string, unknown>>(socket: EventSocket & Socket<AckEvents<T>, P>, ctx: NamespaceContext<T>): void {
   socket.onAny((event: string, ...args: unknown[]) => {
-    if (names.has(event)) return;
+    if (Object.prototype.hasOwnProperty.call(ctx.requests, event)) return;
     const last = args[args.length - 1];
     const message = `unknown event "${event}"`;
     if (typeof last === 'function') (last as (r: unknown) => void)(errorAck('UNKNOWN_EVENT', message));

@@ -1,15 +1,15 @@
 // The volunteer namespace ("/"): join, model download, readiness, training steps and round updates.
 import {
-  activationsRequestSchema, CLIENT_EVENTS, type ChunkResponse, chunkRequestSchema, emptySchema, type JoinResponse,
-  joinRequestSchema, PROTOCOL_VERSION, ProtocolError, readyRequestSchema, type ClientToServerEvents, manifestRequestSchema,
-  type ServerToClientEvents, statusRequestSchema, updateRequestSchema,
+  type ClientToServerEvents, VOLUNTEER_REQUESTS, type VolunteerRequests, PROTOCOL_VERSION, ProtocolError, type ServerToClientEvents,
 } from '@splitlora/protocol';
-import type { Namespace, Socket } from 'socket.io';
+import type { Namespace } from 'socket.io';
 import type { ClientRecord, ClientRegistry } from '../clients/client-registry.js';
 import type { RunHost } from '../run/run-host.js';
-import { type HandlerContext, meterSocket, on, rejectUnknownEvents } from './handle.js';
+import { meterSocket, type NamespaceContext, on, rejectUnknownEvents } from './handle.js';
 
-export interface VolunteerNamespaceDeps extends HandlerContext {
+type VolunteerContext = NamespaceContext<VolunteerRequests>;
+
+export interface VolunteerNamespaceDeps extends Omit<VolunteerContext, 'requests'> {
   registry: ClientRegistry;
   host: RunHost;
   backend: string;
@@ -18,18 +18,20 @@ export interface VolunteerNamespaceDeps extends HandlerContext {
 
 export function attachVolunteerNamespace(nsp: Namespace<ClientToServerEvents, ServerToClientEvents>, deps: VolunteerNamespaceDeps): void {
   const { registry, host } = deps;
-  nsp.on('connection', (socket: Socket) => {
+  const ctx: VolunteerContext = {
+    requests: VOLUNTEER_REQUESTS, logger: deps.logger, limiter: deps.limiter, rateKey: (id) => registry.bySocket(id)?.id ?? id,
+  };
+  nsp.on('connection', (socket) => {
     meterSocket(socket, (up, down) => registry.traffic(socket.id, up, down));
-    rejectUnknownEvents(socket, CLIENT_EVENTS);
+    rejectUnknownEvents(socket, ctx);
     const joined = (): ClientRecord => {
       const record = registry.bySocket(socket.id);
       if (record === undefined) throw new ProtocolError('NOT_JOINED', 'send session:join first');
       record.lastSeen = Date.now();
       return record;
     };
-    const ctx: HandlerContext = { ...deps, rateKey: (s) => registry.bySocket(s.id)?.id ?? s.id };
 
-    on(socket, 'session:join', joinRequestSchema, ctx, (req): JoinResponse => {
+    on(socket, 'session:join', ctx, (req) => {
       if (req.protocolVersion !== PROTOCOL_VERSION) {
         throw new ProtocolError('PROTOCOL_VERSION', `the server speaks protocol ${PROTOCOL_VERSION}, this client ${req.protocolVersion}; reload the page`);
       }
@@ -42,21 +44,20 @@ export function attachVolunteerNamespace(nsp: Namespace<ClientToServerEvents, Se
       };
     });
 
-    on(socket, 'model:manifest', manifestRequestSchema, ctx, (req) => {
+    on(socket, 'model:manifest', ctx, (req) => {
       const record = joined();
       record.state = 'downloading';
       return host.get(req.runId).manifest();
     });
 
-    on(socket, 'asset:chunk', chunkRequestSchema, ctx, (req): ChunkResponse => {
+    on(socket, 'asset:chunk', ctx, (req) => {
       joined();
-      const run = host.current;
-      const data = run?.chunk(req.hash, req.index) ?? null;
+      const data = host.current?.chunk(req.hash, req.index) ?? null;
       if (data === null) throw new ProtocolError('NOT_FOUND', `no chunk ${req.index} of asset ${req.hash.slice(0, 12)}…`);
       return { hash: req.hash, index: req.index, data };
     });
 
-    on(socket, 'round:ready', readyRequestSchema, ctx, (req) => {
+    on(socket, 'round:ready', ctx, (req) => {
       const record = joined();
       const run = host.get(req.runId);
       record.state = 'ready';
@@ -64,17 +65,11 @@ export function attachVolunteerNamespace(nsp: Namespace<ClientToServerEvents, Se
       return { queued: !run.participantIds().has(record.id) };
     });
 
-    on(socket, 'train:activations', activationsRequestSchema, ctx, (req) => {
-      const record = joined();
-      return host.require().activations(record.id, req);
-    });
+    on(socket, 'train:activations', ctx, (req) => host.require().activations(joined().id, req));
 
-    on(socket, 'round:update', updateRequestSchema, ctx, (req) => {
-      const record = joined();
-      return host.require().update(record.id, req);
-    });
+    on(socket, 'round:update', ctx, (req) => host.require().update(joined().id, req));
 
-    on(socket, 'client:status', statusRequestSchema, ctx, (req) => {
+    on(socket, 'client:status', ctx, (req) => {
       const record = joined();
       record.tokensPerSecond = req.tokensPerSecond;
       if (req.state === 'paused') record.state = 'paused';
@@ -84,7 +79,7 @@ export function attachVolunteerNamespace(nsp: Namespace<ClientToServerEvents, Se
       return {};
     });
 
-    on(socket, 'session:leave', emptySchema, ctx, () => {
+    on(socket, 'session:leave', ctx, () => {
       const record = joined();
       deps.logger.info(`${record.id} left`);
       setTimeout(() => socket.disconnect(true), 50);

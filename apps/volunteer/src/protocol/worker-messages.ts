@@ -70,11 +70,15 @@ function checkHandoff(value: unknown, where: string): FileHandoff {
   return { id: str(f, 'id', where, { min: 1, max: 100 }), name: str(f, 'name', where, { min: 1, max: 1000 }), blob };
 }
 
-export function readMainToWorker(value: unknown): MainToWorker {
-  const where = 'page→worker message';
+/** A message's fields, its type (one of `allowed`), and where it is for error messages (`<where> "<type>"`). */
+function header<T extends string>(value: unknown, where: string, allowed: readonly T[]): { m: Fields; type: T; at: string } {
   const m = record(value, where);
-  const type = typeOf(m, MAIN_TYPES, where);
-  const at = `${where} "${type}"`;
+  const type = typeOf(m, allowed, where);
+  return { m, type, at: `${where} "${type}"` };
+}
+
+export function readMainToWorker(value: unknown): MainToWorker {
+  const { m, type, at } = header(value, 'page→worker message', MAIN_TYPES);
   switch (type) {
     case 'init': {
       onlyKeys(m, ['type', 'serverUrl', 'maxSeqLen'], at);
@@ -119,10 +123,7 @@ function checkReport(value: unknown, where: string): FileReport {
 }
 
 export function readWorkerToMain(value: unknown): WorkerToMain {
-  const where = 'worker→page message';
-  const m = record(value, where);
-  const type = typeOf(m, WORKER_TYPES, where);
-  const at = `${where} "${type}"`;
+  const { m, type, at } = header(value, 'worker→page message', WORKER_TYPES);
   switch (type) {
     case 'backend': {
       onlyKeys(m, ['type', 'backend', 'label', 'detail'], at);

@@ -1,4 +1,6 @@
-// GPT-2 architecture config with Hugging Face field names, the presets, and the conversion from an HF config.json.
+// GPT-2 architecture config with Hugging Face field names, the presets (from the protocol's one preset table), and the
+// conversion from an HF config.json.
+import { isModelPresetName, MODEL_PRESET_NAMES, MODEL_PRESETS, type ModelPresetName, type PresetArchitecture } from '@splitlora/protocol';
 import { fail } from '../errors.js';
 import { rejectUnknownKeys, requireNumberIn, requirePositiveInt } from './strict-object.js';
 
@@ -26,7 +28,7 @@ const GPT2_KEYS = [
 const GPT2_VOCAB = 50257;
 const EOS = 50256;
 
-function preset(n_embd: number, n_layer: number, n_head: number, n_positions = 1024): Gpt2Config {
+function preset({ n_embd, n_layer, n_head, n_positions }: PresetArchitecture): Gpt2Config {
   return {
     vocab_size: GPT2_VOCAB, n_positions, n_embd, n_layer, n_head, n_inner: null,
     layer_norm_epsilon: 1e-5, activation_function: 'gelu_new', bos_token_id: EOS, eos_token_id: EOS,
@@ -34,32 +36,27 @@ function preset(n_embd: number, n_layer: number, n_head: number, n_positions = 1
   };
 }
 
-/** Named architectures. `tiny` keeps GPT-2's vocabulary and layout at a size tests and demos can afford. */
-export const GPT2_PRESETS = {
-  tiny: preset(64, 6, 4, 512),
-  distilgpt2: preset(768, 6, 12),
-  gpt2: preset(768, 12, 12),
-  'gpt2-medium': preset(1024, 24, 16),
-  'gpt2-large': preset(1280, 36, 20),
-  'gpt2-xl': preset(1600, 48, 25),
-} as const satisfies Record<string, Gpt2Config>;
+export type Gpt2PresetName = ModelPresetName;
 
-export type Gpt2PresetName = keyof typeof GPT2_PRESETS;
+/** The named architectures of the protocol's preset table as full configs (GPT-2's vocabulary and layout). */
+export const GPT2_PRESETS: Readonly<Record<Gpt2PresetName, Gpt2Config>> = Object.fromEntries(
+  MODEL_PRESET_NAMES.map((name) => [name, preset(MODEL_PRESETS[name])]),
+) as Record<Gpt2PresetName, Gpt2Config>;
 
-export function isGpt2PresetName(name: string): name is Gpt2PresetName {
-  return Object.prototype.hasOwnProperty.call(GPT2_PRESETS, name);
-}
+export const isGpt2PresetName = isModelPresetName;
 
 /** Builds a validated config from a preset plus overrides; unknown keys fail with their name. */
 export function gpt2Config(base: Gpt2PresetName | Gpt2Config, overrides: Partial<Gpt2Config> = {}): Gpt2Config {
-  const start = typeof base === 'string' ? GPT2_PRESETS[base] : base;
+  const start: Gpt2Config | undefined = typeof base === 'string' ? GPT2_PRESETS[base] : base;
   if (start === undefined) fail('config', `unknown GPT-2 preset "${String(base)}"; known: ${Object.keys(GPT2_PRESETS).join(', ')}`);
   rejectUnknownKeys('gpt2 config', overrides, GPT2_KEYS);
   return validateGpt2Config({ ...start, ...overrides });
 }
 
-export function validateGpt2Config(config: Gpt2Config): Gpt2Config {
-  rejectUnknownKeys('gpt2 config', config, GPT2_KEYS);
+/** Checks every key of a config (one built here, or one read from the wire or a file) and returns it typed. */
+export function validateGpt2Config(raw: Gpt2Config | Readonly<Record<string, unknown>>): Gpt2Config {
+  rejectUnknownKeys('gpt2 config', raw, GPT2_KEYS);
+  const config = raw as Gpt2Config; // each field is checked below before it is trusted
   const what = 'gpt2 config';
   for (const key of ['vocab_size', 'n_positions', 'n_embd', 'n_layer', 'n_head'] as const) {
     requirePositiveInt(what, key, config[key]);

@@ -28,6 +28,13 @@ function randomAdapter(seed: number): AdapterBinding {
   return { config: PAPER_LORA, tensors };
 }
 
+/** Prints the largest difference, checks it is below 1e-4 and that no tensor outlived the test. */
+function expectCloseWithoutLeak(label: string, maxDiff: number, tensorsBefore: number): void {
+  console.log(`${label}: max |diff| = ${maxDiff.toExponential(2)}`);
+  expect(maxDiff).toBeLessThan(1e-4);
+  expect(tf.memory().numTensors).toBe(tensorsBefore);
+}
+
 for (const backend of ['cpu', 'wasm'] as const) {
   describe(`decoding on ${backend}`, () => {
     let model: BaseModel;
@@ -65,9 +72,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
         }
       }
       cache!.dispose();
-      console.log(`[${backend}] cached vs full logits: max |diff| = ${maxDiff.toExponential(2)}`);
-      expect(maxDiff).toBeLessThan(1e-4);
-      expect(tf.memory().numTensors).toBe(before);
+      expectCloseWithoutLeak(`[${backend}] cached vs full logits`, maxDiff, before);
     });
 
     it('beam search with the cache picks the same tokens as without it, and leaks nothing', async () => {
@@ -107,9 +112,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
       tf.dispose([padded, nextIds, both.logits, bothNext.logits]);
       both.cache.dispose();
       bothNext.cache.dispose();
-      console.log(`[${backend}] padded batch vs alone: max |diff| = ${maxDiff.toExponential(2)}`);
-      expect(maxDiff).toBeLessThan(1e-4);
-      expect(tf.memory().numTensors).toBe(before);
+      expectCloseWithoutLeak(`[${backend}] padded batch vs alone`, maxDiff, before);
     });
 
     it('a batch of prompts of different lengths decodes as each prompt alone', async () => {

@@ -1,6 +1,6 @@
 // Corpus BLEU-4 as the E2E scorer's pymteval computes it: clipped n-gram hits against all references of a
 // segment, the closest reference length for the brevity penalty, case-insensitive, tiny floors instead of smoothing.
-import { maxNgramCounts, mtevalTokenize } from './mteval-tokenize.js';
+import { maxNgramCounts, tokenizeSegments } from './mteval-tokenize.js';
 
 export interface ScoredSegment {
   /** The system output. */
@@ -16,9 +16,7 @@ export function corpusBleu(segments: readonly ScoredSegment[], maxN = 4): number
   const hits = new Array<number>(maxN).fill(0);
   const candLens = new Array<number>(maxN).fill(0);
   let refLen = 0;
-  for (const { hyp, refs } of segments) {
-    const h = mtevalTokenize(hyp);
-    const rs = refs.map(mtevalTokenize);
+  for (const { h, rs } of tokenizeSegments(segments)) {
     for (let i = 0; i < maxN; i++) {
       const refCounts = maxNgramCounts(rs, i + 1);
       for (const [gram, count] of maxNgramCounts([h], i + 1)) hits[i]! += Math.min(refCounts.get(gram) ?? 0, count);

@@ -38,3 +38,8 @@ export function maxNgramCounts(sentences: readonly (readonly string[])[], n: num
   }
   return merged;
 }
+
+/** Each segment's output and references tokenized as mteval does (what BLEU and NIST both count n-grams over). */
+export function tokenizeSegments(segments: readonly { hyp: string; refs: readonly string[] }[]): { h: string[]; rs: string[][] }[] {
+  return segments.map(({ hyp, refs }) => ({ h: mtevalTokenize(hyp), rs: refs.map(mtevalTokenize) }));
+}

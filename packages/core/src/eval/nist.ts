@@ -1,7 +1,7 @@
 // Corpus NIST-5 as the E2E scorer's pymteval computes it: n-gram information weights from the counts over all
 // references of the corpus, clipped hits per segment, and NIST's length penalty against the average reference length.
 import type { ScoredSegment } from './bleu.js';
-import { lowerNgrams, maxNgramCounts, mtevalTokenize } from './mteval-tokenize.js';
+import { lowerNgrams, maxNgramCounts, tokenizeSegments } from './mteval-tokenize.js';
 
 const BETA = -Math.log(0.5) / Math.log(1.5) ** 2;
 
@@ -11,9 +11,7 @@ export function corpusNist(segments: readonly ScoredSegment[], maxN = 5): number
   const hitNgrams: Map<string, number>[][] = Array.from({ length: maxN }, () => []);
   const candLens = new Array<number>(maxN).fill(0);
   let avgRefLen = 0;
-  for (const { hyp, refs } of segments) {
-    const h = mtevalTokenize(hyp);
-    const rs = refs.map(mtevalTokenize);
+  for (const { h, rs } of tokenizeSegments(segments)) {
     for (let n = 0; n < maxN; n++) {
       candLens[n]! += h.length - n;
       const refCounts = maxNgramCounts(rs, n + 1);

@@ -2,7 +2,7 @@
 // and import PEFT adapters. A q/v-only (merged) adapter becomes a whole-c_attn adapter of rank g·r whose
 // B is block-structured, with alpha scaled by g, so PEFT computes exactly the same ΔW.
 import type { Gpt2Config } from '../config/gpt2-config.js';
-import { type LoraConfig, type LoraModule, targetedModules, validateLoraConfig } from '../config/lora-config.js';
+import { type LoraConfig, type LoraConfigDraft, type LoraModule, targetedModules, validateLoraConfig } from '../config/lora-config.js';
 import { fail } from '../errors.js';
 import { parseSafetensors, writeSafetensors } from '../io/safetensors.js';
 import { readJson, type FileSource } from '../io/file-source.js';
@@ -109,8 +109,9 @@ export async function importPeftAdapter(model: Gpt2Config, source: FileSource): 
   }
   const ours = file.metadata[METADATA_KEY];
   if (ours !== undefined) {
-    const { lora, layers } = JSON.parse(ours) as { lora: LoraConfig; layers: number[] };
-    validateLoraConfig(lora);
+    const stored = JSON.parse(ours) as { lora: LoraConfigDraft; layers: number[] };
+    const lora = validateLoraConfig(stored.lora);
+    const { layers } = stored;
     return { config: lora, layers, tensors: collapseMerged(model, lora, layers, raw) };
   }
   const targets = peftConfig['target_modules'];

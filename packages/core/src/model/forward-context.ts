@@ -1,7 +1,7 @@
 // What a forward pass needs besides the input: the config, the frozen weights, the adapters and the dropout seed.
 import type { Gpt2Config } from '../config/gpt2-config.js';
 import type { LoraConfig } from '../config/lora-config.js';
-import { fail, formatShape } from '../errors.js';
+import { fail } from '../errors.js';
 import type { NamedTensors } from '../tensors/named-tensors.js';
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -19,10 +19,4 @@ export function param(ctx: ForwardContext, name: string): tf.Tensor {
   const t = ctx.params[name];
   if (t === undefined) fail('checkpoint', `missing parameter ${name}`);
   return t;
-}
-
-export function checkShape(what: string, t: tf.Tensor, expected: readonly number[]): void {
-  if (t.shape.length !== expected.length || t.shape.some((d, i) => expected[i] !== -1 && d !== expected[i])) {
-    fail('checkpoint', `${what}: expected shape ${formatShape(expected)}, found ${formatShape(t.shape)}`);
-  }
 }

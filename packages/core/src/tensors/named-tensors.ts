@@ -49,9 +49,3 @@ export function countElements(shape: readonly number[]): number {
 export function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i]);
 }
-
-/** Keeps the tensors of `table` out of the enclosing tidy, so they outlive it. */
-export function keepNamed(table: NamedTensors): NamedTensors {
-  for (const t of Object.values(table)) tf.keep(t);
-  return table;
-}

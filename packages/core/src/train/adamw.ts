@@ -11,7 +11,14 @@ export interface AdamWOptions {
   weightDecay: number;
 }
 
-/** LoRA's E2E recipe: betas (0.9, 0.999), eps 1e-6, weight decay 0.01. */
+/** The moments and step count of an AdamW, as saved with a checkpoint. */
+export interface AdamWState {
+  steps: number;
+  m: NamedHostTensors;
+  v: NamedHostTensors;
+}
+
+/** LoRA's E2E recipe: betas (0.9, 0.999), eps 1e-6, weight decay 0.01 — the one default every party starts from. */
 export const DEFAULT_ADAMW: AdamWOptions = { beta1: 0.9, beta2: 0.999, epsilon: 1e-6, weightDecay: 0.01 };
 
 export class AdamW {
@@ -49,7 +56,7 @@ export class AdamW {
   }
 
   /** The moments and step count, for saving with a run and resuming it. */
-  async exportState(): Promise<{ steps: number; m: NamedHostTensors; v: NamedHostTensors }> {
+  async exportState(): Promise<AdamWState> {
     const read = async (table: Record<string, tf.Variable>): Promise<NamedHostTensors> => {
       const out: NamedHostTensors = {};
       for (const [name, t] of Object.entries(table)) out[name] = { shape: [...t.shape], data: Float32Array.from(await t.data() as Float32Array) };
@@ -58,7 +65,7 @@ export class AdamW {
     return { steps: this.steps, m: await read(this.m), v: await read(this.v) };
   }
 
-  importState(state: { steps: number; m: NamedHostTensors; v: NamedHostTensors }): void {
+  importState(state: AdamWState): void {
     this.dispose();
     this.steps = state.steps;
     for (const [name, host] of Object.entries(state.m)) this.m[name] = ownedVariable(tf.tensor(host.data, host.shape), false);

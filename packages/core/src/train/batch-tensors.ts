@@ -27,8 +27,3 @@ export function batchTensors(batch: TokenBatch): BatchTensors {
   const mask = tf.tensor1d(batch.lossMask, 'float32');
   return { ids, targets, mask, dispose: () => tf.dispose([ids, targets, mask]) };
 }
-
-/** Only the labels side of a batch (what the server needs when activations arrive instead of ids). */
-export function labelTensors(targets: Int32Array, lossMask: Float32Array): { targets: tf.Tensor1D; mask: tf.Tensor1D } {
-  return { targets: tf.tensor1d(targets, 'int32'), mask: tf.tensor1d(lossMask, 'float32') };
-}

@@ -12,7 +12,7 @@ export interface WeightedAdapter<T> {
   weight: number;
 }
 
-function checkCompatible(entries: WeightedAdapter<Record<string, { shape: readonly number[] }>>[]): string[] {
+function checkCompatible(entries: readonly WeightedAdapter<Record<string, { shape: readonly number[] }>>[]): string[] {
   if (entries.length === 0) fail('adapter', 'FedAvg needs at least one adapter');
   const total = entries.reduce((s, e) => s + e.weight, 0);
   for (const e of entries) {
@@ -37,7 +37,7 @@ function checkCompatible(entries: WeightedAdapter<Record<string, { shape: readon
 }
 
 /** Weighted mean of tensor adapters in one tidy; the result is new tensors the caller owns. */
-export function fedAvg(entries: WeightedAdapter<NamedTensors>[]): NamedTensors {
+export function fedAvg(entries: readonly WeightedAdapter<NamedTensors>[]): NamedTensors {
   const names = checkCompatible(entries);
   const total = entries.reduce((s, e) => s + e.weight, 0);
   return tf.tidy(() => {
@@ -50,7 +50,7 @@ export function fedAvg(entries: WeightedAdapter<NamedTensors>[]): NamedTensors {
 }
 
 /** The same mean on host arrays (float64 accumulation), for the server and for checking the tensor version. */
-export function fedAvgHost(entries: WeightedAdapter<NamedHostTensors>[]): NamedHostTensors {
+export function fedAvgHost(entries: readonly WeightedAdapter<NamedHostTensors>[]): NamedHostTensors {
   const names = checkCompatible(entries);
   const total = entries.reduce((s, e) => s + e.weight, 0);
   const out: NamedHostTensors = {};

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { gpt2Config } from '../config/gpt2-config.js';
 import { PAPER_LORA } from '../config/lora-config.js';
+import { SplitPlan } from '../config/split-plan.js';
 import { collate } from '../data/batching.js';
 import { TrainableAdapter } from '../lora/trainable-adapter.js';
 import { initGpt2Params } from '../model/init-params.js';
@@ -26,6 +27,7 @@ for (const backend of ['cpu', 'wasm', 'webgpu'] as const) {
       const before = tf.memory().numTensors;
       const params = namedToTensors(initGpt2Params(config, 1));
       const model = { config, params };
+      const plan = SplitPlan.create(config, 1, PAPER_LORA);
       const client = TrainableAdapter.init(config, PAPER_LORA, 0, 1, 1);
       const server = TrainableAdapter.init(config, PAPER_LORA, 1, 3, 1);
       const full = TrainableAdapter.init(config, PAPER_LORA, 0, 3, 1);
@@ -33,9 +35,9 @@ for (const backend of ['cpu', 'wasm', 'webgpu'] as const) {
       const batch = collate([{ tokens: [1, 2, 3, 4, 5, 6], lossMask: [0, 1, 1, 1, 1, 1] }], { batchSize: 1, maxSeqLen: 8, padTokenId: 119 });
       const step = async (i: number) => {
         const bt = batchTensors(batch);
-        const hidden = clientForward(model, client, bt.ids, 1, i);
-        const s = serverLossAndGrads(model, server, hidden, bt.targets, bt.mask, 1, batch.tokens, { dropoutSeed: i, labelSmoothing: 0.1 });
-        const g = clientGrads(model, client, bt.ids, 1, i, s.gradHidden);
+        const hidden = clientForward(model, client, bt.ids, plan, i);
+        const s = serverLossAndGrads(model, server, hidden, bt.targets, bt.mask, plan, batch.tokens, { dropoutSeed: i, labelSmoothing: 0.1 });
+        const g = clientGrads(model, client, bt.ids, plan, i, s.gradHidden);
         clipGradsByGlobalNorm(g, 1.0);
         opts[0]!.apply(client.tensors, g, 1e-3);
         opts[1]!.apply(server.tensors, s.grads, 1e-3);

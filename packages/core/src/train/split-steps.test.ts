@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { gpt2Config } from '../config/gpt2-config.js';
 import { loraConfig, PAPER_LORA } from '../config/lora-config.js';
+import { SplitPlan } from '../config/split-plan.js';
 import { initGpt2Params } from '../model/init-params.js';
 import { clientPart, serverPart } from '../model/param-names.js';
 import { TrainableAdapter } from '../lora/trainable-adapter.js';
@@ -58,9 +59,10 @@ for (const backend of ['cpu', 'webgpu'] as const) describe(`split training equal
         const serverModel = { config, params: pick(Object.keys(initGpt2Params(config, 0, serverPart(config, cut)))) };
         const clientAdapter = { config: lora, tensors: Object.fromEntries(Object.entries(full.tensors).filter(([n]) => Number(n.split('.')[2]) < cut)) };
         const serverAdapter = { config: lora, tensors: Object.fromEntries(Object.entries(full.tensors).filter(([n]) => Number(n.split('.')[2]) >= cut)) };
-        const hidden = clientForward(clientModel, clientAdapter, bt.ids, cut, null);
-        const server = serverLossAndGrads(serverModel, serverAdapter, hidden, bt.targets, bt.mask, cut, batch.tokens, { dropoutSeed: null });
-        const client = clientGrads(clientModel, clientAdapter, bt.ids, cut, null, server.gradHidden);
+        const plan = SplitPlan.create(config, cut, lora);
+        const hidden = clientForward(clientModel, clientAdapter, bt.ids, plan, null);
+        const server = serverLossAndGrads(serverModel, serverAdapter, hidden, bt.targets, bt.mask, plan, batch.tokens, { dropoutSeed: null });
+        const client = clientGrads(clientModel, clientAdapter, bt.ids, plan, null, server.gradHidden);
         const lossDiff = Math.abs((await server.loss.data())[0]! - refLoss);
         let gradDiff = 0;
         for (const [name, g] of Object.entries({ ...client, ...server.grads })) {
@@ -85,6 +87,7 @@ for (const backend of ['cpu', 'webgpu'] as const) describe(`split training equal
   it('20 steps of one-client split training equal 20 centralized steps', async () => {
     const lora = PAPER_LORA; // with LoRA dropout 0.1: seeded masks must agree between the two
     const cut = 3;
+    const plan = SplitPlan.create(config, cut, lora);
     const schedule = { lr: 2e-3, warmupSteps: 3, totalSteps: 20, kind: 'linear' as const };
     const params = namedToTensors(host);
     const model = { config, params };
@@ -100,9 +103,9 @@ for (const backend of ['cpu', 'webgpu'] as const) describe(`split training equal
       const seed = 1000 + step;
       const c = fullLossAndGrads(model, central, bt.ids, bt.targets, bt.mask, batch.tokens, { dropoutSeed: seed });
       optC.apply(central.tensors, c.grads, lr);
-      const hidden = clientForward(model, client, bt.ids, cut, seed);
-      const s = serverLossAndGrads(model, server, hidden, bt.targets, bt.mask, cut, batch.tokens, { dropoutSeed: seed });
-      const g = clientGrads(model, client, bt.ids, cut, seed, s.gradHidden);
+      const hidden = clientForward(model, client, bt.ids, plan, seed);
+      const s = serverLossAndGrads(model, server, hidden, bt.targets, bt.mask, plan, batch.tokens, { dropoutSeed: seed });
+      const g = clientGrads(model, client, bt.ids, plan, seed, s.gradHidden);
       optServer.apply(server.tensors, s.grads, lr);
       optClient.apply(client.tensors, g, lr);
       losses.push([(await c.loss.data())[0]!, (await s.loss.data())[0]!]);

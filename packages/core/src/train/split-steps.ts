@@ -1,9 +1,10 @@
 // Loss and gradients of the whole model, of the server split (from cut activations) and of the client split
-// (from the gradient at the cut). Splitting is slicing the block range, so the three agree exactly.
+// (from the gradient at the cut). Splitting is slicing the block range, so the three agree exactly. The split
+// functions take a SplitPlan: the cut was checked once, when the plan was made.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Gpt2Config } from '../config/gpt2-config.js';
 import type { LoraConfig } from '../config/lora-config.js';
-import { validateCut } from '../config/gpt2-config.js';
+import type { SplitPlan } from '../config/split-plan.js';
 import type { ForwardContext } from '../model/forward-context.js';
 import { gpt2Forward } from '../model/gpt2-forward.js';
 import type { NamedTensors } from '../tensors/named-tensors.js';
@@ -66,8 +67,8 @@ export function fullLossAndGrads(
 }
 
 /** Client split forward: token ids (B, T) → the activation at the cut (B, T, E). */
-export function clientForward(model: BaseModel, adapter: AdapterBinding, ids: tf.Tensor2D, cut: number, dropoutSeed: number | null): tf.Tensor3D {
-  validateCut(model.config, cut);
+export function clientForward(model: BaseModel, adapter: AdapterBinding, ids: tf.Tensor2D, plan: SplitPlan, dropoutSeed: number | null): tf.Tensor3D {
+  const { cut } = plan;
   const ctx = context(model, adapter, dropoutSeed);
   return tf.tidy(() => gpt2Forward(ctx, ids, { from: 0, to: cut }));
 }
@@ -77,9 +78,9 @@ export function clientForward(model: BaseModel, adapter: AdapterBinding, ids: tf
  * gradient at the cut back into the client adapter: the vector–Jacobian product with `gradHidden`.
  */
 export function clientGrads(
-  model: BaseModel, adapter: AdapterBinding, ids: tf.Tensor2D, cut: number, dropoutSeed: number | null, gradHidden: tf.Tensor3D,
+  model: BaseModel, adapter: AdapterBinding, ids: tf.Tensor2D, plan: SplitPlan, dropoutSeed: number | null, gradHidden: tf.Tensor3D,
 ): NamedTensors {
-  validateCut(model.config, cut);
+  const { cut } = plan;
   assertGradientsRegistered();
   const names = Object.keys(adapter.tensors);
   const ctx = context(model, adapter, dropoutSeed);
@@ -90,9 +91,9 @@ export function clientGrads(
 /** Server split: activations at the cut → loss, the gradient back at the cut, and the server adapter's gradients. */
 export function serverLossAndGrads(
   model: BaseModel, adapter: AdapterBinding, hidden: tf.Tensor3D, targets: tf.Tensor1D, mask: tf.Tensor1D,
-  cut: number, normalizer: number, options: LossOptions,
+  plan: SplitPlan, normalizer: number, options: LossOptions,
 ): { loss: tf.Scalar; gradHidden: tf.Tensor3D; grads: NamedTensors } {
-  validateCut(model.config, cut);
+  const { cut } = plan;
   assertGradientsRegistered();
   const names = Object.keys(adapter.tensors);
   const ctx = context(model, adapter, options.dropoutSeed);

@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { withBackendFlags } from '../../backend/backend-flags.js';
 import { gpt2Config } from '../../config/gpt2-config.js';
 import { PAPER_LORA } from '../../config/lora-config.js';
+import { SplitPlan } from '../../config/split-plan.js';
 import { TrainableAdapter } from '../../lora/trainable-adapter.js';
 import { initGpt2Params } from '../../model/init-params.js';
 import { disposeNamed, namedToTensors } from '../../tensors/named-tensors.js';
@@ -116,8 +117,9 @@ describe('LoRA dropout and the DROPOUT_ON_DEVICE flag', () => {
     const adapter = TrainableAdapter.init(config, PAPER_LORA, 0, 2, 4);
     for (const v of Object.values(adapter.tensors)) v.assign(tf.onesLike(v)); // B ≠ 0, so dropout shows in the output
     const ids = tf.tensor2d([[1, 2, 3, 4, 5, 6, 7, 8]], undefined, 'int32');
+    const plan = SplitPlan.create(config, 2, PAPER_LORA);
     const forward = async (onDevice: boolean) => withBackendFlags({ DROPOUT_ON_DEVICE: onDevice }, async () => {
-      const hidden = clientForward(model, adapter, ids, 2, 77);
+      const hidden = clientForward(model, adapter, ids, plan, 77);
       const values = (await hidden.data()) as Float32Array;
       hidden.dispose();
       return values;

@@ -1,0 +1,38 @@
+// The aggregation seam, after Flower's Strategy: one strategy is chosen per run (strategy-for.ts); at a round's start
+// the round loop asks it where each chosen participant starts (configureFit, Flower's configure_fit), and at the
+// round's end how to combine what the participants sent back (aggregateFit, aggregate_fit). The server's round
+// closer and the convergence benchmark aggregate volunteers' adapters through it; a new method (DP-FedAvg, secure
+// aggregation, FedCyBGD…) is a new file beside fedavg-strategy.ts plus its line in strategy-for.ts.
+import type { NamedHostTensors } from '../tensors/named-tensors.js';
+import type { WeightedAdapter } from '../train/fedavg.js';
+
+/** One participant's trained tensors and its weight (the tokens it trained on, counted by the server). */
+export type WeightedUpdate = WeightedAdapter<NamedHostTensors>;
+
+/** A round as the strategy sees it: its number, the participants the round machine chose, the global tensors. */
+export interface FitRound {
+  round: number;
+  participants: readonly string[];
+  /** The global tensors before the round. */
+  global: NamedHostTensors;
+}
+
+/** What the strategy decided at a round's start. */
+export interface FitConfiguration {
+  /** The tensors a participant starts (or, after a reconnect, restarts) the round from. */
+  startFor(clientId: string): NamedHostTensors;
+}
+
+/** What aggregating a round gives: the next global tensors. */
+export interface FitResult {
+  global: NamedHostTensors;
+}
+
+export interface AggregationStrategy {
+  /** Short name for logs and reports ("fedavg"). */
+  readonly name: string;
+  /** Round start: where each participant starts; may refuse the round (e.g. a spent privacy budget) by throwing. */
+  configureFit(round: FitRound): FitConfiguration;
+  /** Round end: the next global tensors from the reporters' updates (a subset of the participants). */
+  aggregateFit(round: FitRound, updates: readonly WeightedUpdate[]): FitResult;
+}

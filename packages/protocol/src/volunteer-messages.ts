@@ -1,0 +1,136 @@
+// zod schemas (and their types) of the volunteer namespace ("/"): what a volunteer sends, and the records the
+// server answers or pushes to it.
+import { z } from 'zod';
+import type { LoraConfig } from './lora-config.js';
+import type { SCHEDULES, WIRE_DTYPES } from './run-config.js';
+import { finiteSchema, idSchema, type RunInfo } from './shared-records.js';
+import { type TensorFrame, tensorFrameSchema } from './tensor-frame.js';
+
+export const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu', 'tensorflow', 'node'] as const;
+export type BackendName = (typeof BACKENDS)[number];
+
+/** Every training message carries its run, round and step; stale or replayed ones are refused. */
+export const stampSchema = z.strictObject({ runId: idSchema, round: z.number().int().min(0), step: z.number().int().min(0) });
+export type Stamp = z.infer<typeof stampSchema>;
+
+// ---- volunteer → server ----
+
+export const joinRequestSchema = z.strictObject({
+  protocolVersion: z.number().int(),
+  name: z.string().trim().max(40).optional(),
+  backend: z.enum(BACKENDS),
+  /** Given back by a previous join; lets a reconnecting client continue its round. */
+  resumeToken: z.string().max(200).optional(),
+});
+
+export interface JoinResponse {
+  clientId: string;
+  resumeToken: string;
+  /** True when the resume token was recognised and this client continues where it was. */
+  resumed: boolean;
+  server: { protocolVersion: number; backend: string };
+  run: RunInfo | null;
+}
+
+export interface AssetInfo {
+  hash: string;
+  bytes: number;
+  chunkBytes: number;
+  chunkCount: number;
+}
+
+/**
+ * Which parts of the model a client holds. 'standard': embeddings + blocks [0, cut); the server holds the rest and
+ * receives the next-token labels. 'u-shaped' is reserved for a later protocol version: the client also keeps blocks
+ * [tailCut, L) and the head, so labels never leave it (two exchanges per step: activations at `cut` up, activations
+ * at `tailCut` down, their gradient up, the gradient at `cut` down). Servers of this version only use 'standard'.
+ */
+export type SplitLayout = { mode: 'standard'; cut: number } | { mode: 'u-shaped'; cut: number; tailCut: number };
+
+/** What a client needs to train its split: model config, split layout (the cut), LoRA, training settings, assets. */
+export interface ClientManifest {
+  runId: string;
+  model: { name: string; config: Record<string, number | string | null> };
+  split: SplitLayout;
+  lora: LoraConfig;
+  training: {
+    batchSize: number;
+    maxSeqLen: number;
+    padMultiple: number;
+    localSteps: number;
+    wireDtype: (typeof WIRE_DTYPES)[number];
+    lr: number;
+    schedule: (typeof SCHEDULES)[number];
+    warmupSteps: number;
+    totalSteps: number;
+    weightDecay: number;
+    maxGradNorm: number;
+    seed: number;
+  };
+  /** `weights`: safetensors of the client split's base weights; `tokenizer`: JSON {vocab, merges}. */
+  assets: { weights: AssetInfo; tokenizer: AssetInfo };
+  /** The server's largest accepted message: larger messages are not sent (the connection would drop). */
+  maxMessageBytes: number;
+}
+
+export const chunkRequestSchema = z.strictObject({ hash: z.string().regex(/^[0-9a-f]{64}$/), index: z.number().int().min(0) });
+export interface ChunkResponse { hash: string; index: number; data: ArrayBuffer | Uint8Array }
+
+export interface ReadyResponse { queued: boolean }
+
+export const activationsRequestSchema = z.strictObject({
+  stamp: stampSchema,
+  /** The cut-layer activation (B, T, E), float16 or float32 as the run says. */
+  activations: tensorFrameSchema,
+  /** Next-token targets (B*T), uint16 or int32. */
+  targets: tensorFrameSchema,
+  /** 1 where a target counts (B*T), uint8. */
+  lossMask: tensorFrameSchema,
+});
+export type ActivationsRequest = z.infer<typeof activationsRequestSchema>;
+export interface ActivationsResponse { stamp: Stamp; loss: number; tokens: number; gradient: TensorFrame }
+
+export const updateRequestSchema = z.strictObject({
+  /** step = the number of local steps done this round. */
+  stamp: stampSchema,
+  adapter: z.array(tensorFrameSchema).min(1).max(10_000),
+  tokens: z.number().int().min(1),
+  meanLoss: finiteSchema,
+  seconds: z.number().min(0),
+});
+export type UpdateRequest = z.infer<typeof updateRequestSchema>;
+export interface UpdateResponse { round: number; accepted: true }
+
+export const statusRequestSchema = z.strictObject({
+  state: z.enum(['idle', 'downloading', 'training', 'paused']),
+  tokensPerSecond: z.number().min(0).max(1e9),
+});
+
+// ---- server → volunteer ----
+
+export interface RoundStart {
+  runId: string;
+  round: number;
+  rounds: number;
+  localSteps: number;
+  /** Steps of this round the client already did (non-zero when it reconnects mid-round). */
+  firstStep: number;
+  /** Optimizer steps done before this round, for the learning-rate schedule. */
+  globalStepBase: number;
+  /** The adapter this client starts the round from (the aggregation strategy's choice; FedAvg: the global one). */
+  adapter: TensorFrame[];
+  /** Seeds this client's data order and dropout masks for the round. */
+  seed: number;
+}
+
+export interface RoundEnd {
+  runId: string;
+  round: number;
+  trainLoss: number | null;
+  evalLoss: number | null;
+  participants: number;
+  /** False when the run is over. */
+  more: boolean;
+}
+
+export interface SwarmInfo { volunteersOnline: number; participants: number }
