@@ -1,8 +1,9 @@
 // Smoke test of every benchmark: `pnpm bench <name> --smoke --json` runs, exits 0, and its last stdout line is one
 // JSON object with the fields the docs and dashboards read. Full-size runs are not part of the tests.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { leakageFiguresSchema, recoveryAtCut } from '@splitlora/protocol';
 import { benchmarkNames } from './benchmarks.js';
 import { type ChildResult, runChild } from '../tools/run-child.js';
 import { REPO_ROOT } from './lib/python.js';
@@ -149,6 +150,37 @@ describe('pnpm bench', () => {
     }
     expect(Number.isFinite(cases[0]!['loss'])).toBe(true);
   }, 900_000);
+  it('leak-attack: recovery rates per cut, attack and adapter; the cut activations give tokens away', async () => {
+    const json = await smoke('leak-attack', 150_000);
+    const results = json['results'] as Json[];
+    expect([...new Set(results.map((r) => r['cut']))]).toEqual([1, 2]);
+    for (const r of results) {
+      expect(r['positions']).toBeGreaterThan(0);
+      for (const key of ['exact', 'top5']) {
+        expect(r[key]).toBeGreaterThanOrEqual(0);
+        expect(r[key]).toBeLessThanOrEqual(1);
+      }
+      expect(r['top5']).toBeGreaterThanOrEqual(r['exact']);
+    }
+    for (const attack of ['nearest', 'greedy', 'inversion']) {
+      for (const adapter of ['initial', 'trained']) expect(results.some((r) => r['attack'] === attack && r['adapter'] === adapter), `${attack} ${adapter}`).toBe(true);
+    }
+    // A sanity condition that can fail: chance is 1/50257, yet at cut 1 of the random-weight tiny model with an fp32
+    // wire the context-free table recovers most tokens, and the greedy decoder (the attacker's blocks are the
+    // volunteer's, B = 0) every token its shortlist holds.
+    const at = (attack: string) => results.find((r) => r['cut'] === 1 && r['attack'] === attack && r['adapter'] === 'initial' && r['wire'] === 'float32')!;
+    expect(json['chance']).toBeCloseTo(1 / 50257, 8);
+    expect(at('nearest')['exact']).toBeGreaterThan(0.3);
+    expect(at('greedy')['exact']).toBe(at('greedy')['searchedRecall']);
+    expect(at('greedy')['exact']).toBeGreaterThan(0.9);
+    // The project's activation noise at σ = 1 (ε ≈ 11 per release) leaves the table attack near chance.
+    const noisy = results.find((r) => r['cut'] === 1 && r['attack'] === 'nearest' && r['noise'] === 1)!;
+    expect(noisy['exact']).toBeLessThan(0.05);
+    expect(json['noiseEpsilonPerRelease'][0]['epsilon']).toBeCloseTo(10.7, 0);
+    const summary = leakageFiguresSchema.parse(JSON.parse(readFileSync(join(REPO_ROOT, json['summary']), 'utf8')));
+    expect(recoveryAtCut(summary, 1)).toEqual((json['perCut'] as Json[])[0]!['best']);
+    expect(recoveryAtCut(summary, 5)).toBeNull();
+  }, 180_000);
 
   it('leak: tensor counts sampled on both sides, flat', async () => {
     const json = await smoke('leak', 120_000);

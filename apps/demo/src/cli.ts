@@ -1,10 +1,11 @@
 // `pnpm demo`: starts a server and a Node fleet, trains the run to the end with progress on stderr, and ends with
-// one JSON object on the last line of stdout (rounds, losses, traffic, backend, leaked tensors, adapter folder).
+// one JSON object on the last line of stdout (model and whether its weights are pretrained or random, rounds,
+// losses, traffic, backend, leaked tensors, adapter folder).
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { FleetProgress, parseShardMode, startNodeFleet } from '@splitlora/fleet';
 import { ensureDataDir } from '@splitlora/node';
-import type { RoundRecord } from '@splitlora/protocol';
+import { describeModel, modelWeights, type RoundRecord } from '@splitlora/protocol';
 import { createServer } from '@splitlora/server';
 import { DEMO_HELP, parseDemoOptions } from './demo-options.js';
 
@@ -21,7 +22,7 @@ async function main(): Promise<void> {
   const baseline = tf.memory().numTensors;
   const run = await server.host.create(options.run);
   const rounds = options.run.rounds;
-  log(`run ${run.runId}: ${options.run.model}, cut ${options.run.cut}, SFL-${options.run.sfl.toUpperCase()}, ${options.clients} volunteers × ${rounds} rounds × ${options.run.localSteps} local steps`);
+  log(`run ${run.runId}: ${describeModel(options.run.model)}, cut ${options.run.cut}, SFL-${options.run.sfl.toUpperCase()}, ${options.clients} volunteers × ${rounds} rounds × ${options.run.localSteps} local steps`);
   const progress = new FleetProgress(options.clients);
   const fleet = startNodeFleet({
     server: server.url, clients: options.clients, workers: options.workers,
@@ -49,7 +50,7 @@ async function main(): Promise<void> {
       round: r.round, trainLoss: r.trainLoss, evalLoss: r.evalLoss, tokens: r.tokens, bytesUp: r.bytesUp, bytesDown: r.bytesDown, clients: r.clients, seconds: r.seconds,
     })),
     initialEvalLoss: records.find((r) => r.round === 0)?.evalLoss ?? null,
-    model: options.run.model, cut: options.run.cut, backend: server.backend, device: server.device, clientBackend: result.backend, sfl: options.run.sfl,
+    model: options.run.model, weights: modelWeights(options.run.model), cut: options.run.cut, backend: server.backend, device: server.device, clientBackend: result.backend, sfl: options.run.sfl,
     wireDtype: options.run.wireDtype, state, volunteers: result.outcomes, tensorsLeaked, adapterDir,
   };
   if (!options.json) {

@@ -1,7 +1,7 @@
 // Command-line options of `pnpm demo` and the run config they describe.
 import { parseArgs } from 'node:util';
 import { NODE_BACKEND_CHOICES, type NodeBackendChoice } from '@splitlora/node';
-import { describeIssues, type RunConfig, runConfigSchema } from '@splitlora/protocol';
+import { DEFAULT_MODEL, describeIssues, type RunConfig, runConfigSchema } from '@splitlora/protocol';
 
 export interface DemoOptions {
   clients: number;
@@ -16,7 +16,7 @@ export interface DemoOptions {
   run: RunConfig;
 }
 
-export const DEMO_HELP = `SplitLoRA demo: a server and a Node fleet train the tiny GPT-2 on E2E, then print a JSON summary
+export const DEMO_HELP = `SplitLoRA demo: a server and a Node fleet fine-tune a GPT-2 on E2E, then print a JSON summary
 
   pnpm demo -- [--clients 3] [--rounds 2] [--json]
 
@@ -24,7 +24,8 @@ export const DEMO_HELP = `SplitLoRA demo: a server and a Node fleet train the ti
   --local-steps I   local steps per round (default 5)
   --batch B         batch size (default 8)          --seq T           max sequence length (default 64)
   --lr X            learning rate (default 2e-3)    --sfl v1|v2       SFL variant (default v2)
-  --wire fp16|fp32  wire precision (default fp16)   --model M         preset or hf:<folder> (default tiny)
+  --wire fp16|fp32  wire precision (default fp16)   --model M         ${DEFAULT_MODEL} (default, pretrained), a preset
+                                                                      (random weights: tiny, gpt2, …) or hf:<folder>
   --cut K           cut layer (default 3)           --eval-samples N  evaluation examples (default 64)
   --backend B       the server's tfjs backend: auto, tensorflow, webgpu, wasm or cpu (default auto)
   --shard MODE      iid or attr:<attribute>         --workers W       fleet worker threads (default min(N, 2))
@@ -57,7 +58,7 @@ export function parseDemoOptions(argv: string[]): DemoOptions | null {
   const wire = values.wire ?? 'fp16';
   if (wire !== 'fp16' && wire !== 'fp32') throw new Error(`--wire must be fp16 or fp32, found "${wire}"`);
   const parsed = runConfigSchema.safeParse({
-    name: 'SplitLoRA demo', model: values.model ?? 'tiny', cut: num(values.cut, 3, 'cut'), rounds: num(values.rounds, 2, 'rounds'),
+    name: 'SplitLoRA demo', model: values.model ?? DEFAULT_MODEL, cut: num(values.cut, 3, 'cut'), rounds: num(values.rounds, 2, 'rounds'),
     localSteps: num(values['local-steps'], 5, 'local-steps'), batchSize: num(values.batch, 8, 'batch'), maxSeqLen: num(values.seq, 64, 'seq'),
     padMultiple: 8, lr: num(values.lr, 2e-3, 'lr'), schedule: 'linear', warmupSteps: 0, sfl: values.sfl ?? 'v2',
     wireDtype: wire === 'fp16' ? 'float16' : 'float32', minClients: clients, maxClients: clients, roundTimeoutSec: 600,

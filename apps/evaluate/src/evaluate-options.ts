@@ -25,8 +25,9 @@ BLEU, NIST, METEOR (exact+stem), ROUGE-L, CIDEr (the E2E NLG Challenge scorer's 
   pnpm evaluate -- --adapter <adapter dir> [--base <hf dir or preset>] [--samples 20] [--json]
 
   --adapter DIR          PEFT adapter folder (adapter_config.json + adapter_model.safetensors)
-  --base B               base model: a Hugging Face GPT-2 folder or a preset (tiny, gpt2, …; random weights);
-                         default: the adapter's base_model_name_or_path when it is a local folder
+  --base B               base model: a Hugging Face GPT-2 folder, tiny-shakespeare (pretrained, embedded) or a
+                         preset (tiny, gpt2, …; random weights);
+                         default: the adapter's base_model_name_or_path (a local folder or an embedded model)
   --seed N               seed of a preset base's random weights: the run's seed (default 0, as runs)
   --data FILE            E2E CSV with mr,ref columns (default e2e/testset_w_refs.csv in the data folder)
   --samples N            evaluate the first N distinct MRs (default: all)

@@ -1,5 +1,6 @@
 // Finds and loads what `pnpm evaluate` scores: the base GPT-2 (the adapter's base_model_name_or_path when it is a
-// local folder, else --base: a Hugging Face folder or a preset with seeded random weights) and the PEFT adapter.
+// local folder, else --base: a Hugging Face folder, an embedded pretrained model such as tiny-shakespeare, or a
+// preset with seeded random weights) and the PEFT adapter.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
@@ -7,7 +8,7 @@ import {
   type AdapterBinding, type BaseModel, gpt2Config, importPeftAdapter, initGpt2Params, isGpt2PresetName, loadHfGpt2,
   namedToTensors, withTransposedHead,
 } from '@splitlora/core';
-import { dirSource } from '@splitlora/node';
+import { dirSource, embeddedModelDirOf } from '@splitlora/node';
 
 export interface EvaluatedModel {
   model: BaseModel;
@@ -40,6 +41,11 @@ export async function loadEvaluatedModel(adapterDir: string, base: string | unde
   if (folder !== null) {
     ({ config, params: host } = await loadHfGpt2(dirSource(folder)));
     baseLabel = folder;
+    weights = 'checkpoint';
+  } else if (embeddedModelDirOf(choice) !== null) {
+    const dir = embeddedModelDirOf(choice)!;
+    ({ config, params: host } = await loadHfGpt2(dirSource(dir)));
+    baseLabel = `${choice} (pretrained, ${dir})`;
     weights = 'checkpoint';
   } else if (isGpt2PresetName(choice)) {
     config = gpt2Config(choice);

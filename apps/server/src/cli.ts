@@ -2,7 +2,7 @@
 // run after a crash (--resume <run folder>) or creating one from a JSON config (--run config.json [--start]).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describeIssues, runConfigSchema } from '@splitlora/protocol';
+import { DEFAULT_MODEL, describeIssues, describeModel, runConfigSchema } from '@splitlora/protocol';
 import { numberFlag, parseCli } from './cli-args.js';
 import { downloadModelCommand } from './download-model.js';
 import { createServer } from './server.js';
@@ -63,7 +63,8 @@ async function main(): Promise<void> {
     const run = await server.host.create(parsed.data);
     if (values.start) run.start();
   }
-  process.stdout.write(`\nSplitLoRA server ready (tfjs ${server.backend} on ${server.device.name})\n  volunteers: ${server.url}/\n  dashboard:  ${server.url}/admin/?token=${server.adminToken}\n  admin token: ${server.adminToken}\n\n`);
+  process.stdout.write(`\nSplitLoRA server ready (tfjs ${server.backend} on ${server.device.name})\n  volunteers: ${server.url}/\n  dashboard:  ${server.url}/admin/?token=${server.adminToken}\n  admin token: ${server.adminToken}\n` +
+    `  model: ${describeModel(server.host.current?.config.model ?? DEFAULT_MODEL)}${server.host.current ? '' : ' by default in the run form'}\n\n`);
   const shutdown = () => {
     process.stdout.write('shutting down…\n');
     void server.close().then(() => process.exit(0));

@@ -8,7 +8,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ComputeDevice, findDataDir, type NodeBackendChoice, readTokenizerFiles, selectNodeBackend } from '@splitlora/node';
 import {
-  type AdminClientToServerEvents, type AdminServerToClientEvents, type ClientToServerEvents, DEFAULT_MAX_MESSAGE_BYTES, NAMESPACES,
+  type AdminClientToServerEvents, type AdminServerToClientEvents, type ClientToServerEvents, DEFAULT_MAX_MESSAGE_BYTES, EMBEDDED_MODEL_NAMES, NAMESPACES,
   type LogEntry, MODEL_PRESET_NAMES, type ServerToClientEvents,
 } from '@splitlora/protocol';
 import { type Namespace, Server as SocketServer } from 'socket.io';
@@ -162,7 +162,7 @@ export async function createServer(options: ServerOptions = {}): Promise<SplitLo
   attachVolunteerNamespace(volunteers, { ...handlerCtx, registry, host, backend: selection.backend, onSwarmChange: () => { pushSwarm(); pushAdmin(); } });
   const adminDeps = {
     ...handlerCtx, token: adminToken, registry, host, backend: selection.backend, device: selection.device,
-    models: () => [...MODEL_PRESET_NAMES, ...listHfModels(modelsDir)],
+    models: () => [...EMBEDDED_MODEL_NAMES, ...MODEL_PRESET_NAMES, ...listHfModels(modelsDir)],
     dataFiles: () => listDataFiles(dataDir),
     logs: () => [...recentLogs],
   };

@@ -11,4 +11,6 @@ export * from './volunteer-messages.js';
 export * from './admin-messages.js';
 export * from './event-table.js';
 export * from './request.js';
+export * from './embedded-models.js';
 export * from './limits.js';
+export * from './leakage-figures.js';

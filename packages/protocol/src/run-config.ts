@@ -1,7 +1,8 @@
 // The run configuration an admin submits: model, cut, LoRA (PEFT names), optimisation, rounds and SFL variant.
 import { z } from 'zod';
 import { loraConfigSchema, PAPER_LORA } from './lora-config.js';
-import { MODEL_PRESET_NAMES, presetDepth } from './model-presets.js';
+import { DEFAULT_MODEL, EMBEDDED_MODEL_NAMES, modelDepth } from './embedded-models.js';
+import { MODEL_PRESET_NAMES } from './model-presets.js';
 
 export const SFL_VARIANTS = ['v1', 'v2'] as const;
 export const WIRE_DTYPES = ['float16', 'float32'] as const;
@@ -9,8 +10,8 @@ export const SCHEDULES = ['constant', 'linear', 'cosine'] as const;
 
 export const runConfigSchema = z.strictObject({
   name: z.string().trim().min(1).max(80).default('SplitLoRA run'),
-  /** A preset name, or `hf:<folder>` for a Hugging Face GPT-2 directory in the server's models folder. */
-  model: z.string().min(1).max(200).default('tiny'),
+  /** An embedded pretrained model, a preset name (random weights), or `hf:<folder>` in the server's models folder. */
+  model: z.string().min(1).max(200).default(DEFAULT_MODEL),
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
   /** The client keeps embeddings + blocks [0, cut); the server blocks [cut, L). */
   cut: z.number().int().min(1).max(100).default(3),
@@ -42,9 +43,9 @@ export const runConfigSchema = z.strictObject({
 }).superRefine((c, ctx) => {
   if (c.minClients > c.maxClients) ctx.addIssue({ code: 'custom', path: ['minClients'], message: `minClients ${c.minClients} exceeds maxClients ${c.maxClients}` });
   if (c.maxSeqLen % c.padMultiple !== 0) ctx.addIssue({ code: 'custom', path: ['padMultiple'], message: `maxSeqLen ${c.maxSeqLen} is not a multiple of padMultiple ${c.padMultiple}` });
-  const depth = presetDepth(c.model);
+  const depth = modelDepth(c.model);
   if (depth !== null && c.cut > depth - 1) ctx.addIssue({ code: 'custom', path: ['cut'], message: `cut layer ${c.cut} out of range 1..${depth - 1} for ${c.model}` });
-  if (depth === null && !c.model.startsWith('hf:')) ctx.addIssue({ code: 'custom', path: ['model'], message: `model must be one of ${MODEL_PRESET_NAMES.join(', ')} or hf:<folder>` });
+  if (depth === null && !c.model.startsWith('hf:')) ctx.addIssue({ code: 'custom', path: ['model'], message: `model must be one of ${[...EMBEDDED_MODEL_NAMES, ...MODEL_PRESET_NAMES].join(', ')} or hf:<folder>` });
 });
 
 export type RunConfigInput = z.input<typeof runConfigSchema>;

@@ -12,7 +12,7 @@ describe('run form model', () => {
     const input = formToConfigInput(form, numbers);
     expect(input).toEqual(runConfigSchema.parse({}));
     expect(input.lora).toEqual(PAPER_LORA);
-    expect(form.model).toBe('tiny');
+    expect(form.model).toBe('tiny-shakespeare'); // the embedded pretrained default (issue 13)
     expect(form.cut).toBe('3');
     expect(form.lr).toBe('0.0002');
     expect(form.sfl).toBe('v2');

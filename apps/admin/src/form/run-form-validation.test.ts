@@ -56,7 +56,7 @@ describe('run form validation', () => {
     expect(errorsOf({ batchSize: '2.5' }).batchSize).toBe('must be a whole number, found 2.5');
     expect(errorsOf({ loraDropout: '0.95' }).loraDropout).toBe('must be at most 0.9, found 0.95');
     expect(errorsOf({ name: '  ' }).name).toBe('must not be empty');
-    expect(errorsOf({ model: 'gpt5' }).model).toMatch(/^model must be one of tiny, distilgpt2/);
+    expect(errorsOf({ model: 'gpt5' }).model).toMatch(/^model must be one of tiny-shakespeare, tiny, distilgpt2/);
   });
 
   it('maps config paths to form fields', () => {

@@ -1,11 +1,12 @@
-// Resolves a run's model: a preset (random weights from the run's seed) or `hf:<folder>` in the models folder.
+// Resolves a run's model: an embedded pretrained checkpoint, a preset (random weights from the run's seed), or
+// `hf:<folder>` in the models folder.
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   type Gpt2Config, gpt2Config, initGpt2Params, isGpt2PresetName, loadHfGpt2, type NamedHostTensors,
 } from '@splitlora/core';
-import { dirSource } from '@splitlora/node';
-import { ProtocolError } from '@splitlora/protocol';
+import { dirSource, embeddedModelDir } from '@splitlora/node';
+import { isEmbeddedModelName, ProtocolError } from '@splitlora/protocol';
 
 export interface LoadedModel {
   name: string;
@@ -32,6 +33,10 @@ export function hfFolder(modelsDir: string, model: string): string {
 }
 
 export async function loadModel(model: string, seed: number, modelsDir: string): Promise<LoadedModel> {
+  if (isEmbeddedModelName(model)) {
+    const { config, params } = await loadHfGpt2(dirSource(embeddedModelDir(model)));
+    return { name: model, config, params, tokenizerDir: null };
+  }
   if (isGpt2PresetName(model)) {
     const config = gpt2Config(model);
     return { name: model, config, params: initGpt2Params(config, seed), tokenizerDir: null };

@@ -9,7 +9,7 @@ import {
   SplitPlan, strategyFor, writeSafetensors,
 } from '@splitlora/core';
 import { readTokenizerFiles } from '@splitlora/node';
-import { MESSAGE_OVERHEAD_BYTES, type MetricRecord, ProtocolError, type RunConfig } from '@splitlora/protocol';
+import { describeModel, MESSAGE_OVERHEAD_BYTES, type MetricRecord, ProtocolError, type RunConfig } from '@splitlora/protocol';
 import { loadModel, type LoadedModel } from './model-source.js';
 import type { RunDeps } from './run-deps.js';
 import { RunStore } from './run-store.js';
@@ -44,7 +44,7 @@ export async function createRun(config: RunConfig, deps: RunDeps): Promise<Run> 
   await store.saveRoundFiles(0, plan, clientAdapter, serverAdapter, null);
   await store.markCompleted(0);
   const run = await assemble(config, now, prepared, store, deps, runId, 0, [], clientAdapter, { serverAdapter, optimizer: null });
-  deps.logger.child(runId).info(`created ${config.sfl.toUpperCase()} run "${config.name}" on ${plan.modelName}, cut ${plan.cut}`, { dir: store.dir });
+  deps.logger.child(runId).info(`created ${config.sfl.toUpperCase()} run "${config.name}" on ${describeModel(plan.modelName)}, cut ${plan.cut}`, { dir: store.dir });
   return run;
 }
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { readRunOverview } from './run-overview.js';
 
 const training = {
-  model: 'tiny', cut: 3, layers: 6, wireDtype: 'float16', batchSize: 4, maxSeqLen: 48, localSteps: 3, rounds: 2, sfl: 'v1',
+  model: 'tiny', weights: 'random', cut: 3, layers: 6, wireDtype: 'float16', batchSize: 4, maxSeqLen: 48, localSteps: 3, rounds: 2, sfl: 'v1',
   loraRank: 8, clientTrainable: 6144, clientParams: 3_400_000,
 };
 const run = { runId: 'run-1', name: 'tiny-e2e', state: 'waiting', round: 0, rounds: 2, model: 'tiny', sfl: 'v1' };
@@ -17,6 +17,7 @@ describe('readRunOverview', () => {
 
   it('says which field is wrong', () => {
     expect(() => readRunOverview({ run, volunteersOnline: 0, training: { ...training, cut: '3' } })).toThrow('GET /api/run.training.cut: expected a finite number, found "3"');
+    expect(() => readRunOverview({ run, volunteersOnline: 0, training: { ...training, weights: 'trained' } })).toThrow('GET /api/run.training.weights: expected one of pretrained, random');
     expect(() => readRunOverview({ run: { ...run, state: 'sleeping' }, volunteersOnline: 0, training })).toThrow('GET /api/run.run.state: expected one of created');
     expect(() => readRunOverview([])).toThrow('GET /api/run: expected an object, found an array');
   });

@@ -2,10 +2,12 @@
 import type { RunInfo } from '@splitlora/protocol';
 import { checkRunInfo } from '../protocol/volunteer-event-check.js';
 import { type Fields, nullableNum, num, oneOf, record, str } from '../protocol/shape-checks.js';
-import { SFL_VERSIONS } from '../protocol/closed-lists.js';
+import { MODEL_WEIGHTS, SFL_VERSIONS } from '../protocol/closed-lists.js';
 
 export interface TrainingSummary {
   model: string;
+  /** Whether the model starts from pretrained or random weights. */
+  weights: 'pretrained' | 'random';
   cut: number;
   layers: number | null;
   wireDtype: string;
@@ -30,7 +32,7 @@ function readTraining(value: unknown, where: string): TrainingSummary | null {
   const t: Fields = record(value, where);
   const int = (key: string) => num(t, key, where, { int: true, min: 0 });
   return {
-    model: str(t, 'model', where), cut: int('cut'), layers: nullableNum(t, 'layers', where), wireDtype: str(t, 'wireDtype', where),
+    model: str(t, 'model', where), weights: oneOf(t, 'weights', MODEL_WEIGHTS, where), cut: int('cut'), layers: nullableNum(t, 'layers', where), wireDtype: str(t, 'wireDtype', where),
     batchSize: int('batchSize'), maxSeqLen: int('maxSeqLen'), localSteps: int('localSteps'), rounds: int('rounds'),
     sfl: oneOf(t, 'sfl', SFL_VERSIONS, where), loraRank: int('loraRank'),
     clientTrainable: nullableNum(t, 'clientTrainable', where), clientParams: nullableNum(t, 'clientParams', where),

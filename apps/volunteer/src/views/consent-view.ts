@@ -32,7 +32,7 @@ function runFacts(o: RunOverview): HTMLElement {
   }
   const state = o.run.state === 'waiting' ? 'waiting for volunteers' : o.run.state;
   return h('dl', { class: 'facts' }, [
-    fact('Model', h('span', { class: 'mono' }, [t.model]), `GPT-2 family, LoRA rank ${t.loraRank}`),
+    fact('Model', h('span', { class: 'mono' }, [t.model]), `GPT-2 family, ${t.weights === 'random' ? 'random weights' : 'pretrained'}, LoRA rank ${t.loraRank}`),
     fact('Your tab trains', `the embeddings + ${layersText(t)}`, t.clientTrainable !== null ? `${formatCompact(t.clientTrainable)} trainable adapter weights` : undefined),
     fact('Rounds', `${t.rounds} × ${t.localSteps} local steps`, `now: ${state}`),
     fact('Each step', `${t.batchSize} windows × ${t.maxSeqLen} tokens`, `sent as ${t.wireDtype}`),

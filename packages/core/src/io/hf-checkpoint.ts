@@ -4,7 +4,7 @@ import { fail, formatShape } from '../errors.js';
 import { expectedParamShapes, fullModelPart, type ModelPart, WTE } from '../model/param-names.js';
 import { type NamedHostTensors, sameShape } from '../tensors/named-tensors.js';
 import { type FileSource, readJson } from './file-source.js';
-import { parseSafetensors, type SafetensorsFile, writeSafetensors } from './safetensors.js';
+import { parseSafetensors, type SafetensorsDtype, type SafetensorsFile, writeSafetensors } from './safetensors.js';
 
 /** Checkpoint keys that are buffers, not weights (old GPT-2 checkpoints store the causal mask). */
 const IGNORED_KEY = /(^|\.)attn\.(bias|masked_bias)$/;
@@ -79,10 +79,11 @@ export async function loadHfGpt2(source: FileSource, part?: ModelPart): Promise<
   return { config, params };
 }
 
-/** Writes a checkpoint the way transformers' GPT2LMHeadModel.save_pretrained does (tied head omitted). */
-export function saveHfGpt2(config: Gpt2Config, params: NamedHostTensors): Record<string, Uint8Array> {
+/** Writes a checkpoint the way transformers' GPT2LMHeadModel.save_pretrained does (tied head omitted), in `dtype`. */
+export function saveHfGpt2(config: Gpt2Config, params: NamedHostTensors, dtype: SafetensorsDtype = 'F32'): Record<string, Uint8Array> {
+  const hfConfig = { ...gpt2ConfigToHf(config), ...(dtype === 'F32' ? {} : { torch_dtype: dtype === 'F16' ? 'float16' : 'bfloat16' }) };
   return {
-    'config.json': new TextEncoder().encode(JSON.stringify(gpt2ConfigToHf(config), null, 2)),
-    'model.safetensors': writeSafetensors(params, 'F32'),
+    'config.json': new TextEncoder().encode(JSON.stringify(hfConfig, null, 2)),
+    'model.safetensors': writeSafetensors(params, dtype),
   };
 }

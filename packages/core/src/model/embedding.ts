@@ -3,13 +3,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import { fail } from '../errors.js';
 import { type ForwardContext, param } from './forward-context.js';
 import { LN_F_BIAS, LN_F_WEIGHT, WPE, WTE, WTE_T } from './param-names.js';
+import { gatherRows } from './gather-rows.js';
 import { layerNorm } from './layer-norm.js';
 
 /** ids (B, T) int32 → hidden (B, T, E). Positions start at 0. */
 export function embed(ctx: ForwardContext, ids: tf.Tensor2D): tf.Tensor3D {
   const [, T] = ids.shape;
   if (T > ctx.config.n_positions) fail('range', `sequence length ${T} exceeds n_positions ${ctx.config.n_positions}`);
-  const tokens = tf.gather(param(ctx, WTE), ids); // (B, T, E)
+  const tokens = gatherRows(param(ctx, WTE) as tf.Tensor2D, ids); // (B, T, E), differentiable on wasm too
   const positions = tf.slice(param(ctx, WPE), [0, 0], [T, ctx.config.n_embd]); // (T, E)
   return tf.add(tokens, positions) as tf.Tensor3D;
 }
