@@ -1,0 +1,70 @@
+// Fused gelu_new for WebGPU: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) as one elementwise kernel, and its
+// derivative as one more, instead of 8 ops forward and their gradients backward.
+import * as tf from '@tensorflow/tfjs-core';
+import { asWebGpu, flatDispatch, input, type KernelArgs, STABLE_TANH_WGSL, type WebGpuProgram } from './webgpu-program.js';
+
+export const FUSED_GELU = 'SplitLoraGeluNew';
+const FUSED_GELU_GRAD = 'SplitLoraGeluNewGrad';
+const WORKGROUP = 64;
+
+const GELU_WGSL = `
+  const SQRT_2_OVER_PI = ${Math.sqrt(2 / Math.PI)};
+  const CUBIC = 0.044715;
+  ${STABLE_TANH_WGSL}`;
+
+/** y = gelu_new(x) (forward) or dx = dy · gelu_new'(x) (backward), elementwise over x's shape. */
+class GeluNewProgram implements WebGpuProgram {
+  variableNames: string[];
+  outputShape: number[];
+  shaderKey: string;
+  dispatchLayout: { x: number[] };
+  dispatch: [number, number, number];
+  workgroupSize: [number, number, number] = [WORKGROUP, 1, 1];
+  size = true;
+
+  constructor(private readonly direction: 'forward' | 'backward', shape: number[]) {
+    this.variableNames = direction === 'forward' ? ['x'] : ['x', 'dy'];
+    this.shaderKey = `splitloraGeluNew_${direction}`;
+    this.outputShape = shape;
+    this.dispatchLayout = { x: shape.map((_, i) => i) };
+    this.dispatch = flatDispatch(shape.reduce((a, b) => a * b, 1), WORKGROUP);
+  }
+
+  getUserCode(): string {
+    const body = this.direction === 'forward'
+      ? 'setOutputAtIndex(index, 0.5 * v * (1.0 + t));'
+      // d/dx: 0.5·(1 + t) + 0.5·x·(1 − t²)·√(2/π)·(1 + 3·0.044715·x²)
+      : 'setOutputAtIndex(index, dy[index] * (0.5 * (1.0 + t) + 0.5 * v * (1.0 - t * t) * SQRT_2_OVER_PI * (1.0 + 3.0 * CUBIC * v * v)));';
+    return `
+  ${GELU_WGSL}
+  fn main(index : i32) {
+    if (index < uniforms.size) {
+      let v = x[index];
+      let t = stableTanh(SQRT_2_OVER_PI * (v + CUBIC * v * v * v));
+      ${body}
+    }
+  }`;
+  }
+}
+
+for (const [kernelName, direction] of [[FUSED_GELU, 'forward'], [FUSED_GELU_GRAD, 'backward']] as const) {
+  tf.registerKernel({
+    kernelName,
+    backendName: 'webgpu',
+    kernelFunc: (args: KernelArgs) => {
+      const program = new GeluNewProgram(direction, input(args, 'x').shape);
+      return asWebGpu(args.backend).runWebGPUProgram(program, program.variableNames.map((name) => input(args, name)), 'float32');
+    },
+  });
+}
+
+tf.registerGradient({
+  kernelName: FUSED_GELU,
+  inputsToSave: ['x'],
+  gradFunc: (dy, saved) => ({ x: () => tf.engine().runKernel(FUSED_GELU_GRAD, { x: saved[0]!, dy: dy as tf.Tensor }) as tf.Tensor }),
+});
+
+/** gelu_new(x) as one WebGPU kernel. */
+export function fusedGeluNew(x: tf.Tensor): tf.Tensor {
+  return tf.engine().runKernel(FUSED_GELU, { x }) as tf.Tensor;
+}
