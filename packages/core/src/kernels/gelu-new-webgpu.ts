@@ -1,7 +1,7 @@
 // Fused gelu_new for WebGPU: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) as one elementwise kernel, and its
 // derivative as one more, instead of 8 ops forward and their gradients backward.
 import * as tf from '@tensorflow/tfjs-core';
-import { asWebGpu, flatDispatch, input, type KernelArgs, STABLE_TANH_WGSL, type WebGpuProgram } from './webgpu-program.js';
+import { flatDispatch, input, registerProgramKernel, STABLE_TANH_WGSL, type WebGpuProgram } from './webgpu-program.js';
 
 export const FUSED_GELU = 'SplitLoraGeluNew';
 const FUSED_GELU_GRAD = 'SplitLoraGeluNewGrad';
@@ -48,14 +48,7 @@ class GeluNewProgram implements WebGpuProgram {
 }
 
 for (const [kernelName, direction] of [[FUSED_GELU, 'forward'], [FUSED_GELU_GRAD, 'backward']] as const) {
-  tf.registerKernel({
-    kernelName,
-    backendName: 'webgpu',
-    kernelFunc: (args: KernelArgs) => {
-      const program = new GeluNewProgram(direction, input(args, 'x').shape);
-      return asWebGpu(args.backend).runWebGPUProgram(program, program.variableNames.map((name) => input(args, name)), 'float32');
-    },
-  });
+  registerProgramKernel(kernelName, (args) => ({ program: new GeluNewProgram(direction, input(args, 'x').shape) }));
 }
 
 tf.registerGradient({

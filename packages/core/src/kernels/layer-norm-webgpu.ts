@@ -1,7 +1,7 @@
 // Fused layer norm for WebGPU: one kernel per direction instead of ~9 forward and ~20 backward ops. One workgroup
 // normalises one row (mean, biased variance, scale, shift); the backward recomputes the row's statistics.
 import * as tf from '@tensorflow/tfjs-core';
-import { asWebGpu, flatDispatch, input, type KernelArgs, type WebGpuProgram, workgroupReduceSnippet } from './webgpu-program.js';
+import { flatDispatch, input, registerProgramKernel, type WebGpuProgram, workgroupReduceSnippet } from './webgpu-program.js';
 
 export const FUSED_LAYER_NORM = 'SplitLoraLayerNorm';
 const FUSED_LAYER_NORM_GRAD = 'SplitLoraLayerNormGrad';
@@ -89,16 +89,10 @@ class LayerNormProgram implements WebGpuProgram {
 }
 
 for (const [kernelName, direction] of [[FUSED_LAYER_NORM, 'forward'], [FUSED_LAYER_NORM_GRAD, 'backward']] as const) {
-  tf.registerKernel({
-    kernelName,
-    backendName: 'webgpu',
-    kernelFunc: (args: KernelArgs) => {
-      const x = input(args, 'x');
-      if (x.shape.length !== 2) throw new Error(`fused layer norm takes x as (rows, cols), found rank ${x.shape.length}`);
-      const program = new LayerNormProgram(direction, x.shape[0]!, x.shape[1]!);
-      const inputs = program.variableNames.map((name) => input(args, name));
-      return asWebGpu(args.backend).runWebGPUProgram(program, inputs, 'float32', [{ type: 'float32', data: [args.attrs!['epsilon'] as number] }]);
-    },
+  registerProgramKernel(kernelName, (args) => {
+    const x = input(args, 'x');
+    if (x.shape.length !== 2) throw new Error(`fused layer norm takes x as (rows, cols), found rank ${x.shape.length}`);
+    return { program: new LayerNormProgram(direction, x.shape[0]!, x.shape[1]!), uniforms: [{ type: 'float32', data: [args.attrs!['epsilon'] as number] }] };
   });
 }
 

@@ -98,3 +98,15 @@ export const STABLE_TANH_WGSL = `
     let e2x = exp(-2.0 * abs(a));
     return sign(a) * (1.0 - e2x) / (1.0 + e2x);
   }`;
+
+/** Registers `kernelName` for webgpu as one program over the inputs named by its variableNames, output float32. */
+export function registerProgramKernel(kernelName: string, build: (args: KernelArgs) => { program: WebGpuProgram; uniforms?: UniformValue[] }): void {
+  tf.registerKernel({
+    kernelName,
+    backendName: 'webgpu',
+    kernelFunc: (args: KernelArgs) => {
+      const { program, uniforms } = build(args);
+      return asWebGpu(args.backend).runWebGPUProgram(program, program.variableNames.map((name) => input(args, name)), 'float32', uniforms);
+    },
+  });
+}
