@@ -4,6 +4,8 @@
 // d(logits) is never formed. Peak memory is one chunk × vocabulary, whatever the batch. Label smoothing ε mixes
 // in the uniform target.
 import * as tf from '@tensorflow/tfjs-core';
+import { fusedKernelActive } from '../kernels/fused-dispatch.js';
+import { FUSED_HEAD_LOSS, fusedHeadChunk } from '../kernels/head-loss-webgpu.js';
 
 /** Rows per chunk are chosen so a chunk's logits hold at most this many elements (32 MiB in float32). */
 export const HEAD_CHUNK_ELEMENTS = 1 << 23;
@@ -38,11 +40,15 @@ export function tiedHeadCrossEntropy(
   const rowsPerChunk = Math.max(1, Math.floor((options.chunkElements ?? HEAD_CHUNK_ELEMENTS) / V));
   /** Runs headChunk over every chunk of rows of h and joins the results (gradBase only with the gradient work). */
   const allChunks = (h: tf.Tensor2D, withGrad: boolean): ChunkResult => {
-    const smoothTarget = withGrad && eps > 0 ? (tf.mul(tf.sum(wte, 0), eps / V) as tf.Tensor1D) : null; // ε/V Σ_v wte_v (E)
+    const fused = fusedKernelActive('FUSED_HEAD_LOSS', FUSED_HEAD_LOSS); // on WebGPU: the per-row work as two kernels
+    const smoothTarget = withGrad && eps > 0 && !fused ? (tf.mul(tf.sum(wte, 0), eps / V) as tf.Tensor1D) : null; // ε/V Σ_v wte_v (E)
     const chunks: ChunkResult[] = [];
     for (let start = 0; start < N; start += rowsPerChunk) {
       const size = Math.min(rowsPerChunk, N - start);
-      chunks.push(tf.tidy(() => headChunk(tf.slice(h, [start, 0], [size, -1]), tf.slice(targets, [start], [size]), wte, wteT, eps, smoothTarget, withGrad)));
+      chunks.push(tf.tidy(() => {
+        const [rows, rowTargets] = [tf.slice(h, [start, 0], [size, -1]), tf.slice(targets, [start], [size])];
+        return fused ? fusedHeadChunk(rows, rowTargets, wte, wteT, eps, withGrad) : headChunk(rows, rowTargets, wte, wteT, eps, smoothTarget, withGrad);
+      }));
     }
     smoothTarget?.dispose();
     const perToken = concatChunks(chunks.map((c) => c.perToken)) as tf.Tensor1D;
