@@ -2,14 +2,13 @@
 // kernel gives each row's loss from its log-sum-exp, another the row's softmax minus the (label-smoothed) target,
 // and d(loss)/dh's base is that times wte — four dispatches per chunk where the unfused chunk takes ~18.
 import * as tf from '@tensorflow/tfjs-core';
-import { flatDispatch, input, registerProgramKernel, type WebGpuProgram, workgroupReduceSnippet } from './webgpu-program.js';
+import { flatDispatch, input, registerProgramKernel, rowWorkgroupSize, type WebGpuProgram, workgroupReduceSnippet } from './webgpu-program.js';
 
 export const FUSED_HEAD_LOSS = 'SplitLoraHeadLossRows';
 const FUSED_HEAD_SOFTMAX_MINUS_TARGET = 'SplitLoraHeadSoftmaxMinusTarget';
-const WORKGROUP = 256;
 
 /**
- * One workgroup per row of logits (n, V) with targets (n): 'loss' writes (1−ε)(lse − z_target) + ε(lse − mean z)
+ * One workgroup per row of logits (n, V), sized to V, with targets (n): 'loss' writes (1−ε)(lse − z_target) + ε(lse − mean z)
  * per row (n); 'gradient' writes softmax(z) − (1−ε)·onehot(target) − ε/V (n, V).
  */
 class HeadLossProgram implements WebGpuProgram {
@@ -18,14 +17,16 @@ class HeadLossProgram implements WebGpuProgram {
   shaderKey: string;
   dispatchLayout: { x: number[] };
   dispatch: [number, number, number];
-  workgroupSize: [number, number, number] = [WORKGROUP, 1, 1];
+  workgroupSize: [number, number, number];
   uniforms = 'eps : f32,';
 
   constructor(private readonly kind: 'loss' | 'gradient', rows: number, vocab: number) {
+    const size = rowWorkgroupSize(vocab);
     this.outputShape = kind === 'loss' ? [rows] : [rows, vocab];
     this.dispatchLayout = { x: this.outputShape.map((_, i) => i) };
-    this.shaderKey = `splitloraHeadLoss_${kind}_${WORKGROUP}`;
-    this.dispatch = flatDispatch(rows * WORKGROUP, WORKGROUP);
+    this.shaderKey = `splitloraHeadLoss_${kind}_${size}`;
+    this.workgroupSize = [size, 1, 1];
+    this.dispatch = flatDispatch(rows * size, size);
   }
 
   getUserCode(): string {
@@ -38,24 +39,25 @@ class HeadLossProgram implements WebGpuProgram {
     const gradient = `
     if (valid) {
       let label = targets[row];
-      for (var v = i32(localIndex); v < V; v += ${WORKGROUP}) {
+      for (var v = i32(localIndex); v < V; v += WG) {
         var value = exp(logits[at + v] - rowMax) / sumExp - uniforms.eps / f32(V);
         if (v == label) { value -= 1.0 - uniforms.eps; }
         setOutputAtIndex(at + v, value);
       }
     }`;
     return `
-  ${workgroupReduceSnippet(WORKGROUP)}
+  const WG = ${this.workgroupSize[0]};
+  ${workgroupReduceSnippet(this.workgroupSize[0])}
   fn main(index : i32) {
     let rows = uniforms.logitsShape.x;
     let V = uniforms.logitsShape.y;
-    let row = index / ${WORKGROUP};
+    let row = index / WG;
     let valid = row < rows;
     let at = row * V;
     var localMax = -3.0e38;
     var sumLogits = 0.0;
     if (valid) {
-      for (var v = i32(localIndex); v < V; v += ${WORKGROUP}) {
+      for (var v = i32(localIndex); v < V; v += WG) {
         localMax = max(localMax, logits[at + v]);
         sumLogits += logits[at + v];
       }
@@ -63,7 +65,7 @@ class HeadLossProgram implements WebGpuProgram {
     let rowMax = workgroupMax(localMax);
     var localSum = 0.0;
     if (valid) {
-      for (var v = i32(localIndex); v < V; v += ${WORKGROUP}) { localSum += exp(logits[at + v] - rowMax); }
+      for (var v = i32(localIndex); v < V; v += WG) { localSum += exp(logits[at + v] - rowMax); }
     }
     let sumExp = workgroupSum(localSum);
     ${this.kind === 'loss' ? loss : gradient}

@@ -1,23 +1,21 @@
 // Fused layer norm for WebGPU: one kernel per direction instead of ~9 forward and ~20 backward ops. One workgroup
 // normalises one row (mean, biased variance, scale, shift); the backward recomputes the row's statistics.
 import * as tf from '@tensorflow/tfjs-core';
-import { flatDispatch, input, registerProgramKernel, type WebGpuProgram, workgroupReduceSnippet } from './webgpu-program.js';
+import { flatDispatch, input, registerProgramKernel, rowWorkgroupSize, type WebGpuProgram, workgroupReduceSnippet } from './webgpu-program.js';
 
 export const FUSED_LAYER_NORM = 'SplitLoraLayerNorm';
 const FUSED_LAYER_NORM_GRAD = 'SplitLoraLayerNormGrad';
-const WORKGROUP = 64;
-
 /** Shared WGSL: mean and reciprocal standard deviation of row `row` of x (rows, cols), two passes. */
 const ROW_STATS = `
   fn rowStats(row : i32, rows : i32, cols : i32) -> vec2<f32> {
     var sum = 0.0;
     if (row < rows) {
-      for (var c = i32(localIndex); c < cols; c += ${WORKGROUP}) { sum += x[row * cols + c]; }
+      for (var c = i32(localIndex); c < cols; c += WG) { sum += x[row * cols + c]; }
     }
     let mean = workgroupSum(sum) / f32(cols);
     var squares = 0.0;
     if (row < rows) {
-      for (var c = i32(localIndex); c < cols; c += ${WORKGROUP}) {
+      for (var c = i32(localIndex); c < cols; c += WG) {
         let d = x[row * cols + c] - mean;
         squares += d * d;
       }
@@ -29,7 +27,7 @@ const ROW_STATS = `
 /** Forward: x, gamma, beta (rows, cols) → (x − mean) / sqrt(var + eps) · gamma + beta. */
 const FORWARD_MAIN = `
     if (row < rows) {
-      for (var c = i32(localIndex); c < cols; c += ${WORKGROUP}) {
+      for (var c = i32(localIndex); c < cols; c += WG) {
         let i = row * cols + c;
         setOutputAtIndex(i, (x[i] - stats.x) * stats.y * gamma[c] + beta[c]);
       }
@@ -40,7 +38,7 @@ const BACKWARD_MAIN = `
     var sumG = 0.0;
     var sumGx = 0.0;
     if (row < rows) {
-      for (var c = i32(localIndex); c < cols; c += ${WORKGROUP}) {
+      for (var c = i32(localIndex); c < cols; c += WG) {
         let i = row * cols + c;
         let g = dy[i] * gamma[c];
         sumG += g;
@@ -50,38 +48,41 @@ const BACKWARD_MAIN = `
     let meanG = workgroupSum(sumG) / f32(cols);
     let meanGx = workgroupSum(sumGx) / f32(cols);
     if (row < rows) {
-      for (var c = i32(localIndex); c < cols; c += ${WORKGROUP}) {
+      for (var c = i32(localIndex); c < cols; c += WG) {
         let i = row * cols + c;
         let xhat = (x[i] - stats.x) * stats.y;
         setOutputAtIndex(i, stats.y * (dy[i] * gamma[c] - meanG - xhat * meanGx));
       }
     }`;
 
-/** One workgroup per row of x (rows, cols); the output has x's shape. */
+/** One workgroup per row of x (rows, cols), sized to the row; the output has x's shape. */
 class LayerNormProgram implements WebGpuProgram {
   variableNames: string[];
   outputShape: number[];
   shaderKey: string;
   dispatchLayout = { x: [0, 1] };
   dispatch: [number, number, number];
-  workgroupSize: [number, number, number] = [WORKGROUP, 1, 1];
+  workgroupSize: [number, number, number];
   uniforms = 'eps : f32,';
 
   constructor(private readonly direction: 'forward' | 'backward', rows: number, cols: number) {
+    const size = rowWorkgroupSize(cols);
     this.variableNames = direction === 'forward' ? ['x', 'gamma', 'beta'] : ['x', 'gamma', 'dy'];
-    this.shaderKey = `splitloraLayerNorm_${direction}_${WORKGROUP}`;
+    this.shaderKey = `splitloraLayerNorm_${direction}_${size}`;
     this.outputShape = [rows, cols];
-    this.dispatch = flatDispatch(rows * WORKGROUP, WORKGROUP);
+    this.workgroupSize = [size, 1, 1];
+    this.dispatch = flatDispatch(rows * size, size);
   }
 
   getUserCode(): string {
     return `
-  ${workgroupReduceSnippet(WORKGROUP)}
+  const WG = ${this.workgroupSize[0]};
+  ${workgroupReduceSnippet(this.workgroupSize[0])}
   ${ROW_STATS}
   fn main(index : i32) {
     let rows = uniforms.xShape.x;
     let cols = uniforms.xShape.y;
-    let row = index / ${WORKGROUP};
+    let row = index / WG;
     let stats = rowStats(row, rows, cols);
     ${this.direction === 'forward' ? FORWARD_MAIN : BACKWARD_MAIN}
   }`;

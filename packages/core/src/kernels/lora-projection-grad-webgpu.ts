@@ -4,7 +4,7 @@
 // in one more kernel (one workgroup per element of B, reducing over the rows).
 import * as tf from '@tensorflow/tfjs-core';
 import { FUSED_LINEAR, FUSED_LORA_PROJECTION, LORA_B_GRAD, LORA_DOWN_GRAD, LORA_UNIFORMS, loraLayout, loraUniforms } from './lora-projection-common.js';
-import { flatDispatch, input, registerProgramKernel, type WebGpuProgram, workgroupReduceSnippet } from './webgpu-program.js';
+import { flatDispatch, input, registerProgramKernel, rowWorkgroupSize, type WebGpuProgram, workgroupReduceSnippet } from './webgpu-program.js';
 
 const WORKGROUP = 64;
 
@@ -43,26 +43,30 @@ class LoraLowGradProgram implements WebGpuProgram {
   }
 }
 
-/** dy (N, out), low (N, g·r) → dB (g·blockSize, r), one workgroup per element summing over the N rows. */
+/** dy (N, out), low (N, g·r) → dB (g·blockSize, r), one workgroup (sized to N) per element summing over the rows. */
 class LoraBGradProgram implements WebGpuProgram {
   variableNames = ['dy', 'low'];
   outputShape: number[];
-  shaderKey = `splitloraLoraBGrad_${WORKGROUP}`;
+  shaderKey: string;
   dispatchLayout = { x: [0, 1] };
   dispatch: [number, number, number];
-  workgroupSize: [number, number, number] = [WORKGROUP, 1, 1];
+  workgroupSize: [number, number, number];
   uniforms = LORA_UNIFORMS;
 
-  constructor(bRows: number, rank: number) {
+  constructor(bRows: number, rank: number, rows: number) {
+    const size = rowWorkgroupSize(rows);
     this.outputShape = [bRows, rank];
-    this.dispatch = flatDispatch(bRows * rank * WORKGROUP, WORKGROUP);
+    this.shaderKey = `splitloraLoraBGrad_${size}`;
+    this.workgroupSize = [size, 1, 1];
+    this.dispatch = flatDispatch(bRows * rank * size, size);
   }
 
   getUserCode(): string {
     return `
-  ${workgroupReduceSnippet(WORKGROUP)}
+  const WG = ${this.workgroupSize[0]};
+  ${workgroupReduceSnippet(this.workgroupSize[0])}
   fn main(index : i32) {
-    let element = index / ${WORKGROUP};
+    let element = index / WG;
     let r = uniforms.outShape.y;
     let valid = element < uniforms.outShape.x * r;
     let bRow = element / r;
@@ -72,7 +76,7 @@ class LoraBGradProgram implements WebGpuProgram {
     let lowColumn = group * r + k;
     var sum = 0.0;
     if (valid) {
-      for (var n = i32(localIndex); n < uniforms.dyShape.x; n += ${WORKGROUP}) {
+      for (var n = i32(localIndex); n < uniforms.dyShape.x; n += WG) {
         sum += dy[n * uniforms.dyShape.y + column] * low[n * uniforms.lowShape.y + lowColumn];
       }
     }
@@ -93,7 +97,7 @@ registerProgramKernel(LORA_B_GRAD, (args) => {
   const layout = loraLayout(args.attrs!);
   const bRows = args.attrs!['bRows'] as number;
   const rank = args.attrs!['rank'] as number;
-  return { program: new LoraBGradProgram(bRows, rank), uniforms: loraUniforms(layout) };
+  return { program: new LoraBGradProgram(bRows, rank, input(args, 'dy').shape[0]!), uniforms: loraUniforms(layout) };
 });
 
 /** Gradients of the frozen product x·W + b (dW and db only if something asks for them). */

@@ -69,27 +69,36 @@ export function flatDispatch(count: number, size: number): [number, number, numb
 
 /**
  * WGSL of a workgroup-wide sum and max over `size` invocations (a power of two), named workgroupSum/workgroupMax.
- * Call them from uniform control flow (they hold barriers); every invocation gets the result.
+ * Two barriers per call: every invocation writes its value; a few invocations each add up a stripe; then every
+ * invocation adds up the stripes itself (a tree would take log2(size) barriers, which software renderers such as
+ * SwiftShader pay dearly for). Call them from uniform control flow; every invocation gets the result.
  */
 export function workgroupReduceSnippet(size: number): string {
   if (!Number.isInteger(Math.log2(size))) throw new Error(`workgroup size ${size} is not a power of two`);
-  const reduce = (name: string, combine: string) => `
+  const stripes = Math.min(16, size);
+  const reduce = (name: string, combine: (a: string, b: string) => string, identity: string) => `
   fn ${name}(value : f32) -> f32 {
     reduceBuffer[localIndex] = value;
     workgroupBarrier();
-    for (var stride = ${size / 2}u; stride > 0u; stride = stride / 2u) {
-      if (localIndex < stride) {
-        let a = reduceBuffer[localIndex];
-        let b = reduceBuffer[localIndex + stride];
-        reduceBuffer[localIndex] = ${combine};
-      }
-      workgroupBarrier();
+    if (localIndex < ${stripes}u) {
+      var acc = ${identity};
+      for (var i = 0u; i < ${size / stripes}u; i++) { acc = ${combine('acc', `reduceBuffer[localIndex * ${size / stripes}u + i]`)}; }
+      reduceStripes[localIndex] = acc;
     }
-    let result = reduceBuffer[0];
     workgroupBarrier();
+    var result = ${identity};
+    for (var i = 0u; i < ${stripes}u; i++) { result = ${combine('result', 'reduceStripes[i]')}; }
     return result;
   }`;
-  return `var<workgroup> reduceBuffer : array<f32, ${size}>;${reduce('workgroupSum', 'a + b')}${reduce('workgroupMax', 'max(a, b)')}`;
+  return `var<workgroup> reduceBuffer : array<f32, ${size}>;
+  var<workgroup> reduceStripes : array<f32, ${stripes}>;`
+    + reduce('workgroupSum', (a, b) => `${a} + ${b}`, '0.0')
+    + reduce('workgroupMax', (a, b) => `max(${a}, ${b})`, '-3.0e38');
+}
+
+/** Invocations per workgroup for a kernel that gives each row of `cols` values one workgroup: about 4 values each. */
+export function rowWorkgroupSize(cols: number): number {
+  return Math.min(256, Math.max(32, 2 ** Math.ceil(Math.log2(Math.max(1, cols / 4)))));
 }
 
 /** WGSL of tanh that stays finite for large |x| (exp(2|x|) would overflow), as tfjs-backend-webgpu's own Tanh. */
