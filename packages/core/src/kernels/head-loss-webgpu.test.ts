@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { withBackendFlags } from '../backend/backend-flags.js';
 import { createRng } from '../data/rng.js';
 import { tiedHeadCrossEntropy } from '../train/head-loss.js';
-import { activate, expectFusedMatchesUnfused, type HostInput, randomInput } from '../test-support/fused-compare.js';
+import { expectFusedMatchesUnfused, type HostInput, randomInput } from '../test-support/fused-compare.js';
+import { useBackend } from '../test-support/backend.js';
 import { maxAbsDiff } from '../test-support/fixtures.js';
 import { FUSED_HEAD_LOSS } from './head-loss-webgpu.js';
 
@@ -39,7 +40,7 @@ describe('fused head cross-entropy (webgpu)', () => {
     });
 
     it(`gives the same per-token and forward-only losses: N ${N}, V ${V}`, async () => {
-      await activate('webgpu');
+      await useBackend('webgpu');
       const [h, wte, t, m] = inputs().map((i) => tf.tensor(i.data, i.shape, i.data instanceof Int32Array ? 'int32' : 'float32'));
       const perTokenAndForward = (fused: boolean) => withBackendFlags({ FUSED_HEAD_LOSS: fused }, async () => {
         let perToken: tf.Tensor1D | null = null;
