@@ -1,6 +1,7 @@
 // The forward kernel of each fused WebGPU op, by the backend flag that turns it on (for benchmarks and reports that
 // check which path ran).
 import type { FusedKernelFlag } from './fused-dispatch.js';
+import { FUSED_ADAMW } from './adamw-webgpu.js';
 import { FUSED_ATTENTION } from './causal-attention-webgpu.js';
 import { FUSED_GELU } from './gelu-new-webgpu.js';
 import { FUSED_HEAD_LOSS } from './head-loss-webgpu.js';
@@ -14,4 +15,5 @@ export const FUSED_KERNELS: Record<FusedKernelFlag, readonly string[]> = {
   FUSED_ATTENTION: [FUSED_ATTENTION],
   FUSED_LORA_PROJECTION: [FUSED_LORA_PROJECTION, FUSED_LINEAR],
   FUSED_HEAD_LOSS: [FUSED_HEAD_LOSS],
+  FUSED_ADAMW: [FUSED_ADAMW],
 };
