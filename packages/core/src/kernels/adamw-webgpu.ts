@@ -1,10 +1,9 @@
 // Fused AdamW update for WebGPU: the new first moment, second moment and parameter of one tensor as three
 // elementwise dispatches (one engine kernel with three outputs) instead of ~15 ops and their scalar uploads.
 import * as tf from '@tensorflow/tfjs-core';
-import { asWebGpu, flatDispatch, input, type KernelArgs, type UniformValue, type WebGpuProgram } from './webgpu-program.js';
+import { asWebGpu, ElementwiseProgram, input, type KernelArgs, type UniformValue } from './webgpu-program.js';
 
 export const FUSED_ADAMW = 'SplitLoraAdamW';
-const WORKGROUP = 64;
 
 export interface AdamWStep {
   beta1: number;
@@ -29,22 +28,11 @@ const UPDATE = {
 const READS = { m: ['g', 'm'], v: ['g', 'v'], p: ['p', 'g', 'm', 'v'] } as const;
 
 /** g and m → m′, g and v → v′, or p, g, m, v → p′ (all of one shape). */
-class AdamWProgram implements WebGpuProgram {
-  variableNames: string[];
-  outputShape: number[];
-  shaderKey: string;
-  dispatchLayout: { x: number[] };
-  dispatch: [number, number, number];
-  workgroupSize: [number, number, number] = [WORKGROUP, 1, 1];
-  uniforms = 'beta1 : f32, oneMinusBeta1 : f32, beta2 : f32, oneMinusBeta2 : f32, correction1 : f32, correction2 : f32, eps : f32, lr : f32, decay : f32,';
-  size = true;
+class AdamWProgram extends ElementwiseProgram {
+  override uniforms = 'beta1 : f32, oneMinusBeta1 : f32, beta2 : f32, oneMinusBeta2 : f32, correction1 : f32, correction2 : f32, eps : f32, lr : f32, decay : f32,';
 
   constructor(private readonly output: keyof typeof UPDATE, shape: number[]) {
-    this.variableNames = [...READS[output]];
-    this.outputShape = shape;
-    this.shaderKey = `splitloraAdamW_${output}`;
-    this.dispatchLayout = { x: shape.map((_, i) => i) };
-    this.dispatch = flatDispatch(shape.reduce((a, b) => a * b, 1), WORKGROUP);
+    super([...READS[output]], `splitloraAdamW_${output}`, shape);
   }
 
   getUserCode(): string {

@@ -1,33 +1,19 @@
 // Fused gelu_new for WebGPU: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) as one elementwise kernel, and its
 // derivative as one more, instead of 8 ops forward and their gradients backward.
 import * as tf from '@tensorflow/tfjs-core';
-import { flatDispatch, input, registerProgramKernel, STABLE_TANH_WGSL, type WebGpuProgram } from './webgpu-program.js';
+import { ElementwiseProgram, input, registerProgramKernel, STABLE_TANH_WGSL } from './webgpu-program.js';
 
 export const FUSED_GELU = 'SplitLoraGeluNew';
 const FUSED_GELU_GRAD = 'SplitLoraGeluNewGrad';
-const WORKGROUP = 64;
-
 const GELU_WGSL = `
   const SQRT_2_OVER_PI = ${Math.sqrt(2 / Math.PI)};
   const CUBIC = 0.044715;
   ${STABLE_TANH_WGSL}`;
 
 /** y = gelu_new(x) (forward) or dx = dy · gelu_new'(x) (backward), elementwise over x's shape. */
-class GeluNewProgram implements WebGpuProgram {
-  variableNames: string[];
-  outputShape: number[];
-  shaderKey: string;
-  dispatchLayout: { x: number[] };
-  dispatch: [number, number, number];
-  workgroupSize: [number, number, number] = [WORKGROUP, 1, 1];
-  size = true;
-
+class GeluNewProgram extends ElementwiseProgram {
   constructor(private readonly direction: 'forward' | 'backward', shape: number[]) {
-    this.variableNames = direction === 'forward' ? ['x'] : ['x', 'dy'];
-    this.shaderKey = `splitloraGeluNew_${direction}`;
-    this.outputShape = shape;
-    this.dispatchLayout = { x: shape.map((_, i) => i) };
-    this.dispatch = flatDispatch(shape.reduce((a, b) => a * b, 1), WORKGROUP);
+    super(direction === 'forward' ? ['x'] : ['x', 'dy'], `splitloraGeluNew_${direction}`, shape);
   }
 
   getUserCode(): string {

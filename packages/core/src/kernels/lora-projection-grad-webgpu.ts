@@ -4,24 +4,14 @@
 // in one more kernel (one workgroup per element of B, reducing over the rows).
 import * as tf from '@tensorflow/tfjs-core';
 import { FUSED_LINEAR, FUSED_LORA_PROJECTION, LORA_B_GRAD, LORA_DOWN_GRAD, LORA_UNIFORMS, loraLayout, loraUniforms } from './lora-projection-common.js';
-import { flatDispatch, input, registerProgramKernel, rowWorkgroupSize, type WebGpuProgram, workgroupReduceSnippet } from './webgpu-program.js';
-
-const WORKGROUP = 64;
+import { ElementwiseProgram, flatDispatch, input, registerProgramKernel, rowWorkgroupSize, type WebGpuProgram, workgroupReduceSnippet } from './webgpu-program.js';
 
 /** dy (N, out), loraB (g·blockSize, r) → d(low) (N, g·r), one invocation per element. */
-class LoraLowGradProgram implements WebGpuProgram {
-  variableNames = ['dy', 'loraB'];
-  outputShape: number[];
-  shaderKey = 'splitloraLoraLowGrad';
-  dispatchLayout = { x: [0, 1] };
-  dispatch: [number, number, number];
-  workgroupSize: [number, number, number] = [WORKGROUP, 1, 1];
-  uniforms = LORA_UNIFORMS;
-  size = true;
+class LoraLowGradProgram extends ElementwiseProgram {
+  override uniforms = LORA_UNIFORMS;
 
   constructor(rows: number, groupsTimesRank: number) {
-    this.outputShape = [rows, groupsTimesRank];
-    this.dispatch = flatDispatch(rows * groupsTimesRank, WORKGROUP);
+    super(['dy', 'loraB'], 'splitloraLoraLowGrad', [rows, groupsTimesRank]);
   }
 
   getUserCode(): string {

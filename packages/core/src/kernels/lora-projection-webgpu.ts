@@ -6,26 +6,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import './lora-projection-grad-webgpu.js'; // registers the gradients
 import { FUSED_LINEAR, FUSED_LORA_PROJECTION, LORA_UNIFORMS, loraLayout, loraUniforms } from './lora-projection-common.js';
-import { asWebGpu, flatDispatch, input, type KernelArgs, type WebGpuProgram, webGpuMatMul } from './webgpu-program.js';
+import { asWebGpu, ElementwiseProgram, input, type KernelArgs, webGpuMatMul } from './webgpu-program.js';
 
 export { FUSED_LORA_PROJECTION } from './lora-projection-common.js';
 
-const WORKGROUP = 64;
-
 /** base (N, out), low (N, g·r), loraB (g·blockSize, r) → base + scale · low·Bᵀ in the enabled blocks. */
-class LoraAddProgram implements WebGpuProgram {
-  variableNames = ['base', 'low', 'loraB'];
-  outputShape: number[];
-  shaderKey = 'splitloraLoraAdd';
-  dispatchLayout = { x: [0, 1] };
-  dispatch: [number, number, number];
-  workgroupSize: [number, number, number] = [WORKGROUP, 1, 1];
-  uniforms = LORA_UNIFORMS;
-  size = true;
+class LoraAddProgram extends ElementwiseProgram {
+  override uniforms = LORA_UNIFORMS;
 
   constructor(rows: number, cols: number) {
-    this.outputShape = [rows, cols];
-    this.dispatch = flatDispatch(rows * cols, WORKGROUP);
+    super(['base', 'low', 'loraB'], 'splitloraLoraAdd', [rows, cols]);
   }
 
   getUserCode(): string {

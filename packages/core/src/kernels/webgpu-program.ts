@@ -119,3 +119,21 @@ export function registerProgramKernel(kernelName: string, build: (args: KernelAr
     },
   });
 }
+
+/** A program with one invocation per element of its output: `index` is the flat index, below `uniforms.size`. */
+export abstract class ElementwiseProgram implements WebGpuProgram {
+  outputShape: number[];
+  dispatchLayout: { x: number[] };
+  dispatch: [number, number, number];
+  workgroupSize: [number, number, number] = [64, 1, 1];
+  size = true;
+  uniforms?: string;
+
+  constructor(public variableNames: string[], public shaderKey: string, shape: number[]) {
+    this.outputShape = shape;
+    this.dispatchLayout = { x: shape.map((_, i) => i) };
+    this.dispatch = flatDispatch(shape.reduce((a, b) => a * b, 1), this.workgroupSize[0]);
+  }
+
+  abstract getUserCode(): string;
+}
