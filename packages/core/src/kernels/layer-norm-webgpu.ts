@@ -1,7 +1,7 @@
 // Fused layer norm for WebGPU: one kernel per direction instead of ~9 forward and ~20 backward ops. One workgroup
 // normalises one row (mean, biased variance, scale, shift); the backward recomputes the row's statistics.
 import * as tf from '@tensorflow/tfjs-core';
-import { flatDispatch, input, registerProgramKernel, rowWorkgroupSize, type WebGpuProgram, workgroupReduceSnippet } from './webgpu-program.js';
+import { flatDispatch, input, registerProgramKernel, rowWorkgroupSize, type UniformValue, type WebGpuProgram, workgroupReduceSnippet } from './webgpu-program.js';
 
 export const FUSED_LAYER_NORM = 'SplitLoraLayerNorm';
 const FUSED_LAYER_NORM_GRAD = 'SplitLoraLayerNormGrad';
@@ -55,23 +55,25 @@ const BACKWARD_MAIN = `
       }
     }`;
 
-/** One workgroup per row of x (rows, cols), sized to the row; the output has x's shape. */
+/** One workgroup per row of x (any rank; rows of its last axis), sized to the row; the output has x's shape. */
 class LayerNormProgram implements WebGpuProgram {
   variableNames: string[];
   outputShape: number[];
   shaderKey: string;
-  dispatchLayout = { x: [0, 1] };
+  dispatchLayout: { x: number[] };
   dispatch: [number, number, number];
   workgroupSize: [number, number, number];
-  uniforms = 'eps : f32,';
+  uniforms = 'eps : f32, rows : i32, cols : i32,';
 
-  constructor(private readonly direction: 'forward' | 'backward', rows: number, cols: number) {
+  constructor(private readonly direction: 'forward' | 'backward', shape: number[]) {
+    const cols = shape.at(-1)!;
     const size = rowWorkgroupSize(cols);
     this.variableNames = direction === 'forward' ? ['x', 'gamma', 'beta'] : ['x', 'gamma', 'dy'];
     this.shaderKey = `splitloraLayerNorm_${direction}_${size}`;
-    this.outputShape = [rows, cols];
+    this.outputShape = shape;
+    this.dispatchLayout = { x: shape.map((_, i) => i) };
     this.workgroupSize = [size, 1, 1];
-    this.dispatch = flatDispatch(rows * size, size);
+    this.dispatch = flatDispatch((shape.reduce((a, b) => a * b, 1) / cols) * size, size);
   }
 
   getUserCode(): string {
@@ -80,8 +82,8 @@ class LayerNormProgram implements WebGpuProgram {
   ${workgroupReduceSnippet(this.workgroupSize[0])}
   ${ROW_STATS}
   fn main(index : i32) {
-    let rows = uniforms.xShape.x;
-    let cols = uniforms.xShape.y;
+    let rows = uniforms.rows;
+    let cols = uniforms.cols;
     let row = index / WG;
     let stats = rowStats(row, rows, cols);
     ${this.direction === 'forward' ? FORWARD_MAIN : BACKWARD_MAIN}
@@ -91,9 +93,11 @@ class LayerNormProgram implements WebGpuProgram {
 
 for (const [kernelName, direction] of [[FUSED_LAYER_NORM, 'forward'], [FUSED_LAYER_NORM_GRAD, 'backward']] as const) {
   registerProgramKernel(kernelName, (args) => {
-    const x = input(args, 'x');
-    if (x.shape.length !== 2) throw new Error(`fused layer norm takes x as (rows, cols), found rank ${x.shape.length}`);
-    return { program: new LayerNormProgram(direction, x.shape[0]!, x.shape[1]!), uniforms: [{ type: 'float32', data: [args.attrs!['epsilon'] as number] }] };
+    const { shape } = input(args, 'x');
+    const cols = shape.at(-1)!;
+    const rows = shape.reduce((a, b) => a * b, 1) / cols;
+    const uniforms: UniformValue[] = [{ type: 'float32', data: [args.attrs!['epsilon'] as number] }, { type: 'int32', data: [rows] }, { type: 'int32', data: [cols] }];
+    return { program: new LayerNormProgram(direction, shape), uniforms };
   });
 }
 
@@ -101,9 +105,10 @@ tf.registerGradient({
   kernelName: FUSED_LAYER_NORM,
   inputsToSave: ['x', 'gamma'],
   gradFunc: (dy, saved, attrs) => {
-    const [x, gamma] = saved as [tf.Tensor2D, tf.Tensor1D];
-    const g = dy as tf.Tensor2D;
+    const [x, gamma] = saved as [tf.Tensor, tf.Tensor1D];
+    const g = dy as tf.Tensor;
     const epsilon = attrs['epsilon'] as number;
+    const leading = x.shape.slice(0, -1).map((_, i) => i); // every axis but the normalised one
     /** x̂ by the unfused ops: only needed for gamma's gradient, which a frozen layer norm never asks for. */
     const normalized = () => {
       const centered = tf.sub(x, tf.mean(x, -1, true));
@@ -111,16 +116,13 @@ tf.registerGradient({
     };
     return {
       x: () => tf.engine().runKernel(FUSED_LAYER_NORM_GRAD, { x, gamma, dy: g }, { epsilon }) as tf.Tensor,
-      gamma: () => tf.sum(tf.mul(g, normalized()), 0),
-      beta: () => tf.sum(g, 0),
+      gamma: () => tf.sum(tf.mul(g, normalized()), leading),
+      beta: () => tf.sum(g, leading),
     };
   },
 });
 
 /** Layer norm over the last axis of x (..., E) with weight and bias (E), as one WebGPU kernel. */
 export function fusedLayerNorm(x: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor, epsilon: number): tf.Tensor {
-  const cols = x.shape[x.rank - 1]!;
-  const flat = tf.reshape(x, [-1, cols]); // (rows, E)
-  const y = tf.engine().runKernel(FUSED_LAYER_NORM, { x: flat, gamma: weight, beta: bias }, { epsilon }) as tf.Tensor;
-  return tf.reshape(y, x.shape);
+  return tf.engine().runKernel(FUSED_LAYER_NORM, { x, gamma: weight, beta: bias }, { epsilon }) as tf.Tensor;
 }
