@@ -1,7 +1,7 @@
-// Backward of the fused causal attention (causal-attention-webgpu.ts), flash-attention style: from the saved
-// per-query log-sum-exp L and D = Σ dO·O, one kernel writes the whole d(qkv) (B·T, 3E). Its first half of workgroups
-// owns query rows (dq = scale · Σ_j dS_ij k_j), the second half key rows (dv = Σ_i P_ij dO_i, dk = scale · Σ_i dS_ij q_i),
-// with P = exp(scale·q·k − L) and dS = P ⊙ (dO·v − D) recomputed on the fly.
+// Backward of the fused causal attention (causal-attention-webgpu.ts), flash-attention style: from the per-query
+// log-sum-exp L and D = Σ dO·O, one kernel writes the whole d(qkv) (B·T, 3E). Its first half of workgroups owns query
+// rows (dq = scale · Σ_j dS_ij k_j), the second half key rows (dv = Σ_i P_ij dO_i, dk = scale · Σ_i dS_ij q_i), with
+// P = exp(scale·q·k − L) and dS = P ⊙ (dO·v − D) recomputed on the fly.
 import * as tf from '@tensorflow/tfjs-core';
 import {
   ATTENTION_UNIFORMS, ATTENTION_WORKGROUP, type AttentionShape, attentionPrelude, attentionShape, attentionUniforms, FUSED_ATTENTION,

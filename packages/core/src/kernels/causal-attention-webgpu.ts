@@ -1,6 +1,6 @@
-// Fused causal self-attention for WebGPU, flash-attention style: softmax(Q·Kᵀ/√hs + causal mask)·V computed with an
-// online softmax straight from c_attn's output (B·T, 3E), written in merged-head layout (B·T, E) — no (T, T) matrix,
-// no head split or merge. One invocation owns one query row; key/value tiles pass through workgroup memory.
+// Fused causal self-attention for WebGPU, flash-attention style: softmax(Q·Kᵀ/√hs + causal mask)·V computed with
+// an online softmax straight from c_attn's output (B·T, 3E), written in merged-head layout (B·T, E) — no (T, T)
+// matrix, no head split or merge. One invocation owns one query row; key/value tiles pass through workgroup memory.
 // The backward (causal-attention-grad-webgpu.ts) recomputes the scores from the saved statistics.
 import * as tf from '@tensorflow/tfjs-core';
 import {
@@ -130,7 +130,7 @@ for (const [kernelName, kind] of [[FUSED_ATTENTION, 'forward'], [FUSED_ATTENTION
 }
 
 /**
- * qkv (B·T, 3E) as c_attn writes it (q, k, v blocks; head h at columns h·hs…) → the merged attention output (B·T, E)
+ * qkv (B·T, 3E) as c_attn writes it (q, k, v blocks; head h at columns h·hs…) → the merged output (B·T, E)
  * of causal multi-head attention, as one WebGPU kernel (its gradient: two more).
  */
 export function fusedCausalAttention(qkv: tf.Tensor2D, batch: number, seqLen: number, heads: number): tf.Tensor2D {

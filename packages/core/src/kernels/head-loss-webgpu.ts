@@ -8,8 +8,8 @@ export const FUSED_HEAD_LOSS = 'SplitLoraHeadLossRows';
 const FUSED_HEAD_SOFTMAX_MINUS_TARGET = 'SplitLoraHeadSoftmaxMinusTarget';
 
 /**
- * One workgroup per row of logits (n, V), sized to V, with targets (n): 'loss' writes (1−ε)(lse − z_target) + ε(lse − mean z)
- * per row (n); 'gradient' writes softmax(z) − (1−ε)·onehot(target) − ε/V (n, V).
+ * One workgroup per row of logits (n, V), sized to V, with targets (n): 'loss' writes
+ * (1−ε)(lse − z_target) + ε(lse − mean z) per row (n); 'gradient' writes softmax(z) − (1−ε)·onehot(target) − ε/V (n, V).
  */
 class HeadLossProgram implements WebGpuProgram {
   variableNames = ['logits', 'targets'];
@@ -81,8 +81,8 @@ for (const [kernelName, kind] of [[FUSED_HEAD_LOSS, 'loss'], [FUSED_HEAD_SOFTMAX
 }
 
 /**
- * One chunk of rows h (n, E) with targets (n): the per-row losses, and with `withGrad` softmax·wte − target·wte (n, E)
- * (the smoothed target), as train/head-loss.ts's unfused chunk gives them. Not differentiable itself: the head's
+ * One chunk of rows h (n, E) with targets (n): the per-row losses, and with `withGrad` softmax·wte − target·wte
+ * (n, E) (the smoothed target), as train/head-loss.ts's unfused chunk gives them. Not differentiable itself: the head's
  * custom gradient uses gradBase.
  */
 export function fusedHeadChunk(

@@ -33,7 +33,7 @@ const FORWARD_MAIN = `
       }
     }`;
 
-/** Backward: x, gamma, dy → dx = rstd · (g − mean(g) − x̂ · mean(g · x̂)) with g = dy · gamma, x̂ the normalised x. */
+/** Backward: x, gamma, dy → dx = rstd · (g − mean(g) − x̂ · mean(g · x̂)), g = dy · gamma, x̂ the normalised x. */
 const BACKWARD_MAIN = `
     var sumG = 0.0;
     var sumGx = 0.0;

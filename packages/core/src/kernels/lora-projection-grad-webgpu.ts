@@ -1,7 +1,7 @@
 // Backward of the fused projections (lora-projection-webgpu.ts). The frozen part: dx = dy·Wᵀ (and, if ever asked,
 // dW = xᵀ·dy, db = Σ dy). The LoRA branch with low = x_d·Aᵀ: d(low) = scale · dy_blocks·B gathers the enabled
-// output blocks in one kernel, then d(x_d) = d(low)·A and dA = d(low)ᵀ·x_d by matMul, and dB = scale · dy_blocksᵀ·low
-// in one more kernel (one workgroup per element of B, reducing over the rows).
+// output blocks in one kernel, then d(x_d) = d(low)·A and dA = d(low)ᵀ·x_d by matMul, and
+// dB = scale · dy_blocksᵀ·low in one more kernel (one workgroup per element of B, reducing over the rows).
 import * as tf from '@tensorflow/tfjs-core';
 import { FUSED_LINEAR, FUSED_LORA_PROJECTION, LORA_B_GRAD, LORA_DOWN_GRAD, LORA_UNIFORMS, loraLayout, loraUniforms } from './lora-projection-common.js';
 import { ElementwiseProgram, flatDispatch, input, registerProgramKernel, rowWorkgroupSize, type WebGpuProgram, workgroupReduceSnippet } from './webgpu-program.js';
@@ -33,7 +33,7 @@ class LoraLowGradProgram extends ElementwiseProgram {
   }
 }
 
-/** dy (N, out), low (N, g·r) → dB (g·blockSize, r), one workgroup (sized to N) per element summing over the rows. */
+/** dy (N, out), low (N, g·r) → dB (g·blockSize, r): one workgroup (sized to N) per element sums over the rows. */
 class LoraBGradProgram implements WebGpuProgram {
   variableNames = ['dy', 'low'];
   outputShape: number[];

@@ -1,8 +1,8 @@
-// Fused Conv1D projection for WebGPU: y = x·W + b, and with a LoRA branch y = x·W + b + scale·(x_d·Aᵀ)·Bᵀ placed into
-// the enabled output blocks (loralib's merged q/k/v layout, or the whole output). Forward: tfjs's matMul with the bias
-// in its epilogue, the thin x_d·Aᵀ, and one kernel adding the low-rank product — three dispatches where the unfused
-// q/v-only path takes about a dozen (slices, zero blocks, concat, adds). x_d is the LoRA input after dropout, made by
-// the caller (so the dropout mask stays the caller's); without dropout it is x itself.
+// Fused Conv1D projection for WebGPU: y = x·W + b, and with a LoRA branch y = x·W + b + scale·(x_d·Aᵀ)·Bᵀ placed
+// into the enabled output blocks (loralib's merged q/k/v layout, or the whole output). Forward: tfjs's matMul with
+// the bias in its epilogue, the thin x_d·Aᵀ, and one kernel adding the low-rank product — three dispatches where the
+// unfused q/v-only path takes about a dozen (slices, zero blocks, concat, adds). x_d is the LoRA input after dropout,
+// made by the caller (so the dropout mask stays the caller's); without dropout it is x itself.
 import * as tf from '@tensorflow/tfjs-core';
 import './lora-projection-grad-webgpu.js'; // registers the gradients
 import { FUSED_LINEAR, FUSED_LORA_PROJECTION, LORA_UNIFORMS, loraLayout, loraUniforms } from './lora-projection-common.js';

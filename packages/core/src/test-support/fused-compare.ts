@@ -27,8 +27,8 @@ export function randomInput(shape: number[], seed: number, scale = 1): HostInput
 }
 
 /**
- * f(...inputs) on `backend` with `flags` set: its value and Σ dy·∂f/∂x for every differentiable input, with dy drawn
- * from `seed`. Checks that nothing is left behind.
+ * f(...inputs) on `backend` with `flags` set: its value and Σ dy·∂f/∂x for every differentiable input, with dy
+ * drawn from `seed`. Checks that nothing is left behind.
  */
 export async function runCase(
   backend: 'cpu' | 'webgpu', flags: Partial<Record<BackendFlagName, boolean>>, f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: HostInput[], seed = 99,
