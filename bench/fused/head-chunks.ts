@@ -15,14 +15,14 @@ export function headChunks(rows: number, vocab: number): number {
   return Math.ceil(rows / Math.max(1, Math.floor(HEAD_CHUNK_ELEMENTS / vocab)));
 }
 
-async function countHead(rows: number, rowsPerChunk: number): Promise<KernelCount> {
+async function countHead(rows: number, rowsPerChunk: number, labelSmoothing: number): Promise<KernelCount> {
   const [V, E] = [64, 8];
   const h = tf.randomNormal([rows, E]) as tf.Tensor2D;
   const wte = tf.randomNormal([V, E]) as tf.Tensor2D;
   const targets = tf.tensor1d(Array.from({ length: rows }, (_, i) => i % V), 'int32');
   const mask = tf.ones([rows]) as tf.Tensor1D;
   const run = async () => {
-    const { value, grad } = tf.valueAndGrad((x: tf.Tensor) => tiedHeadCrossEntropy(x as tf.Tensor2D, wte, null, targets, mask, rows, { labelSmoothing: 0.1, chunkElements: rowsPerChunk * V }))(h);
+    const { value, grad } = tf.valueAndGrad((x: tf.Tensor) => tiedHeadCrossEntropy(x as tf.Tensor2D, wte, null, targets, mask, rows, { labelSmoothing, chunkElements: rowsPerChunk * V }))(h);
     await value.data();
     await grad.data();
     tf.dispose([value, grad]);
@@ -35,9 +35,9 @@ async function countHead(rows: number, rowsPerChunk: number): Promise<KernelCoun
   }
 }
 
-/** Kernels of one more chunk with the active flags. */
-export async function headChunkCost(): Promise<ChunkCost> {
-  const [one, two] = [await countHead(32, 32), await countHead(64, 32)];
+/** Kernels of one more chunk with the active flags and the step's label smoothing (ε > 0 adds ops per chunk). */
+export async function headChunkCost(labelSmoothing: number): Promise<ChunkCost> {
+  const [one, two] = [await countHead(32, 32, labelSmoothing), await countHead(64, 32, labelSmoothing)];
   return {
     engineKernels: two.engineKernels - one.engineKernels,
     dispatches: one.dispatches === null || two.dispatches === null ? null : two.dispatches - one.dispatches,

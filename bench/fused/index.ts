@@ -11,6 +11,7 @@ import { BENCH_MODELS } from '../lib/step-row.js';
 import { timeSteps } from '../lib/timing.js';
 import { type ChunkCost, headChunkCost, headChunks } from './head-chunks.js';
 import { countKernels } from './kernel-count.js';
+import { benchRunConfig } from '../server/server-step.js';
 import { createStepper, type Side, type StepCase } from './steppers.js';
 
 const FUSED_FLAGS = Object.keys(FUSED_KERNELS) as (keyof typeof FUSED_KERNELS)[];
@@ -79,12 +80,13 @@ async function runFusedBench(partial: Partial<BenchOptions> = {}): Promise<Bench
   if (!activation.ok) throw new Error(`the webgpu backend (Dawn) is unavailable: ${activation.reason}`);
   log(`webgpu on ${activation.device}`);
   const before = backendFlagValues();
+  const { labelSmoothing } = benchRunConfig({ model: models[0]!, cut, batch: shape!.batch, seq: shape!.seq }); // as the server step runs
   const rows: Row[] = [];
   const chunk: Record<'off' | 'on', ChunkCost> = { off: { engineKernels: 0, dispatches: 0 }, on: { engineKernels: 0, dispatches: 0 } };
   try {
     for (const fused of [false, true]) {
       setFused(fused);
-      chunk[fused ? 'on' : 'off'] = await headChunkCost();
+      chunk[fused ? 'on' : 'off'] = await headChunkCost(labelSmoothing);
       for (const model of models) {
         for (const side of sides) rows.push(await measure(side, { model, cut, batch: shape!.batch, seq: shape!.seq }, fused, steps, log));
       }
@@ -124,9 +126,9 @@ async function runFusedBench(partial: Partial<BenchOptions> = {}): Promise<Bench
         title: `Server step carried to ${target!.batch}x${target!.seq}: plus the head's extra row chunks`,
         columns: ['model', 'extra head chunks', 'kernels off', 'kernels on', 'dispatches off', 'dispatches on'],
         rows: carried.map((c) => [c.model, c.extraChunks, c.off.engineKernels, c.on.engineKernels, c.off.dispatches, c.on.dispatches]),
-        notes: [`One head chunk costs ${chunk.off.engineKernels} kernels / ${chunk.off.dispatches} dispatches unfused and ${chunk.on.engineKernels} / ${chunk.on.dispatches} fused (counted on a small head); nothing else in a step depends on the batch shape.`],
+        notes: [`One head chunk costs ${chunk.off.engineKernels} kernels / ${chunk.off.dispatches} dispatches unfused and ${chunk.on.engineKernels} / ${chunk.on.dispatches} fused (counted on a small head, label smoothing ${labelSmoothing} as in the step); nothing else in a step depends on the batch shape.`],
       },
     ],
-    json: { device: activation.device, backend: tf.getBackend(), cut, shape, targetShape: target, rows, headChunk: chunk, carried },
+    json: { device: activation.device, backend: tf.getBackend(), cut, shape, targetShape: target, labelSmoothing, rows, headChunk: chunk, carried },
   };
 }

@@ -18,18 +18,19 @@ async function threeSteps(backend: TestBackend, fused: boolean) {
   await useBackend(backend);
   return withBackendFlags({ FUSED_ADAMW: fused } as Partial<Record<BackendFlagName, boolean>>, async () => {
     const before = tf.memory().numTensors;
-    const rng = createRng(3);
-    const params = Object.fromEntries(Object.entries(SHAPES).map(([name, shape]) => [name, ownedVariable(tf.tensor(normalSamples(rng, shape[0]! * shape[1]!, 1), shape), true)]));
+    const sample = (shape: number[], seed: number, std: number) => tf.tensor(normalSamples(createRng(seed), shape[0]! * shape[1]!, std), shape);
+    const params = Object.fromEntries(Object.entries(SHAPES).map(([name, shape], k) => [name, ownedVariable(sample(shape, 3 + k, 1), true)]));
     const optimizer = new AdamW({ beta1: 0.9, beta2: 0.999, epsilon: 1e-6, weightDecay: 0.01 });
     let ran = false;
     for (const [i, lr] of [2e-3, 1e-3, 5e-4].entries()) {
-      const grads = Object.fromEntries(Object.entries(SHAPES).map(([name, shape]) => [name, tf.tensor(normalSamples(createRng(10 + i), shape[0]! * shape[1]!, 0.1), shape)]));
+      const grads = Object.fromEntries(Object.entries(SHAPES).map(([name, shape]) => [name, sample(shape, 10 + i, 0.1)]));
       const profile = await tf.profile(() => optimizer.apply(params, grads, lr));
       ran ||= profile.kernels.some((k) => k.name === FUSED_ADAMW);
       tf.dispose(Object.values(grads));
     }
     const state = await optimizer.exportState();
-    const values = Object.fromEntries(await Promise.all(Object.entries(params).map(async ([name, p]) => [name, await p.data() as Float32Array] as const)));
+    const read = async ([name, p]: [string, tf.Variable]) => [name, (await p.data()) as Float32Array] as const;
+    const values = Object.fromEntries(await Promise.all(Object.entries(params).map(read)));
     optimizer.dispose();
     tf.dispose(Object.values(params));
     expect(tf.memory().numTensors).toBe(before);
@@ -46,7 +47,11 @@ describe('fused AdamW (webgpu)', () => {
     expect(unfused.ran).toBe(false);
     for (const reference of [unfused, cpu]) {
       for (const name of Object.keys(SHAPES)) {
-        const diffs = [relativeDiff(fused.values[name]!, reference.values[name]!), relativeDiff(fused.state.m[name]!.data, reference.state.m[name]!.data), relativeDiff(fused.state.v[name]!.data, reference.state.v[name]!.data)];
+        const diffs = [
+          relativeDiff(fused.values[name]!, reference.values[name]!),
+          relativeDiff(fused.state.m[name]!.data, reference.state.m[name]!.data),
+          relativeDiff(fused.state.v[name]!.data, reference.state.v[name]!.data),
+        ];
         console.log(`AdamW ${name}: relative Δ parameter ${diffs[0]!.toExponential(1)}, m ${diffs[1]!.toExponential(1)}, v ${diffs[2]!.toExponential(1)}`);
         for (const d of diffs) expect(d).toBeLessThanOrEqual(1e-6);
       }

@@ -14,11 +14,21 @@ const config = gpt2Config('tiny', { n_embd: 16, n_head: 2, n_layer: 1, vocab_siz
 
 interface Case { label: string; module: LoraModule; lora: LoraConfig; rows: number; dropoutSeed: number | null; kernel: string }
 
+const EVERY_MODULE = { target_modules: ['c_attn', 'c_proj', 'c_fc'], enable_lora: null };
 const CASES: Case[] = [
   { label: 'q/v-only c_attn', module: 'attn.c_attn', lora: loraConfig({ lora_dropout: 0 }), rows: 5, dropoutSeed: null, kernel: FUSED_LORA_PROJECTION },
-  { label: 'whole-module c_attn, 70 rows', module: 'attn.c_attn', lora: loraConfig({ enable_lora: null, lora_dropout: 0 }), rows: 70, dropoutSeed: null, kernel: FUSED_LORA_PROJECTION },
-  { label: 'q/v-only c_attn with LoRA dropout', module: 'attn.c_attn', lora: loraConfig({ lora_dropout: 0.25 }), rows: 9, dropoutSeed: 5, kernel: FUSED_LORA_PROJECTION },
-  { label: 'c_fc with r = 3 on every module', module: 'mlp.c_fc', lora: loraConfig({ r: 3, target_modules: ['c_attn', 'c_proj', 'c_fc'], enable_lora: null, lora_dropout: 0 }), rows: 1, dropoutSeed: null, kernel: FUSED_LORA_PROJECTION },
+  {
+    label: 'whole-module c_attn, 70 rows', module: 'attn.c_attn', lora: loraConfig({ enable_lora: null, lora_dropout: 0 }), rows: 70, dropoutSeed: null,
+    kernel: FUSED_LORA_PROJECTION,
+  },
+  {
+    label: 'q/v-only c_attn with LoRA dropout', module: 'attn.c_attn', lora: loraConfig({ lora_dropout: 0.25 }), rows: 9, dropoutSeed: 5,
+    kernel: FUSED_LORA_PROJECTION,
+  },
+  {
+    label: 'c_fc with r = 3 on every module', module: 'mlp.c_fc', lora: loraConfig({ r: 3, ...EVERY_MODULE, lora_dropout: 0 }), rows: 1, dropoutSeed: null,
+    kernel: FUSED_LORA_PROJECTION,
+  },
   { label: 'c_fc without LoRA', module: 'mlp.c_fc', lora: loraConfig({ lora_dropout: 0 }), rows: 6, dropoutSeed: null, kernel: FUSED_LINEAR },
 ];
 
