@@ -12,7 +12,8 @@ import { timeSteps } from '../lib/timing.js';
 import { type ChunkCost, headChunkCost, headChunks } from './head-chunks.js';
 import { countKernels } from './kernel-count.js';
 import { benchRunConfig } from '../server/server-step.js';
-import { createStepper, type Side, type StepCase } from './steppers.js';
+import type { GpuCase, StepPart } from '../gpu/gpu-cases.js';
+import { createStepper } from '../gpu/steppers.js';
 
 const FUSED_FLAGS = Object.keys(FUSED_KERNELS) as (keyof typeof FUSED_KERNELS)[];
 const FUSED_NAMES = new Set(Object.values(FUSED_KERNELS).flat());
@@ -23,7 +24,7 @@ function setFused(on: boolean): void {
 
 interface Row {
   model: string;
-  side: Side;
+  side: StepPart;
   batch: number;
   seq: number;
   fused: boolean;
@@ -50,17 +51,17 @@ export const fusedBenchmark: Benchmark = {
   run: runFusedBench,
 };
 
-async function measure(side: Side, c: StepCase, fused: boolean, steps: number, log: (line: string) => void): Promise<Row> {
+async function measure(c: GpuCase, fused: boolean, steps: number, log: (line: string) => void): Promise<Row> {
   setFused(fused);
-  const stepper = createStepper(side, c);
+  const stepper = createStepper(c);
   try {
     let index = 0;
     await stepper.step(index++); // warm-up: compiles the shaders, creates the optimizer's moments
     const count = await countKernels(() => stepper.step(index++));
     const { stepMs } = await timeSteps({ warmup: 0, minSteps: steps, maxSteps: steps, budgetMs: 0 }, () => stepper.step(index++));
-    log(`${c.model} ${side} ${c.batch}x${c.seq} fused ${fused ? 'on' : 'off'}: ${count.engineKernels} kernels, ${count.dispatches} dispatches, ${round(median(stepMs), 0)} ms/step`);
+    log(`${c.model} ${c.part} ${c.batch}x${c.seq} fused ${fused ? 'on' : 'off'}: ${count.engineKernels} kernels, ${count.dispatches} dispatches, ${round(median(stepMs), 0)} ms/step`);
     const fusedKernelCalls = count.byKernel.filter(([name]) => FUSED_NAMES.has(name)).reduce((sum, [, n]) => sum + n, 0);
-    return { model: c.model, side, batch: c.batch, seq: c.seq, fused, engineKernels: count.engineKernels, dispatches: count.dispatches, fusedKernelCalls, medianStepMs: round(median(stepMs), 1), topKernels: count.byKernel.slice(0, 12) };
+    return { model: c.model, side: c.part, batch: c.batch, seq: c.seq, fused, engineKernels: count.engineKernels, dispatches: count.dispatches, fusedKernelCalls, medianStepMs: round(median(stepMs), 1), topKernels: count.byKernel.slice(0, 12) };
   } finally {
     stepper.dispose();
   }
@@ -71,7 +72,7 @@ async function runFusedBench(partial: Partial<BenchOptions> = {}): Promise<Bench
   const flags = partial.flags ?? new Flags();
   const log = partial.log ?? (() => {});
   const models = flags.list('models', smoke ? ['tiny'] : ['tiny', 'gpt2'], BENCH_MODELS) as Gpt2PresetName[];
-  const sides = flags.list('sides', smoke ? ['client'] : ['server', 'client'], ['server', 'client']) as Side[];
+  const sides = flags.list('sides', smoke ? ['client'] : ['server', 'client'], ['server', 'client']) as StepPart[];
   const [shape] = flags.shapes('shape', [smoke ? '1x8' : '2x32']);
   const [target] = flags.shapes('target-shape', ['8x512']);
   const cut = flags.number('cut', 3, { min: 1 });
@@ -88,13 +89,13 @@ async function runFusedBench(partial: Partial<BenchOptions> = {}): Promise<Bench
       setFused(fused);
       chunk[fused ? 'on' : 'off'] = await headChunkCost(labelSmoothing);
       for (const model of models) {
-        for (const side of sides) rows.push(await measure(side, { model, cut, batch: shape!.batch, seq: shape!.seq }, fused, steps, log));
+        for (const side of sides) rows.push(await measure({ part: side, model, cut, batch: shape!.batch, seq: shape!.seq }, fused, steps, log));
       }
     }
   } finally {
     setBackendFlags(Object.fromEntries(FUSED_FLAGS.map((name) => [name, before[name]])));
   }
-  const pair = (model: string, side: Side) => [rows.find((r) => r.model === model && r.side === side && !r.fused)!, rows.find((r) => r.model === model && r.side === side && r.fused)!];
+  const pair = (model: string, side: StepPart) => [rows.find((r) => r.model === model && r.side === side && !r.fused)!, rows.find((r) => r.model === model && r.side === side && r.fused)!];
   const ratio = (a: number | null, b: number | null): Cell => (a === null || b === null || b === 0 ? null : round(a / b, 2));
   const measuredRows: Cell[][] = models.flatMap((model) => sides.map((side) => {
     const [off, on] = pair(model, side);
