@@ -182,6 +182,18 @@ describe('pnpm bench', () => {
     expect(recoveryAtCut(summary, 5)).toBeNull();
   }, 180_000);
 
+  it('fused: kernels and dispatches of a client step with the fused WebGPU kernels off and on', async () => {
+    const json = await smoke('fused', 150_000);
+    const rows = json['rows'] as Json[];
+    const [off, on] = [false, true].map((fused) => rows.find((r) => r['side'] === 'client' && r['fused'] === fused)!);
+    expect(off!['dispatches']).toBeGreaterThan(0);
+    expect(on!['dispatches']).toBeLessThan(off!['dispatches']);
+    expect(on!['engineKernels']).toBeLessThan(off!['engineKernels']);
+    expect(off!['fusedKernelCalls']).toBe(0);
+    expect(on!['fusedKernelCalls']).toBeGreaterThan(0);
+    expect(json['headChunk']['on']['dispatches']).toBeLessThan(json['headChunk']['off']['dispatches']);
+  }, 180_000);
+
   it('leak: tensor counts sampled on both sides, flat', async () => {
     const json = await smoke('leak', 120_000);
     expect(json['flat']).toBe(true);

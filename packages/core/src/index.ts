@@ -7,6 +7,7 @@ export * from './backend/gpu-adapter.js';
 export * from './backend/adapter-tuning.js';
 export * from './kernels/dropout/hash-dropout.js';
 export * from './kernels/dropout/dropout-hash.js';
+export * from './kernels/fused-kernels.js';
 export * from './config/gpt2-config.js';
 export * from './config/lora-config.js';
 export * from './config/split-plan.js';
