@@ -4,8 +4,7 @@
 import { backendFlagValues, FUSED_KERNELS, gpt2Config, type Gpt2PresetName, setBackendFlags } from '@splitlora/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { activateNodeBackend } from '../lib/backends.js';
-import { Flags } from '../lib/flags.js';
-import type { Benchmark, BenchOptions, BenchReport, Cell } from '../lib/report.js';
+import { type BenchOptions, type BenchReport, type Cell, defineBenchmark } from '../lib/report.js';
 import { median, round } from '../lib/stats.js';
 import { BENCH_MODELS } from '../lib/step-row.js';
 import { timeSteps } from '../lib/timing.js';
@@ -37,19 +36,14 @@ interface Row {
   topKernels: [string, number][];
 }
 
-export const fusedBenchmark: Benchmark = {
-  name: 'fused',
-  summary: 'kernels and GPU dispatches per server/client step with the fused WebGPU kernels off and on (Dawn in Node)',
-  flags: [
-    { name: 'models', value: 'LIST', help: 'presets (default tiny,gpt2)' },
-    { name: 'sides', value: 'LIST', help: 'steps to count: server, client (default both; smoke: client)' },
-    { name: 'shape', value: 'BxT', help: 'batch x length of every step (default 2x32)' },
-    { name: 'cut', value: 'K', help: 'cut layer (default 3)' },
-    { name: 'steps', value: 'N', help: 'timed steps per combination after the counted one (default 3)' },
-    { name: 'target-shape', value: 'BxT', help: 'shape the server counts are carried to by the head chunk count (default 8x512)' },
-  ],
-  run: runFusedBench,
-};
+export const fusedBenchmark = defineBenchmark('fused', [
+  { name: 'models', value: 'LIST', help: 'presets (default tiny,gpt2)' },
+  { name: 'sides', value: 'LIST', help: 'steps to count: server, client (default both; smoke: client)' },
+  { name: 'shape', value: 'BxT', help: 'batch x length of every step (default 2x32)' },
+  { name: 'cut', value: 'K', help: 'cut layer (default 3)' },
+  { name: 'steps', value: 'N', help: 'timed steps per combination after the counted one (default 3)' },
+  { name: 'target-shape', value: 'BxT', help: 'shape the server counts are carried to by the head chunk count (default 8x512)' },
+], runFusedBench);
 
 async function measure(c: GpuCase, fused: boolean, steps: number, log: (line: string) => void): Promise<Row> {
   setFused(fused);
@@ -67,10 +61,7 @@ async function measure(c: GpuCase, fused: boolean, steps: number, log: (line: st
   }
 }
 
-async function runFusedBench(partial: Partial<BenchOptions> = {}): Promise<BenchReport> {
-  const smoke = partial.smoke ?? false;
-  const flags = partial.flags ?? new Flags();
-  const log = partial.log ?? (() => {});
+async function runFusedBench({ smoke, flags, log }: BenchOptions): Promise<BenchReport> {
   const models = flags.list('models', smoke ? ['tiny'] : ['tiny', 'gpt2'], BENCH_MODELS) as Gpt2PresetName[];
   const sides = flags.list('sides', smoke ? ['client'] : ['server', 'client'], ['server', 'client']) as StepPart[];
   const [shape] = flags.shapes('shape', [smoke ? '1x8' : '2x32']);
