@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const dataDir = await ensureDataDir(options.dataDir, log);
   const cluster = await startDemoCluster({ ...options, dataDir }, log);
   const server = cluster.server;
-  log(`server on ${server.url} (tfjs ${server.backend}); dashboard: ${server.url}/admin/?token=${server.adminToken}`);
+  log(`server on ${server.url} (tfjs ${server.backend} on ${server.device.name}); dashboard: ${server.url}/admin/?token=${server.adminToken}`);
   const baseline = tf.memory().numTensors;
   const run = await server.host.create(options.run);
   const rounds = options.run.rounds;
@@ -52,7 +52,7 @@ async function main(): Promise<void> {
       round: r.round, trainLoss: r.trainLoss, evalLoss: r.evalLoss, tokens: r.tokens, bytesUp: r.bytesUp, bytesDown: r.bytesDown, clients: r.clients, seconds: r.seconds,
     })),
     initialEvalLoss: records.find((r) => r.round === 0)?.evalLoss ?? null,
-    model: options.run.model, weights: modelWeights(options.run.model), cut: options.run.cut, backend: server.backend, clientBackend: result.backend, sfl: options.run.sfl,
+    model: options.run.model, weights: modelWeights(options.run.model), cut: options.run.cut, backend: server.backend, device: server.device, clientBackend: result.backend, sfl: options.run.sfl,
     wireDtype: options.run.wireDtype, state, volunteers: result.outcomes, tensorsLeaked, adapterDir, serverProcesses,
   };
   if (!options.json) {

@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { NodeBackendChoice } from '@splitlora/node';
 import { type Coordinator, createServer, type SplitLoraServer, startCoordinator } from '@splitlora/server';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -20,10 +21,10 @@ export interface DemoCluster {
 interface WorkerProcess { name: string; child: ChildProcess; url: string }
 
 export async function startDemoCluster(
-  options: { serverProcesses: number | undefined; redis: string | undefined; dataDir: string; runsDir: string | undefined; verbose: boolean },
+  options: { serverProcesses: number | undefined; redis: string | undefined; dataDir: string; runsDir: string | undefined; verbose: boolean; backend: NodeBackendChoice },
   log: (line: string) => void,
 ): Promise<DemoCluster> {
-  const base = { port: 0, host: '127.0.0.1', dataDir: options.dataDir, runsDir: options.runsDir, quiet: !options.verbose };
+  const base = { port: 0, host: '127.0.0.1', backend: options.backend, dataDir: options.dataDir, runsDir: options.runsDir, quiet: !options.verbose };
   if (options.serverProcesses === undefined) {
     const server = await createServer(base);
     return {
@@ -33,7 +34,7 @@ export async function startDemoCluster(
   }
   if (options.redis === undefined) throw new Error('--server-processes needs --redis redis://host:port (a running redis-server)');
   const coordinator: Coordinator = await startCoordinator({ ...base, redisUrl: options.redis });
-  const workers = await Promise.all(Array.from({ length: options.serverProcesses }, (_, i) => spawnWorker(`demo-worker-${i + 1}`, options.redis!, options.dataDir, options.verbose, log)));
+  const workers = await Promise.all(Array.from({ length: options.serverProcesses }, (_, i) => spawnWorker(`demo-worker-${i + 1}`, options, log)));
   for (let i = 0; i < 600 && workers.some((w) => !coordinator.workers().has(w.name)); i++) await new Promise((r) => setTimeout(r, 100));
   log(`coordinator on ${coordinator.url}; split workers: ${workers.map((w) => `${w.name} ${w.url} (pid ${w.child.pid})`).join(', ')}`);
   return {
@@ -55,10 +56,10 @@ export async function startDemoCluster(
 }
 
 /** Starts `pnpm start -- --role worker` on a free port and waits for the URL it prints. */
-function spawnWorker(name: string, redis: string, dataDir: string, verbose: boolean, log: (line: string) => void): Promise<WorkerProcess> {
+function spawnWorker(name: string, options: { redis?: string; dataDir: string; verbose: boolean; backend: NodeBackendChoice }, log: (line: string) => void): Promise<WorkerProcess> {
   const child = spawn(join(REPO_ROOT, 'node_modules/.bin/tsx'), [
-    join(REPO_ROOT, 'apps/server/src/cli.ts'), '--role', 'worker', '--redis', redis, '--worker-name', name, '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir,
-    ...(verbose ? [] : ['--quiet']),
+    join(REPO_ROOT, 'apps/server/src/cli.ts'), '--role', 'worker', '--redis', options.redis!, '--worker-name', name, '--port', '0', '--host', '127.0.0.1',
+    '--data-dir', options.dataDir, '--backend', options.backend, ...(options.verbose ? [] : ['--quiet']),
   ], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolveUrl, reject) => {
     let out = '';

@@ -5,7 +5,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findDataDir, type NodeBackendChoice, readTokenizerFiles, selectNodeBackend } from '@splitlora/node';
+import { type ComputeDevice, findDataDir, type NodeBackendChoice, readTokenizerFiles, selectNodeBackend } from '@splitlora/node';
 import {
   type AdminClientToServerEvents, type AdminServerToClientEvents, type ClientToServerEvents, DEFAULT_MAX_MESSAGE_BYTES, EMBEDDED_MODEL_NAMES, NAMESPACES,
   type LogEntry, MODEL_PRESET_NAMES, type RoundStart, type RunInfo, type ServerToClientEvents,
@@ -75,6 +75,8 @@ export interface SplitLoraServer {
   adminToken: string;
   backend: string;
   backendDetail: string;
+  /** What the backend computes on (the WebGPU adapter, a CUDA GPU, the CPU). */
+  device: ComputeDevice;
   host: RunHost;
   registry: ClientRegistry;
   http: HttpServer;
@@ -186,7 +188,7 @@ export async function createServer(options: ServerOptions = {}): Promise<SplitLo
   else attachVolunteerNamespace(volunteers, { ...handlerCtx, registry, host, backend: selection.backend, onSwarmChange: swarmChanged });
   const evaluations = new RoundEvaluations({ modelsDir, dataDir, logger: logger.child('run'), onChange: (record) => admins.emit('admin:evaluation', record) });
   const adminDeps = {
-    ...handlerCtx, token: adminToken, registry, host, backend: selection.backend, evaluations,
+    ...handlerCtx, token: adminToken, registry, host, backend: selection.backend, device: selection.device, evaluations,
     models: () => [...EMBEDDED_MODEL_NAMES, ...MODEL_PRESET_NAMES, ...listHfModels(modelsDir)],
     dataFiles: () => listDataFiles(dataDir),
     logs: () => [...recentLogs],
@@ -200,7 +202,7 @@ export async function createServer(options: ServerOptions = {}): Promise<SplitLo
 
   let tokenizerCache: Uint8Array | null = null;
   const routes = {
-    host, backend: selection.backend, startedAt, volunteersOnline: () => registry.online(),
+    host, backend: selection.backend, device: selection.device, startedAt, volunteersOnline: () => registry.online(),
     tokenizerJson: async () => {
       if (tokenizerCache === null && dataDir !== null) tokenizerCache = new TextEncoder().encode(JSON.stringify(await readTokenizerFiles(join(dataDir, 'gpt2-tokenizer'))));
       return tokenizerCache;
@@ -231,7 +233,7 @@ export async function createServer(options: ServerOptions = {}): Promise<SplitLo
   logger.info(`listening on ${url} (volunteer page at /, admin at /admin/)`);
 
   return {
-    url, port, adminToken, backend: selection.backend, backendDetail: selection.detail, host, registry, http, io, swarmChanged,
+    url, port, adminToken, backend: selection.backend, backendDetail: selection.detail, device: selection.device, host, registry, http, io, swarmChanged,
     async close() {
       closed = true;
       clearInterval(clientsTimer);

@@ -5,6 +5,7 @@ import {
   type AdminClientToServerEvents, type AdminServerToClientEvents, type AdminSnapshot, ADMIN_REQUESTS, type AdminRequests, type LogEntry, PROTOCOL_VERSION,
   ProtocolError, type RunSnapshot,
 } from '@splitlora/protocol';
+import type { ComputeDevice } from '@splitlora/node';
 import type { Namespace } from 'socket.io';
 import type { ClientRegistry } from '../clients/client-registry.js';
 import type { RoundEvaluations } from '../eval/round-evaluations.js';
@@ -19,6 +20,7 @@ export interface AdminNamespaceDeps extends Omit<AdminContext, 'requests' | 'rat
   registry: ClientRegistry;
   host: RunHost;
   backend: string;
+  device: ComputeDevice;
   models: () => string[];
   dataFiles: () => string[];
   logs: () => LogEntry[];
@@ -35,7 +37,7 @@ export function tokenMatches(expected: string, given: unknown): boolean {
 export function adminSnapshot(deps: AdminNamespaceDeps): AdminSnapshot {
   const run = deps.host.current;
   return {
-    server: { protocolVersion: PROTOCOL_VERSION, backend: deps.backend, models: deps.models(), dataFiles: deps.dataFiles(), time: Date.now() },
+    server: { protocolVersion: PROTOCOL_VERSION, backend: deps.backend, device: { kind: deps.device.kind, name: deps.device.name, fallback: deps.device.fallback }, models: deps.models(), dataFiles: deps.dataFiles(), time: Date.now() },
     run: run?.snapshot() ?? null,
     clients: deps.registry.list(run?.participantIds() ?? new Set()),
     metrics: run?.metricHistory() ?? [],
