@@ -6,6 +6,8 @@ import { DEFAULT_MODEL, describeIssues, describeModel, runConfigSchema } from '@
 import { numberFlag, parseCli } from './cli-args.js';
 import { downloadModelCommand } from './download-model.js';
 import { createServer } from './server.js';
+import { runWorker, scaleRole } from './scale/scale-cli.js';
+import { startCoordinator } from './scale/coordinator.js';
 import { ensureDataDir, NODE_BACKEND_CHOICES, type NodeBackendChoice } from '@splitlora/node';
 
 const HELP = `SplitLoRA server
@@ -27,6 +29,13 @@ const HELP = `SplitLoRA server
   --max-message-mb N    largest socket.io message (default 64)
   --download-model NAME download a GPT-2 model from the Hugging Face hub into the models folder, then exit
   --quiet               only warnings and errors
+
+  Scale-out (several server processes behind one run, coordinated through Redis; see docs/SCALE-OUT.md):
+  --role R              single (default: one process, no Redis) | coordinator (run state, rounds, aggregation,
+                        persistence, dashboard; no volunteers of its own) | worker (serves volunteers, trains the
+                        server split; --run, --start, --resume and --runs-dir belong to the coordinator)
+  --redis URL           the Redis both roles share, e.g. redis://127.0.0.1:6379 (required with --role)
+  --worker-name NAME    a worker's name in logs and Redis (default: host-pid-random; letters, digits, . _ -)
 `;
 
 async function main(): Promise<void> {
@@ -35,6 +44,7 @@ async function main(): Promise<void> {
     'data-dir': { type: 'string' }, 'runs-dir': { type: 'string' }, 'models-dir': { type: 'string' }, run: { type: 'string' },
     start: { type: 'boolean' }, resume: { type: 'string' }, 'max-message-mb': { type: 'string' }, 'download-model': { type: 'string' },
     quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    role: { type: 'string' }, redis: { type: 'string' }, 'worker-name': { type: 'string' },
   });
   if (values.help) {
     process.stdout.write(HELP);
@@ -51,19 +61,25 @@ async function main(): Promise<void> {
     process.stderr.write(`warning: ${error.message}\n`);
     return values['data-dir'];
   });
-  const server = await createServer({
+  const serverOptions = {
     port: numberFlag(values.port, 'port', 8080), host: values.host ?? '0.0.0.0', adminToken: values['admin-token'] ?? process.env['SPLITLORA_ADMIN_TOKEN'],
     backend, dataDir, runsDir: values['runs-dir'], modelsDir: values['models-dir'],
     maxMessageBytes: numberFlag(values['max-message-mb'], 'max-message-mb', 64) * 1024 * 1024, quiet: values.quiet,
     resumeDir: values.resume,
-  });
+  };
+  const role = scaleRole(values.role, values.redis, values['worker-name']);
+  if (role?.role === 'worker') {
+    if (values.run !== undefined) throw new Error('--run belongs to the coordinator (--role coordinator)');
+    return runWorker(role, serverOptions);
+  }
+  const server = role?.role === 'coordinator' ? await startCoordinator({ ...serverOptions, redisUrl: role.redisUrl }) : await createServer(serverOptions);
   if (values.resume === undefined && values.run !== undefined) {
     const parsed = runConfigSchema.safeParse(JSON.parse(readFileSync(values.run, 'utf8')));
     if (!parsed.success) throw new Error(`${values.run}: ${describeIssues(parsed.error)}`);
     const run = await server.host.create(parsed.data);
     if (values.start) run.start();
   }
-  process.stdout.write(`\nSplitLoRA server ready (tfjs ${server.backend} on ${server.device.name})\n  volunteers: ${server.url}/\n  dashboard:  ${server.url}/admin/?token=${server.adminToken}\n  admin token: ${server.adminToken}\n` +
+  process.stdout.write(`\nSplitLoRA ${role?.role ?? 'server'} ready (tfjs ${server.backend} on ${server.device.name})\n  volunteers: ${role === null ? `${server.url}/` : 'through the split workers (--role worker)'}\n  dashboard:  ${server.url}/admin/?token=${server.adminToken}\n  admin token: ${server.adminToken}\n` +
     `  model: ${describeModel(server.host.current?.config.model ?? DEFAULT_MODEL)}${server.host.current ? '' : ' by default in the run form'}\n\n`);
   const shutdown = () => {
     process.stdout.write('shutting down…\n');

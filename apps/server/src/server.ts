@@ -3,31 +3,31 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ComputeDevice, findDataDir, type NodeBackendChoice, readTokenizerFiles, selectNodeBackend } from '@splitlora/node';
 import {
   type AdminClientToServerEvents, type AdminServerToClientEvents, type ClientToServerEvents, DEFAULT_MAX_MESSAGE_BYTES, EMBEDDED_MODEL_NAMES, NAMESPACES,
-  type LogEntry, MODEL_PRESET_NAMES, type ServerToClientEvents,
+  type LogEntry, MODEL_PRESET_NAMES, type RoundStart, type RunInfo, type ServerToClientEvents,
 } from '@splitlora/protocol';
-import { type Namespace, Server as SocketServer } from 'socket.io';
+import { type Namespace, type ServerOptions as ServerOptionsOfSocketIo, Server as SocketServer } from 'socket.io';
 import { ClientRegistry } from './clients/client-registry.js';
 import { DEFAULT_RATE_LIMIT, type RateLimit, RateLimiter } from './clients/rate-limiter.js';
+import { listen } from './http/listen.js';
 import { handleApi } from './http/routes.js';
 import { serveStatic } from './http/static-files.js';
 import { createLogger, type LogSink, stderrSink } from './log.js';
 import { listHfModels } from './run/model-source.js';
 import { RunHost } from './run/run-host.js';
 import { RoundEvaluations } from './eval/round-evaluations.js';
-import type { RunNotifier } from './run/run-deps.js';
+import type { RunDeps, RunNotifier } from './run/run-deps.js';
 import { adminSnapshot, attachAdminNamespace } from './sockets/admin-namespace.js';
 import { attachVolunteerNamespace } from './sockets/volunteer-namespace.js';
 
 /** How long a volunteer may go without answering a heartbeat: a tab busy with a long step must not be dropped. */
 const HEARTBEAT_TIMEOUT_MS = 60_000;
 
-const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 export interface ServerOptions {
   port?: number;
@@ -48,6 +48,20 @@ export interface ServerOptions {
   logSinks?: LogSink[];
   /** A run folder to continue (after a crash) before accepting connections; the run starts right away. */
   resumeDir?: string;
+  /** Scale-out coordinator hooks (src/scale/): absent in the single-process default. */
+  coordinator?: CoordinatorHooks;
+}
+
+/** How a coordinator differs from a single process: broadcasts through Redis, steps and round starts on its workers. */
+export interface CoordinatorHooks {
+  socketAdapter: NonNullable<Partial<ServerOptionsOfSocketIo>['adapter']>;
+  serverAdapterPolicy: NonNullable<RunDeps['serverAdapterPolicy']>;
+  /** Delivers a participant's round:start through the worker that holds its socket. */
+  roundStart(clientId: string, msg: RoundStart): void;
+  /** The run's public state changed (its workers follow). */
+  runState(info: RunInfo): void;
+  /** Why a volunteer that connects to the coordinator itself is turned away. */
+  refuseVolunteers: string;
 }
 
 /** One socket.io server for both audiences of the event table; each namespace is then typed with its own events. */
@@ -67,6 +81,8 @@ export interface SplitLoraServer {
   registry: ClientRegistry;
   http: HttpServer;
   io: EventServer;
+  /** Pushes the volunteer count and the dashboards' view soon (throttled). */
+  swarmChanged(): void;
   close(): Promise<void>;
 }
 
@@ -115,23 +131,30 @@ export async function createServer(options: ServerOptions = {}): Promise<SplitLo
   const http = createHttpServer();
   const io = new SocketServer<ListenEvents, EmitEvents>(http, {
     maxHttpBufferSize: maxMessageBytes, pingTimeout: HEARTBEAT_TIMEOUT_MS, pingInterval: 10_000, cors: { origin: true },
+    ...(options.coordinator ? { adapter: options.coordinator.socketAdapter } : {}),
   });
+  const coordinator = options.coordinator;
   const volunteers: Namespace<ClientToServerEvents, ServerToClientEvents> = io.of(NAMESPACES.volunteer);
   const admins: Namespace<AdminClientToServerEvents, AdminServerToClientEvents> = io.of(NAMESPACES.admin);
 
   let host: RunHost;
-  const pushSwarm = throttle(() => volunteers.emit('swarm:info', { volunteersOnline: registry.online(), participants: host.current?.participantIds().size ?? 0 }), 200);
+  let closed = false; // throttled pushes that fire after close() send nothing (a Redis adapter is gone by then)
+  const pushSwarm = throttle(() => {
+    if (!closed) volunteers.emit('swarm:info', { volunteersOnline: registry.online(), participants: host.current?.participantIds().size ?? 0 });
+  }, 200);
   const pushAdmin = throttle(() => {
-    if (admins.sockets.size === 0) return;
+    if (closed || admins.sockets.size === 0) return;
     admins.emit('admin:run', host.current?.snapshot() ?? null);
     admins.emit('admin:clients', registry.list(host.current?.participantIds() ?? new Set()));
   }, 250);
   const notify: RunNotifier = {
     roundStart(clientId, msg) {
+      if (coordinator) return coordinator.roundStart(clientId, msg);
       const socketId = registry.get(clientId)?.socketId;
       if (socketId) volunteers.to(socketId).emit('round:start', msg);
     },
     runState(info) {
+      coordinator?.runState(info);
       volunteers.emit('run:state', info);
       pushAdmin();
     },
@@ -146,7 +169,7 @@ export async function createServer(options: ServerOptions = {}): Promise<SplitLo
       pushSwarm();
     },
   };
-  host = new RunHost({ runsDir, modelsDir, dataDir, maxMessageBytes, registry, logger: logger.child('run'), notify });
+  host = new RunHost({ runsDir, modelsDir, dataDir, maxMessageBytes, registry, logger: logger.child('run'), notify, serverAdapterPolicy: coordinator?.serverAdapterPolicy });
   // The dashboard's log: warnings, errors and run events, the latest kept for late-coming dashboards.
   const recentLogs: LogEntry[] = [];
   adminSink.push({
@@ -160,7 +183,9 @@ export async function createServer(options: ServerOptions = {}): Promise<SplitLo
   });
 
   const handlerCtx = { logger, limiter };
-  attachVolunteerNamespace(volunteers, { ...handlerCtx, registry, host, backend: selection.backend, onSwarmChange: () => { pushSwarm(); pushAdmin(); } });
+  const swarmChanged = () => { pushSwarm(); pushAdmin(); };
+  if (coordinator) volunteers.use((_socket, next) => next(new Error(coordinator.refuseVolunteers)));
+  else attachVolunteerNamespace(volunteers, { ...handlerCtx, registry, host, backend: selection.backend, onSwarmChange: swarmChanged });
   const evaluations = new RoundEvaluations({ modelsDir, dataDir, logger: logger.child('run'), onChange: (record) => admins.emit('admin:evaluation', record) });
   const adminDeps = {
     ...handlerCtx, token: adminToken, registry, host, backend: selection.backend, device: selection.device, evaluations,
@@ -204,18 +229,13 @@ export async function createServer(options: ServerOptions = {}): Promise<SplitLo
 
   if (options.resumeDir !== undefined) (await host.resume(options.resumeDir)).start();
 
-  await new Promise<void>((resolveListen, reject) => {
-    http.once('error', reject);
-    http.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolveListen());
-  });
-  const port = (http.address() as AddressInfo).port;
-  const shownHost = options.host === undefined || options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host;
-  const url = `http://${shownHost}:${port}`;
+  const { port, url } = await listen(http, options.port, options.host);
   logger.info(`listening on ${url} (volunteer page at /, admin at /admin/)`);
 
   return {
-    url, port, adminToken, backend: selection.backend, backendDetail: selection.detail, device: selection.device, host, registry, http, io,
+    url, port, adminToken, backend: selection.backend, backendDetail: selection.detail, device: selection.device, host, registry, http, io, swarmChanged,
     async close() {
+      closed = true;
       clearInterval(clientsTimer);
       await evaluations.dispose();
       await host.dispose();
