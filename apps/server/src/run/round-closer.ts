@@ -6,7 +6,7 @@ import {
   type AggregationStrategy, countAdapterParams, type Example, type FitConfiguration, type FitRound, hashName, mixSeed, type NamedHostTensors, type SplitPlan,
 } from '@splitlora/core';
 import {
-  encodeFloatFrame, type FrameBundle, packFrames, type RoundRecord, type RoundStart, type RunConfig, type UpdateRequest,
+  encodeFloatFrame, type FrameBundle, packFrames, ProtocolError, type RoundRecord, type RoundStart, type RunConfig, type UpdateRequest,
 } from '@splitlora/protocol';
 import type { ClientRegistry } from '../clients/client-registry.js';
 import type { Logger } from '../log.js';
@@ -91,9 +91,10 @@ export class RoundCloser {
    * keeps it; returns the weight it gets (the tokens the server counted).
    */
   acceptUpdate(clientId: string, req: UpdateRequest): number {
-    const decoded = decodeAdapter(req.adapter, this.deps.plan.clientAdapterLayout());
     const account = this.account!;
+    const decoded = decodeAdapter(req.adapter, this.deps.plan.clientAdapterLayout());
     const { adapter, norm, clipped } = boundUpdate(decoded, this.fit!.configuration.startFor(clientId), this.updateBound);
+    if (account.tokensOf(clientId) === 0) throw new ProtocolError('STALE', `the server trained no tokens of this client in round ${account.round}; its update has no weight`);
     if (clipped) this.deps.log.warn(`client ${clientId}: update norm ${norm.toPrecision(4)} clipped to ${this.updateBound.clipNorm.toPrecision(4)}`);
     account.addUpdate(clientId, adapter);
     const tokens = account.tokensOf(clientId);

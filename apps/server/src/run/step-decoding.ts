@@ -1,6 +1,7 @@
 // Checks a training step's frames against the run (dtype, shape, size, values) and decodes them for the server split.
 import {
-  type ActivationsRequest, decodeFloatFrame, type ErrorCode, decodeIntFrame, FrameError, type FrameBundle, ProtocolError, type RunConfig, type TensorFrame, unpackFrames,
+  type ActivationsRequest, decodeFloatFrame, decodeIntFrame, type ErrorCode, type FrameBundle, FrameError, ProtocolError, type RunConfig,
+  type TensorFrame, unpackFrames,
 } from '@splitlora/protocol';
 
 export interface DecodedStep {
@@ -76,7 +77,8 @@ export function decodeStep(req: ActivationsRequest, run: RunConfig, embd: number
 
 /** Checks an adapter update: exactly the layout's names and shapes, float values, all finite and within range. */
 export function decodeAdapter(bundle: FrameBundle, layout: Record<string, number[]>): Record<string, { shape: number[]; data: Float32Array }> {
-  const out: Record<string, { shape: number[]; data: Float32Array }> = Object.create(null) as Record<string, { shape: number[]; data: Float32Array }>;
+  // No prototype: a tensor named "__proto__" or "constructor" is just an unknown name.
+  const out = Object.create(null) as Record<string, { shape: number[]; data: Float32Array }>;
   let frames: TensorFrame[];
   try {
     frames = unpackFrames(bundle);

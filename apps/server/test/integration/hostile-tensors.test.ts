@@ -70,7 +70,7 @@ describe('hostile tensors', () => {
     expect(losses.length).toBe(2 * 3 * 2);
     expect(losses.every(Number.isFinite)).toBe(true);
     expect(metrics.round(2)?.evalLoss).toSatisfy(Number.isFinite);
-  });
+  }, 300_000);
 });
 
 describe('adapters of any size', () => {
@@ -85,5 +85,5 @@ describe('adapters of any size', () => {
     expect(Object.keys(server.host.current!.globalClient).length).toBeGreaterThan(10);
     const metrics = await runMetrics(ctx.admin(), created.runId);
     expect(metrics.round(2)?.clients).toBe(1);
-  });
+  }, 300_000);
 });

@@ -127,7 +127,7 @@ describe('bad input', () => {
     expect(await partner.done).toBe('finished');
     const health = await (await fetch(`${server.url}/healthz`)).json() as { ok: boolean };
     expect(health.ok).toBe(true);
-  });
+  }, 300_000);
 
   it('rate-limits a client that floods the server', async () => {
     const flood = io(server.url, { forceNew: true, transports: ['websocket'], reconnection: false });
