@@ -7,9 +7,9 @@ import {
 } from '@splitlora/protocol';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';
-import { adminRequest, createAndStart, runMetrics, startVolunteers, testRunConfig, useServerWithAdmin } from '../support/harness.js';
+import { createAndStart, runMetrics, startVolunteers, testRunConfig, useServerWithAdmin } from '../support/harness.js';
 
-const MESSAGES = 3000;
+const MESSAGES = 2000;
 const CODES = new Set<string>(['OK', ...Object.values(ERROR_CODES)]);
 
 /** mulberry32: a seeded generator, so a failure can be replayed. */
@@ -112,7 +112,7 @@ describe('fuzz', () => {
   it(`answers ${MESSAGES} generated malformed messages with codes while an honest volunteer's losses stay finite`, async () => {
     const server = ctx.server();
     const [honest] = await startVolunteers(server.url, 1, 'honest');
-    const created = await createAndStart(ctx.admin(), testRunConfig({ minClients: 1, maxClients: 2, rounds: 1000, localSteps: 3, roundTimeoutSec: 30 }));
+    const created = await createAndStart(ctx.admin(), testRunConfig({ minClients: 1, maxClients: 2, rounds: 5, localSteps: 3, roundTimeoutSec: 30 }));
     const runId = created.runId;
     fuzzer = io(server.url, { forceNew: true, transports: ['websocket'], reconnection: false });
     await new Promise<void>((r) => fuzzer!.once('connect', () => r()));
@@ -177,18 +177,16 @@ describe('fuzz', () => {
     console.log(`fuzz: ${MESSAGES} messages in ${((Date.now() - started) / 1000).toFixed(1)} s; answers: ${[...answered].map(([e, c]) => `${e} ${[...c].map(([k, n]) => `${k}×${n}`).join(' ')}`).join('; ')}`);
     expect(unknownCodes).toEqual([]);
     expect([...answered.values()].reduce((s, c) => s + [...c.values()].reduce((a, b) => a + b, 0), 0)).toBe(MESSAGES);
-    // The run was training throughout (it has far more rounds than the fuzz lasts); the organiser stops it.
-    expect(server.host.current!.machine.state).not.toBe('failed');
+    // The fuzzer leaves the round; the honest volunteer finishes the run.
     server.host.current!.machine.participants.delete(me);
     fuzzer.disconnect();
-    await adminRequest(ctx.admin(), 'run:stop', { runId });
     expect(await honest!.done).toBe('finished');
     const health = (await (await fetch(`${server.url}/healthz`)).json()) as { ok: boolean };
     expect(health.ok).toBe(true);
     const metrics = await runMetrics(ctx.admin(), runId);
     const honestId = server.registry.list(new Set()).find((c) => c.name === 'honest-0')!.id;
     const losses = metrics.all.flatMap((m) => (m.kind === 'step' && m.clientId === honestId ? [m.loss] : []));
-    expect(losses.length).toBeGreaterThanOrEqual(3);
+    expect(losses.length).toBeGreaterThanOrEqual(5 * 3);
     expect(losses.every(Number.isFinite)).toBe(true);
     expect(Object.values(server.host.current!.globalClient).every((t) => t.data.every(Number.isFinite))).toBe(true);
   }, 400_000);
