@@ -44,7 +44,7 @@ export function attachVolunteerNamespace(nsp: Namespace<ClientToServerEvents, Se
       if (req.protocolVersion !== PROTOCOL_VERSION) {
         throw new ProtocolError('PROTOCOL_VERSION', `the server speaks protocol ${PROTOCOL_VERSION}, this client ${req.protocolVersion}; reload the page`);
       }
-      const { record, resumed } = registry.join(socket.id, req.backend, req.name, req.resumeToken, Date.now());
+      const { record, resumed } = registry.join(socket.id, req.backend, req.name, req.resumeToken, Date.now(), socket.handshake.address);
       deps.logger.info(`${record.id} ${resumed ? 'rejoined' : 'joined'} (${record.backend})`);
       deps.onSwarmChange();
       return {
