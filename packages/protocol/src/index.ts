@@ -5,6 +5,7 @@ export * from './half-precision.js';
 export * from './tensor-frame.js';
 export * from './model-presets.js';
 export * from './lora-config.js';
+export * from './privacy-config.js';
 export * from './run-config.js';
 export * from './shared-records.js';
 export * from './volunteer-messages.js';

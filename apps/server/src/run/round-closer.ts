@@ -97,8 +97,11 @@ export class RoundCloser {
     const account = this.account;
     const fit = this.fit;
     if (account === null || account.round !== round || fit === null) throw new Error(`no bookkeeping for round ${round}`);
+    let privacy: RoundRecord['privacy'];
     await queue.run(async () => {
-      this.global = strategy.aggregateFit(fit.round, account.weightedUpdates(reporters)).global;
+      const result = strategy.aggregateFit(fit.round, account.weightedUpdates(reporters));
+      this.global = result.global;
+      privacy = result.privacy;
       await split.closeRound(reporters, round);
     });
     const evalLoss = await this.evaluate();
@@ -106,9 +109,11 @@ export class RoundCloser {
     const optimizer = await split.optimizerState();
     await store.saveRoundFiles(round, plan, this.global, serverAdapter, optimizer);
     const record = account.record(this.deps.runId, reporters, evalLoss, { up: registry.totalUp, down: registry.totalDown }, this.deps.now());
+    if (privacy !== undefined) record.privacy = privacy;
     this.deps.metrics.push(record);
     await store.markCompleted(round);
-    this.deps.log.info(`round ${round} aggregated from ${reporters.length} volunteer(s): train loss ${record.trainLoss?.toFixed(4)}, eval loss ${evalLoss?.toFixed(4) ?? '—'}`);
+    this.deps.log.info(`round ${round} aggregated from ${reporters.length} volunteer(s): train loss ${record.trainLoss?.toFixed(4)}, eval loss ${evalLoss?.toFixed(4) ?? '—'}${describePrivacy(privacy)}`);
+    if (privacy?.dp?.budgetWarning) this.deps.log.warn(privacy.dp.budgetWarning);
     this.account = null;
     this.fit = null;
     return record;
@@ -142,4 +147,13 @@ export class RoundCloser {
     }
     return this.framesCache.frames;
   }
+}
+
+/** The privacy figures of a round for its log line. */
+function describePrivacy(privacy: RoundRecord['privacy']): string {
+  if (privacy === undefined) return '';
+  const parts: string[] = [];
+  if (privacy.dp !== null) parts.push(`DP ε ${privacy.dp.epsilon === null ? '∞ (σ = 0)' : privacy.dp.epsilon.toFixed(3)} at δ ${privacy.dp.delta}${privacy.dp.epsilonBudget === null ? '' : ` of budget ${privacy.dp.epsilonBudget}`}`);
+  if (privacy.secureAggregation !== null) parts.push(`secure aggregation of ${privacy.secureAggregation.survivors} (${privacy.secureAggregation.dropped} dropped)`);
+  return parts.length === 0 ? '' : `; ${parts.join(', ')}`;
 }

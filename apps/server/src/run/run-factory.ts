@@ -93,7 +93,7 @@ async function assemble(
   const evalExamples = await loadEval(config, tokenizer, deps);
   const clientNames = Object.keys(expectedParamShapes(plan.config, clientPart(plan.cut)));
   const weightsBlob = writeSafetensors(Object.fromEntries(clientNames.map((n) => [n, model.params[n]!])), 'F32');
-  const strategy = strategyFor(config);
+  const strategy = strategyFor(config, { roundsDone: completedRounds });
   const split = new ServerSplit(plan, model.params, config, server);
   return new Run({
     runId, createdAt, config, plan, strategy, model, tokenizer, split, store, evalExamples, completedRounds, metrics, clientAdapter, weightsBlob,

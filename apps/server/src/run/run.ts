@@ -2,7 +2,7 @@
 // things happen), the step service (training steps), the round closer (round starts, updates, aggregation) and the
 // run's outputs (adapter files, generation). It carries out the machine's actions and tells the server what to send
 // through the RunNotifier (run-deps.ts). Runs are built by run-factory.ts.
-import type { SplitPlan } from '@splitlora/core';
+import { PrivacyBudgetSpent, type SplitPlan } from '@splitlora/core';
 import {
   type ActivationsRequest, type ActivationsResponse, type AssetInfo, type ClientManifest, type GenerateResponse, type GenerateSettings,
   type MetricRecord, ProtocolError, type RunConfig, type RunInfo, type RunSnapshot, type UpdateRequest, type UpdateResponse,
@@ -213,7 +213,14 @@ export class Run {
           this.deps.notify.runState(this.info());
           break;
         case 'startRound':
-          this.rounds.open(action.round, action.participants);
+          try {
+            this.rounds.open(action.round, action.participants);
+          } catch (error) {
+            if (!(error instanceof PrivacyBudgetSpent)) throw error;
+            this.log.warn(error.message);
+            this.apply(this.machine.stop());
+            return;
+          }
           this.steps.newRound();
           this.log.info(`round ${action.round}/${this.config.rounds} starts with ${action.participants.length} volunteer(s)`, { participants: action.participants });
           for (const id of action.participants) this.deps.notify.roundStart(id, this.rounds.roundStart(id, action.round, 0));

@@ -3,6 +3,7 @@
 // round's end how to combine what the participants sent back (aggregateFit, aggregate_fit). The server's round
 // closer and the convergence benchmark aggregate volunteers' adapters through it; a new method (DP-FedAvg, secure
 // aggregation, FedCyBGD…) is a new file beside fedavg-strategy.ts plus its line in strategy-for.ts.
+import type { RoundPrivacy } from '@splitlora/protocol';
 import type { NamedHostTensors } from '../tensors/named-tensors.js';
 import type { WeightedAdapter } from '../train/fedavg.js';
 
@@ -26,6 +27,8 @@ export interface FitConfiguration {
 /** What aggregating a round gives: the next global tensors. */
 export interface FitResult {
   global: NamedHostTensors;
+  /** What the round spent or used of the privacy mechanisms (DP-FedAvg's ε, secure aggregation's survivors). */
+  privacy?: RoundPrivacy;
 }
 
 export interface AggregationStrategy {
