@@ -9,6 +9,7 @@ export * from './privacy-config.js';
 export * from './run-config.js';
 export * from './shared-records.js';
 export * from './volunteer-messages.js';
+export * from './secagg-messages.js';
 export * from './admin-messages.js';
 export * from './event-table.js';
 export * from './request.js';

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { LoraConfig } from './lora-config.js';
 import type { SCHEDULES, WIRE_DTYPES } from './run-config.js';
 import { finiteSchema, idSchema, type RunInfo } from './shared-records.js';
+import type { SecAggRoundConfig } from './secagg-messages.js';
 import { type TensorFrame, tensorFrameSchema } from './tensor-frame.js';
 
 export const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu', 'tensorflow', 'node'] as const;
@@ -121,6 +122,8 @@ export interface RoundStart {
   adapter: TensorFrame[];
   /** Seeds this client's data order and dropout masks for the round. */
   seed: number;
+  /** This round's secure-aggregation settings; absent when the run does not use it. */
+  secureAggregation?: SecAggRoundConfig;
 }
 
 export interface RoundEnd {

@@ -41,5 +41,5 @@ describe('a DP-FedAvg run', () => {
     const noiseBound = (1 * 0.02 / 3) * Math.sqrt(diff.length) * 1.1; // ‖N(0, s²I_d)‖ ≈ s√d, with 10 % slack
     console.log(`DP run: round 2 moved the global adapter by ${l2Norm(diff).toFixed(4)} ≤ C + noise ${(0.02 + noiseBound).toFixed(4)}`);
     expect(l2Norm(diff)).toBeLessThanOrEqual(0.02 + noiseBound);
-  });
+  }, 600_000);
 });

@@ -31,6 +31,17 @@ export interface FitResult {
   privacy?: RoundPrivacy;
 }
 
+/** What secure aggregation gives a round instead of the updates: the decoded sum of the survivors' update vectors. */
+export interface MaskedSum {
+  /** Σ (adapter − global) over the survivors, in flatLayoutOf(global) order (clipped by each volunteer under DP). */
+  sum: Float64Array;
+  survivors: readonly string[];
+  /** Volunteers that shared keys but sent no masked update (their masks were removed). */
+  dropped: readonly string[];
+  /** Largest error of one element of `sum` from the fixed-point encoding. */
+  errorBound: number;
+}
+
 export interface AggregationStrategy {
   /** Short name for logs and reports ("fedavg"). */
   readonly name: string;
@@ -38,4 +49,6 @@ export interface AggregationStrategy {
   configureFit(round: FitRound): FitConfiguration;
   /** Round end: the next global tensors from the reporters' updates (a subset of the participants). */
   aggregateFit(round: FitRound, updates: readonly WeightedUpdate[]): FitResult;
+  /** Round end under secure aggregation: the next global tensors from the sum of the survivors' updates only. */
+  aggregateSum(round: FitRound, masked: MaskedSum): FitResult;
 }

@@ -7,8 +7,10 @@ import { fail } from '../errors.js';
 import { dpFedAvg, privatizeSum } from '../privacy/dp/dp-fedavg.js';
 import { PrivacyBudget } from '../privacy/dp/privacy-budget.js';
 import { RdpAccountant } from '../privacy/dp/rdp-accountant.js';
+import { flatLayoutOf, flattenAdapter, unflattenAdapter } from '../privacy/flat-adapter.js';
 import { GaussianNoise } from '../privacy/random/gaussian-noise.js';
-import type { AggregationStrategy, FitConfiguration, FitResult, FitRound, WeightedUpdate } from './aggregation-strategy.js';
+import type { AggregationStrategy, FitConfiguration, FitResult, FitRound, MaskedSum, WeightedUpdate } from './aggregation-strategy.js';
+import { secureAggregationFigures } from './fedavg-strategy.js';
 
 /** Thrown by configureFit when the next round would pass the ε budget and the run is set to stop. */
 export class PrivacyBudgetSpent extends Error {
@@ -63,10 +65,13 @@ export class DpFedAvgStrategy implements AggregationStrategy {
     return { global: adapter, privacy: { dp: this.recordRound(report.clipped), secureAggregation: null } };
   }
 
-  /** The server's half after secure aggregation: the sum of `participants` volunteer-clipped updates to the noised mean. */
-  privatizeSum(sum: Float64Array, participants: number): { mean: Float64Array; dp: NonNullable<FitResult['privacy']>['dp'] } {
-    const mean = privatizeSum(sum, participants, this.dpParameters(), this.noise);
-    return { mean, dp: this.recordRound(null) };
+  /** Under secure aggregation volunteers clip (the server cannot): the survivors' sum, noised, over n, onto the global. */
+  aggregateSum(round: FitRound, masked: MaskedSum): FitResult {
+    const layout = flatLayoutOf(round.global);
+    const next = flattenAdapter(round.global, layout, 'the global adapter');
+    const mean = privatizeSum(masked.sum, masked.survivors.length, this.dpParameters(), this.noise);
+    for (let i = 0; i < next.length; i++) next[i]! += mean[i]!;
+    return { global: unflattenAdapter(next, layout), privacy: { dp: this.recordRound(null), secureAggregation: secureAggregationFigures(masked) } };
   }
 
   /** ε spent so far at the run's δ; null when σ = 0. */
