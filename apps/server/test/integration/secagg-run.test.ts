@@ -29,7 +29,6 @@ function startObserved(url: string, shards: Awaited<ReturnType<typeof e2eShards>
     });
     v.socket.on('round:start', (msg) => observed.starts.set(msg.round, msg.adapter));
     v.socket.onAnyOutgoing((event: string) => observed.outgoing.add(event));
-    if (process.env.DEBUG_SECAGG) v.onFirst((e) => { if (e.type !== 'traffic' && e.type !== 'download') console.log(prefix, i, JSON.stringify(e)); return false; }, () => undefined);
     return v;
   });
   return observed;
@@ -166,9 +165,11 @@ describe('secure aggregation in a run', () => {
   }, 600_000);
 
   it('10 volunteers: the aggregate is the plain sum', async () => {
-    const observed = startObserved(ctx.server().url, await e2eShards(10), 'sa10');
-    const { runId } = await startWhenAllReady(10, { rounds: 1, localSteps: 1, evalData: null });
+    // Started before the volunteers connect: the round begins once all 10 are ready (their downloads share this process).
+    const created = await adminRequest(ctx.admin(), 'run:create', testRunConfig({ minClients: 10, maxClients: 10, secureAggregation: true, rounds: 1, localSteps: 1, evalData: null }));
+    const runId = created.runId;
     await adminRequest(ctx.admin(), 'run:start', { runId });
+    const observed = startObserved(ctx.server().url, await e2eShards(10), 'sa10');
     expect(new Set(await Promise.all(observed.volunteers.map((v) => v.done)))).toEqual(new Set(['finished']));
     const record = (await runMetrics(ctx.admin(), runId)).round(1)!;
     expect(record.privacy!.secureAggregation).toMatchObject({ survivors: 10, dropped: 0 });

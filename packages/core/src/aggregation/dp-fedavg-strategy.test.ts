@@ -13,6 +13,7 @@ import { maxAbsDiff } from '../test-support/fixtures.js';
 import { fedAvgHost } from '../train/fedavg.js';
 import type { FitRound, WeightedUpdate } from './aggregation-strategy.js';
 import { DpFedAvgStrategy, PrivacyBudgetSpent } from './dp-fedavg-strategy.js';
+import { FedAvgStrategy } from './fedavg-strategy.js';
 import { strategyFor } from './strategy-for.js';
 
 const SHAPES = { 'h.0.attn.c_attn.lora_A.weight': [4, 2000], 'h.0.attn.c_attn.lora_B.weight': [3000, 4] }; // 20,000 elements
@@ -107,6 +108,19 @@ describe('DpFedAvgStrategy', () => {
     const dpFigures = warn.aggregateFit({ ...round, round: 3 }, updates).privacy?.dp;
     expect(dpFigures?.epsilon).toBeCloseTo(threeRounds, 10);
     expect(dpFigures?.budgetWarning).toMatch(/running it anyway/);
+  });
+
+  it('under secure aggregation adds the noised sum over n (σ = 0: sum / n); FedAvg adds sum / survivors', () => {
+    const sum = new Float64Array(layout.length);
+    const old = flat(global);
+    for (const u of updates) flat(u.adapter).forEach((v, i) => (sum[i]! += v - old[i]!));
+    const masked = { sum, survivors: ['v2', 'v3', 'v4'], dropped: ['v5'], errorBound: 1e-9 };
+    const dpSum = new DpFedAvgStrategy(dp({ noiseMultiplier: 0 }), { expectedParticipants: 4 }).aggregateSum(round, masked);
+    const fedSum = new FedAvgStrategy().aggregateSum(round, masked);
+    expect(maxAbsDiff(flat(dpSum.global).map((v, i) => v - old[i]!), sum.map((v) => v / 4))).toBeLessThan(1e-7);
+    expect(maxAbsDiff(flat(fedSum.global), flat(fedAvgHost(updates)))).toBeLessThan(1e-7);
+    expect(dpSum.privacy).toMatchObject({ dp: { clipped: null }, secureAggregation: { survivors: 3, dropped: 1, errorBound: 1e-9 } });
+    expect(fedSum.privacy).toEqual({ dp: null, secureAggregation: { survivors: 3, dropped: 1, errorBound: 1e-9 } });
   });
 
   it('is chosen by strategyFor when the run config has dp, with n = maxClients', () => {
