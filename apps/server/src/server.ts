@@ -19,6 +19,7 @@ import { serveStatic } from './http/static-files.js';
 import { createLogger, type LogSink, stderrSink } from './log.js';
 import { listHfModels } from './run/model-source.js';
 import { RunHost } from './run/run-host.js';
+import { RoundEvaluations } from './eval/round-evaluations.js';
 import type { RunNotifier } from './run/run-deps.js';
 import { adminSnapshot, attachAdminNamespace } from './sockets/admin-namespace.js';
 import { attachVolunteerNamespace } from './sockets/volunteer-namespace.js';
@@ -169,8 +170,9 @@ export async function createServer(options: ServerOptions = {}): Promise<SplitLo
 
   const handlerCtx = { logger, limiter };
   attachVolunteerNamespace(volunteers, { ...handlerCtx, registry, host, backend: selection.backend, onSwarmChange: () => { pushSwarm(); pushAdmin(); } });
+  const evaluations = new RoundEvaluations({ modelsDir, dataDir, logger: logger.child('run'), onChange: (record) => admins.emit('admin:evaluation', record) });
   const adminDeps = {
-    ...handlerCtx, token: adminToken, registry, host, backend: selection.backend,
+    ...handlerCtx, token: adminToken, registry, host, backend: selection.backend, evaluations,
     models: () => [...EMBEDDED_MODEL_NAMES, ...MODEL_PRESET_NAMES, ...listHfModels(modelsDir)],
     dataFiles: () => listDataFiles(dataDir),
     logs: () => [...recentLogs],
@@ -224,6 +226,7 @@ export async function createServer(options: ServerOptions = {}): Promise<SplitLo
     url, port, adminToken, backend: selection.backend, backendDetail: selection.detail, host, registry, http, io,
     async close() {
       clearInterval(clientsTimer);
+      await evaluations.dispose();
       await host.dispose();
       await new Promise<void>((r) => io.close(() => r()));
       if (http.listening) await new Promise<void>((r) => http.close(() => r()));

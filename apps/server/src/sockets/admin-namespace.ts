@@ -7,6 +7,7 @@ import {
 } from '@splitlora/protocol';
 import type { Namespace } from 'socket.io';
 import type { ClientRegistry } from '../clients/client-registry.js';
+import type { RoundEvaluations } from '../eval/round-evaluations.js';
 import type { Run } from '../run/run.js';
 import type { RunHost } from '../run/run-host.js';
 import { type NamespaceContext, on, rejectUnknownEvents } from './handle.js';
@@ -21,6 +22,7 @@ export interface AdminNamespaceDeps extends Omit<AdminContext, 'requests' | 'rat
   models: () => string[];
   dataFiles: () => string[];
   logs: () => LogEntry[];
+  evaluations: RoundEvaluations;
 }
 
 export function tokenMatches(expected: string, given: unknown): boolean {
@@ -72,6 +74,8 @@ export function attachAdminNamespace(nsp: Namespace<AdminClientToServerEvents, A
       const files = await host.get(req.runId).adapterFiles(req.round, req.which);
       return { round: req.round, which: req.which, files: Object.entries(files).map(([name, data]) => ({ name, data })) };
     });
+    on(socket, 'round:evaluate', ctx, (req) => deps.evaluations.start(host.get(req.runId), req.round, req.samples));
+    on(socket, 'evaluations:list', ctx, (req) => deps.evaluations.list(host.get(req.runId)));
     on(socket, 'generate', ctx, (req) => {
       const run = host.current;
       if (run === null) throw new ProtocolError('NO_RUN', 'there is no run; create one first');
