@@ -6,6 +6,7 @@ import { isUnauthorized, REFUSED_TEXT } from './session.js';
 import { clientLabels, lossSeries, roundSeries } from './state/chart-series.js';
 import { reduceDashboard } from './state/dashboard-reducer.js';
 import { EMPTY_DASHBOARD, type DashboardEvent, type DashboardState } from './state/dashboard-state.js';
+import { privacyStatus } from './state/privacy-status.js';
 import { roundProgress } from './state/round-progress.js';
 import { ACTION_EVENTS, runControls, type RunAction } from './state/run-controls.js';
 import { clientRows, downloadFolderName, roundRows } from './state/table-rows.js';
@@ -169,7 +170,7 @@ export function mountDashboard({ socket, onSignOut, onRefused }: DashboardOption
     const labels = clientLabels(state.clients);
     shell.setServer(state.server);
     runStatus.update({
-      run, progress: roundProgress(run, state.steps), controls, nowMs: now,
+      run, progress: roundProgress(run, state.steps), controls, nowMs: now, privacy: privacyStatus(run, state.rounds),
       volunteersOnline: state.clients.filter((c) => c.state !== 'disconnected').length,
     });
     runForm.update({ server: state.server, currentConfig: run?.config ?? null, blockedReason: createBlockedReason() });

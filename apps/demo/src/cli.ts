@@ -50,18 +50,25 @@ async function main(): Promise<void> {
   const summary = {
     rounds: records.filter((r) => r.round > 0).map((r) => ({
       round: r.round, trainLoss: r.trainLoss, evalLoss: r.evalLoss, tokens: r.tokens, bytesUp: r.bytesUp, bytesDown: r.bytesDown, clients: r.clients, seconds: r.seconds,
+      epsilon: r.privacy?.dp?.epsilon ?? null, secureAggregation: r.privacy?.secureAggregation ?? null,
     })),
+    privacy: { dp: options.run.dp, secureAggregation: options.run.secureAggregation },
     initialEvalLoss: records.find((r) => r.round === 0)?.evalLoss ?? null,
     model: options.run.model, weights: modelWeights(options.run.model), cut: options.run.cut, backend: server.backend, device: server.device, clientBackend: result.backend, sfl: options.run.sfl,
     wireDtype: options.run.wireDtype, state, volunteers: result.outcomes, tensorsLeaked, adapterDir, serverProcesses,
   };
   if (!options.json) {
     log('');
-    for (const r of summary.rounds) log(`round ${r.round}: train ${r.trainLoss?.toFixed(4)}  eval ${r.evalLoss?.toFixed(4)}  ${r.tokens} tokens  ↑${(r.bytesUp / 1e6).toFixed(2)} MB ↓${(r.bytesDown / 1e6).toFixed(2)} MB  ${r.seconds.toFixed(1)} s`);
+    for (const r of summary.rounds) {
+      const privacy = `${r.epsilon === null ? '' : `  ε ${r.epsilon.toFixed(3)}`}${r.secureAggregation === null ? '' : `  secure aggregation of ${r.secureAggregation.survivors}`}`;
+      log(`round ${r.round}: train ${r.trainLoss?.toFixed(4)}  eval ${r.evalLoss?.toFixed(4)}  ${r.tokens} tokens  ↑${(r.bytesUp / 1e6).toFixed(2)} MB ↓${(r.bytesDown / 1e6).toFixed(2)} MB  ${r.seconds.toFixed(1)} s${privacy}`);
+    }
     log(`final adapter (PEFT): ${adapterDir}; leaked tensors: ${tensorsLeaked}`);
   }
   process.stdout.write(`${JSON.stringify(summary)}\n`);
-  if (state !== 'finished' || tensorsLeaked !== 0) process.exitCode = 1;
+  // A run the ε budget stopped ended as configured (its rounds within the budget are in the summary).
+  const stoppedByBudget = state === 'stopped' && options.run.dp?.epsilonBudget != null;
+  if ((state !== 'finished' && !stoppedByBudget) || tensorsLeaked !== 0) process.exitCode = 1;
 }
 
 main().catch((error: Error) => {

@@ -35,6 +35,10 @@ export const DEMO_HELP = `SplitLoRA demo: a server and a Node fleet fine-tune a 
   --data-dir D      data folder (default $SPLITLORA_DATA_DIR, ../shared/data, or downloaded)
   --runs-dir D      where the run folder goes (default ./runs)
   --server-processes N  N split workers (child processes) and a coordinator, through --redis redis://host:port
+  --dp-noise σ      client-level DP-FedAvg with noise multiplier σ (ε per round in the JSON; docs/PRIVACY.md)
+  --dp-clip C       DP clip norm of each update (default 0.1)   --dp-delta δ   (default 1e-5)
+  --dp-epsilon-budget ε  stop (or warn) before a round that would pass ε   --dp-on-spent stop|warn (default stop)
+  --secure-aggregation   pairwise-masked secure aggregation: the server learns only the sum of the updates
   --json            end with one JSON object on the last line of stdout
   --verbose         server logs on stderr
 `;
@@ -48,6 +52,8 @@ export function parseDemoOptions(argv: string[]): DemoOptions | null {
       'eval-samples': { type: 'string' }, shard: { type: 'string' }, workers: { type: 'string' }, 'data-dir': { type: 'string' },
       'runs-dir': { type: 'string' }, backend: { type: 'string' }, 'server-processes': { type: 'string' }, redis: { type: 'string' }, json: { type: 'boolean' },
       verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      'dp-noise': { type: 'string' }, 'dp-clip': { type: 'string' }, 'dp-delta': { type: 'string' }, 'dp-epsilon-budget': { type: 'string' },
+      'dp-on-spent': { type: 'string' }, 'secure-aggregation': { type: 'boolean' },
     },
   });
   if (values.help) return null;
@@ -68,6 +74,7 @@ export function parseDemoOptions(argv: string[]): DemoOptions | null {
     padMultiple: 8, lr: num(values.lr, 2e-3, 'lr'), schedule: 'linear', warmupSteps: 0, sfl: values.sfl ?? 'v2',
     wireDtype: wire === 'fp16' ? 'float16' : 'float32', minClients: clients, maxClients: clients, roundTimeoutSec: 600,
     evalData: 'e2e/testset_w_refs.csv', evalSamples: num(values['eval-samples'], 64, 'eval-samples'),
+    dp: dpOptions(values, num), secureAggregation: values['secure-aggregation'] ?? false,
   });
   if (!parsed.success) throw new Error(`invalid demo settings: ${describeIssues(parsed.error)}`);
   return {
@@ -82,4 +89,18 @@ function serverProcesses(n: number, redis: string | undefined): number {
   if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`--server-processes must be a whole number from 1 to 64, found ${n}`);
   if (redis === undefined) throw new Error('--server-processes needs --redis redis://host:port (a running redis-server)');
   return n;
+}
+
+/** The run's `dp` from the --dp-* flags; null without --dp-noise (the others then make no sense and are refused). */
+function dpOptions(values: Record<string, string | boolean | undefined>, num: (v: string | undefined, fallback: number, name: string) => number): unknown {
+  const str = (name: string) => values[name] as string | undefined;
+  if (str('dp-noise') === undefined) {
+    const stray = ['dp-clip', 'dp-delta', 'dp-epsilon-budget', 'dp-on-spent'].find((name) => values[name] !== undefined);
+    if (stray !== undefined) throw new Error(`--${stray} needs --dp-noise`);
+    return null;
+  }
+  return {
+    noiseMultiplier: num(str('dp-noise'), 0, 'dp-noise'), clipNorm: num(str('dp-clip'), 0.1, 'dp-clip'), delta: num(str('dp-delta'), 1e-5, 'dp-delta'),
+    epsilonBudget: str('dp-epsilon-budget') === undefined ? null : num(str('dp-epsilon-budget'), 0, 'dp-epsilon-budget'), onBudgetSpent: str('dp-on-spent') ?? 'stop',
+  };
 }

@@ -167,6 +167,17 @@ export async function createServer(options: ServerOptions = {}): Promise<SplitLo
     metric(record) {
       admins.emit('admin:metric', record);
     },
+    secagg(clientId, push) {
+      const socketId = registry.get(clientId)?.socketId;
+      if (!socketId) return;
+      const to = volunteers.to(socketId);
+      switch (push.event) {
+        case 'secagg:keys': to.emit(push.event, push.message); break;
+        case 'secagg:relayed-shares': to.emit(push.event, push.message); break;
+        case 'secagg:unmask-request': to.emit(push.event, push.message); break;
+        case 'secagg:abort': to.emit(push.event, push.message); break;
+      }
+    },
     changed() {
       pushAdmin();
       pushSwarm();

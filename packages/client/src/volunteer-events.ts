@@ -25,4 +25,5 @@ export type VolunteerEvent =
   | { type: 'traffic'; bytesUp: number; bytesDown: number }
   | { type: 'swarm'; volunteersOnline: number; participants: number }
   | { type: 'run'; run: RunInfo | null }
+  | { type: 'secagg'; round: number; phase: 'keys' | 'masked' | 'done' | 'failed'; message: string }
   | { type: 'error'; message: string; fatal: boolean };

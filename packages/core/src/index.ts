@@ -43,6 +43,8 @@ export * from './train/split-steps.js';
 export * from './train/fedavg.js';
 export * from './aggregation/aggregation-strategy.js';
 export * from './aggregation/fedavg-strategy.js';
+export * from './aggregation/dp-fedavg-strategy.js';
+export * from './aggregation/secure-aggregation-settings.js';
 export * from './aggregation/strategy-for.js';
 export * from './train/full-param/full-param-grads.js';
 export * from './train/full-param/full-param-trainer.js';

@@ -2,6 +2,7 @@
 // and the records the dashboard shows (clients, metrics, run snapshots, logs).
 import { z } from 'zod';
 import type { runConfigSchema } from './run-config.js';
+import type { RoundPrivacy } from './privacy-config.js';
 import { idSchema, type RunInfo } from './shared-records.js';
 
 export const adapterDownloadSchema = z.strictObject({
@@ -57,6 +58,8 @@ export interface RoundRecord {
   seconds: number;
   tokensPerSecond: number;
   endedAt: number;
+  /** DP ε and secure-aggregation figures of the round, when the run has either on. */
+  privacy?: RoundPrivacy;
 }
 
 export interface StepRecord {

@@ -10,6 +10,10 @@ import {
 import type { AckCallback } from './error-codes.js';
 import { type RoundEvaluation, roundEvaluateSchema } from './evaluation-messages.js';
 import { runConfigSchema } from './run-config.js';
+import {
+  type SecAggAbort, type SecAggAccepted, secaggAdvertiseSchema, type SecAggKeysMessage, secaggMaskedInputSchema, type SecAggRelayedShares,
+  secaggShareKeysSchema, secaggUnmaskSchema, type SecAggUnmaskRequest,
+} from './secagg-messages.js';
 import { emptySchema, type ProtocolErrorEvent, type RunInfo, runIdRequestSchema } from './shared-records.js';
 import {
   activationsRequestSchema, type ActivationsResponse, chunkRequestSchema, type ChunkResponse, type ClientManifest, joinRequestSchema,
@@ -69,6 +73,10 @@ export const EVENT_TABLE = {
   'round:update': volunteerAsks(updateRequestSchema, typeOnly<UpdateResponse>()),
   'client:status': volunteerAsks(statusRequestSchema, typeOnly<NoReply>()),
   'session:leave': volunteerAsks(emptySchema, typeOnly<NoReply>()),
+  'secagg:advertise-keys': volunteerAsks(secaggAdvertiseSchema, typeOnly<SecAggAccepted>()),
+  'secagg:share-keys': volunteerAsks(secaggShareKeysSchema, typeOnly<SecAggAccepted>()),
+  'secagg:masked-input': volunteerAsks(secaggMaskedInputSchema, typeOnly<UpdateResponse>()),
+  'secagg:unmask': volunteerAsks(secaggUnmaskSchema, typeOnly<SecAggAccepted>()),
   'admin:snapshot': dashboardAsks(emptySchema, typeOnly<AdminSnapshot>()),
   'run:create': dashboardAsks(runConfigSchema, typeOnly<RunSnapshot>()),
   'run:start': dashboardAsks(runIdRequestSchema, typeOnly<RunSnapshot>()),
@@ -85,6 +93,10 @@ export const EVENT_TABLE = {
   'round:end': tell(['volunteer'], typeOnly<RoundEnd>()),
   'run:state': tell(['volunteer'], typeOnly<RunInfo>()),
   'swarm:info': tell(['volunteer'], typeOnly<SwarmInfo>()),
+  'secagg:keys': tell(['volunteer'], typeOnly<SecAggKeysMessage>()),
+  'secagg:relayed-shares': tell(['volunteer'], typeOnly<SecAggRelayedShares>()),
+  'secagg:unmask-request': tell(['volunteer'], typeOnly<SecAggUnmaskRequest>()),
+  'secagg:abort': tell(['volunteer'], typeOnly<SecAggAbort>()),
   'admin:run': tell(['admin'], typeOnly<RunSnapshot | null>()),
   'admin:clients': tell(['admin'], typeOnly<ClientInfo[]>()),
   'admin:metric': tell(['admin'], typeOnly<MetricRecord>()),

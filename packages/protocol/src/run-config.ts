@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { loraConfigSchema, PAPER_LORA } from './lora-config.js';
 import { DEFAULT_MODEL, EMBEDDED_MODEL_NAMES, modelDepth } from './embedded-models.js';
 import { MODEL_PRESET_NAMES } from './model-presets.js';
+import { dpConfigSchema } from './privacy-config.js';
 
 export const SFL_VARIANTS = ['v1', 'v2'] as const;
 export const WIRE_DTYPES = ['float16', 'float32'] as const;
@@ -47,6 +48,10 @@ export const runConfigSchema = z.strictObject({
   /** Evaluation file on the server (E2E CSV, JSONL or text, in the data folder); null uses no evaluation. */
   evalData: z.string().min(1).nullable().default(null),
   evalSamples: z.number().int().min(1).max(100_000).default(64),
+  /** Client-level differential privacy of the volunteers' adapters (DP-FedAvg with an RDP accountant); null: off. */
+  dp: dpConfigSchema.nullable().default(null),
+  /** Pairwise-masked secure aggregation (Bonawitz et al.): the server learns only the sum of the volunteers' updates. */
+  secureAggregation: z.boolean().default(false),
 }).superRefine((c, ctx) => {
   if (c.minClients > c.maxClients) ctx.addIssue({ code: 'custom', path: ['minClients'], message: `minClients ${c.minClients} exceeds maxClients ${c.maxClients}` });
   if (c.maxSeqLen % c.padMultiple !== 0) ctx.addIssue({ code: 'custom', path: ['padMultiple'], message: `maxSeqLen ${c.maxSeqLen} is not a multiple of padMultiple ${c.padMultiple}` });
@@ -55,6 +60,8 @@ export const runConfigSchema = z.strictObject({
   }
   const depth = modelDepth(c.model);
   if (depth !== null && c.cut > depth - 1) ctx.addIssue({ code: 'custom', path: ['cut'], message: `cut layer ${c.cut} out of range 1..${depth - 1} for ${c.model}` });
+  if (c.secureAggregation && c.maxClients > 255) ctx.addIssue({ code: 'custom', path: ['maxClients'], message: `secure aggregation supports at most 255 clients per round, found maxClients ${c.maxClients}` });
+  if (c.secureAggregation && c.minClients < 2) ctx.addIssue({ code: 'custom', path: ['minClients'], message: 'secure aggregation needs minClients >= 2 (one volunteer\'s sum is its update)' });
   if (depth === null && !c.model.startsWith('hf:')) ctx.addIssue({ code: 'custom', path: ['model'], message: `model must be one of ${[...EMBEDDED_MODEL_NAMES, ...MODEL_PRESET_NAMES].join(', ')} or hf:<folder>` });
 });
 

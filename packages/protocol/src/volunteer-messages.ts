@@ -5,6 +5,7 @@ import type { LoraConfig } from './lora-config.js';
 import type { SCHEDULES, WIRE_DTYPES } from './run-config.js';
 import { finiteSchema, idSchema, type RunInfo } from './shared-records.js';
 import { type FrameBundle, frameBundleSchema } from './frame-bundle.js';
+import type { SecAggRoundConfig } from './secagg-messages.js';
 import { type TensorFrame, tensorFrameSchema } from './tensor-frame.js';
 
 export const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu', 'tensorflow', 'node'] as const;
@@ -123,6 +124,8 @@ export interface RoundStart {
   adapter: FrameBundle;
   /** Seeds this client's data order and dropout masks for the round. */
   seed: number;
+  /** This round's secure-aggregation settings; absent when the run does not use it. */
+  secureAggregation?: SecAggRoundConfig;
 }
 
 export interface RoundEnd {

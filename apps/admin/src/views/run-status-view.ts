@@ -1,6 +1,7 @@
 // The run card: state badge, round x of R with the current round's progress bar, settings, and the run's buttons.
 import type { RunSnapshot } from '@splitlora/protocol';
 import { formatCount, formatSeconds } from '../state/format.js';
+import type { PrivacyStatus } from '../state/privacy-status.js';
 import type { RoundProgress } from '../state/round-progress.js';
 import type { RunAction, RunControls } from '../state/run-controls.js';
 import { card, h, setChildren } from './dom.js';
@@ -11,6 +12,8 @@ export interface RunStatusInput {
   controls: RunControls;
   volunteersOnline: number;
   nowMs: number;
+  /** DP ε so far and budget, secure aggregation; null when the run uses neither. */
+  privacy?: PrivacyStatus | null;
 }
 
 export interface RunStatusView {
@@ -61,7 +64,7 @@ export function createRunStatusView(onAction: (action: RunAction) => void): RunS
   let announced = '';
   return {
     element,
-    update({ run, progress, controls, volunteersOnline, nowMs }) {
+    update({ run, progress, controls, volunteersOnline, nowMs, privacy = null }) {
       for (const [action, button] of buttons) button.disabled = !controls[action];
       const spoken = run === null ? 'No run' : `Run ${run.name}: ${STATE_LABEL[run.state]}, round ${run.round} of ${run.rounds}`;
       if (spoken !== announced) announcer.textContent = announced = spoken;
@@ -99,6 +102,7 @@ export function createRunStatusView(onAction: (action: RunAction) => void): RunS
           summary ? fact('Parameters', formatCount(summary.totalParams)) : null,
           summary ? fact('Trainable (client / server)', `${formatCount(summary.clientTrainable)} / ${formatCount(summary.serverTrainable)}`) : null,
         ]),
+        privacy === null ? null : privacyBlock(privacy),
         run.error ? h('p', { class: 'run-error', role: 'alert' }, [run.error]) : null,
       ]);
     },
@@ -107,6 +111,25 @@ export function createRunStatusView(onAction: (action: RunAction) => void): RunS
       message.className = `action-message ${tone === 'error' ? 'is-error' : ''}`.trim();
     },
   };
+}
+
+/** Differential privacy (ε so far against the budget, as a bar) and secure aggregation. */
+function privacyBlock(privacy: PrivacyStatus): HTMLElement {
+  const { dp, secureAggregation } = privacy;
+  const parts: (HTMLElement | null)[] = [h('h4', { class: 'privacy-title' }, ['Privacy'])];
+  if (dp !== null) {
+    parts.push(h('p', { class: 'privacy-dp' }, [`Differential privacy (DP-FedAvg, σ ${dp.noiseMultiplier}, clip ${dp.clipNorm}): ${dp.detail}`]));
+    if (dp.fraction !== null) {
+      const percent = Math.round(dp.fraction * 100);
+      parts.push(h('div', {
+        class: 'progress', role: 'progressbar', 'aria-label': 'Privacy budget spent', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': percent,
+        'aria-valuetext': dp.detail,
+      }, [h('div', { class: `progress-fill ${percent >= 100 ? 'progress-failed' : 'progress-training'}`, style: `width: ${percent}%` })]));
+      parts.push(h('p', { class: 'muted' }, [`When the budget is spent the run ${dp.onBudgetSpent === 'stop' ? 'stops before the round that would pass it' : 'goes on and warns'}.`]));
+    }
+  }
+  if (secureAggregation !== null) parts.push(h('p', { class: 'privacy-secagg' }, [`Secure aggregation on: ${secureAggregation.detail}`]));
+  return h('section', { class: 'run-privacy', 'aria-label': 'Privacy' }, parts);
 }
 
 function fact(term: string, value: string): HTMLElement {

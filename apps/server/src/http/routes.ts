@@ -37,6 +37,12 @@ export async function handleApi(deps: RouteDeps, req: IncomingMessage, res: Serv
         batchSize: snapshot.config.batchSize, maxSeqLen: snapshot.config.maxSeqLen, localSteps: snapshot.config.localSteps,
         rounds: snapshot.config.rounds, sfl: snapshot.config.sfl, loraRank: snapshot.config.lora.r,
         clientTrainable: snapshot.modelSummary?.clientTrainable ?? null, clientParams: snapshot.modelSummary?.clientParams ?? null,
+        privacy: {
+          dp: snapshot.config.dp === null ? null : {
+            noiseMultiplier: snapshot.config.dp.noiseMultiplier, clipNorm: snapshot.config.dp.clipNorm, delta: snapshot.config.dp.delta, epsilonBudget: snapshot.config.dp.epsilonBudget,
+          },
+          secureAggregation: snapshot.config.secureAggregation,
+        },
       },
     });
     return true;

@@ -6,6 +6,7 @@ import type { ClientRegistry } from '../clients/client-registry.js';
 import type { Logger } from '../log.js';
 import type { LoadedModel } from './model-source.js';
 import type { RunStore } from './run-store.js';
+import type { SecAggPush } from './secagg-round.js';
 import type { ServerSplit } from './server-split.js';
 import type { serverAdapterPolicyFor } from './server-adapters/server-adapter-policy.js';
 
@@ -14,6 +15,8 @@ export interface RunNotifier {
   runState(info: RunInfo): void;
   roundEnd(record: RoundRecord, more: boolean): void;
   metric(record: MetricRecord): void;
+  /** A secure-aggregation message for one volunteer of the round. */
+  secagg(clientId: string, push: SecAggPush): void;
   changed(): void;
 }
 

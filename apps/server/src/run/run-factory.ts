@@ -87,7 +87,7 @@ async function assemble(
 ): Promise<Run> {
   const { tokenizer, weightsBlob, tokenizerBlob } = await clientAssets({ model, plan }, deps);
   const evalExamples = await loadEval(config, tokenizer, deps);
-  const strategy = strategyFor(config);
+  const strategy = strategyFor(config, { roundsDone: completedRounds });
   const split = new ServerSplit(plan, model.params, config, server, deps.serverAdapterPolicy);
   return new Run({
     runId, createdAt, config, plan, strategy, model, tokenizer, split, store, evalExamples, completedRounds, metrics, clientAdapter, weightsBlob, tokenizerBlob,

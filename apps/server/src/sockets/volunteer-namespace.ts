@@ -1,6 +1,7 @@
 // The volunteer namespace ("/"): join, model download, readiness, training steps and round updates.
 import {
-  type ClientToServerEvents, VOLUNTEER_REQUESTS, type VolunteerRequests, PROTOCOL_VERSION, ProtocolError, type ServerToClientEvents,
+  type ClientToServerEvents, VOLUNTEER_REQUESTS, type VolunteerRequests, PROTOCOL_VERSION, ProtocolError, SECAGG_CIPHERTEXT_BYTES, SECAGG_KEY_BYTES,
+  type ServerToClientEvents, unpackBytes,
 } from '@splitlora/protocol';
 import type { Namespace } from 'socket.io';
 import type { ClientRecord, ClientRegistry } from '../clients/client-registry.js';
@@ -77,6 +78,28 @@ export function attachVolunteerNamespace(nsp: Namespace<ClientToServerEvents, Se
     on(socket, 'train:activations', ctx, (req) => host.require().activations(joined().id, req));
 
     on(socket, 'round:update', ctx, (req) => host.require().update(joined().id, req));
+
+    on(socket, 'secagg:advertise-keys', ctx, (req) => {
+      const from = joined().id;
+      return host.require().secagg(from, req.stamp, { type: 'advertise-keys', from, keys: { encryptionKey: req.encryptionKey, maskingKey: req.maskingKey } });
+    });
+
+    on(socket, 'secagg:share-keys', ctx, (req) => {
+      const from = joined().id;
+      const ciphertexts = unpackBytes(req.shares.packed, SECAGG_CIPHERTEXT_BYTES);
+      return host.require().secagg(from, req.stamp, { type: 'share-keys', from, shares: req.shares.ids.map((to, i) => ({ to, ciphertext: ciphertexts[i]! })) });
+    });
+
+    on(socket, 'secagg:masked-input', ctx, (req) => host.require().maskedUpdate(joined().id, req));
+
+    on(socket, 'secagg:unmask', ctx, (req) => {
+      const from = joined().id;
+      const shares = (list: typeof req.keyShares) => {
+        const items = unpackBytes(list.packed, SECAGG_KEY_BYTES);
+        return list.ids.map((of, i) => ({ of, share: items[i]! }));
+      };
+      return host.require().secagg(from, req.stamp, { type: 'unmask', from, selfMaskShares: shares(req.selfMaskShares), keyShares: shares(req.keyShares) });
+    });
 
     on(socket, 'client:status', ctx, (req) => {
       applyStatus(joined(), req);

@@ -1,7 +1,7 @@
 // The server's public description of its run (GET /api/run), checked field by field: what the consent screen shows.
 import type { RunInfo } from '@splitlora/protocol';
 import { checkRunInfo } from '../protocol/volunteer-event-check.js';
-import { type Fields, nullableNum, num, oneOf, record, str } from '../protocol/shape-checks.js';
+import { bool, type Fields, nullableNum, num, oneOf, record, str } from '../protocol/shape-checks.js';
 import { MODEL_WEIGHTS, SFL_VERSIONS } from '../protocol/closed-lists.js';
 
 export interface TrainingSummary {
@@ -19,6 +19,26 @@ export interface TrainingSummary {
   loraRank: number;
   clientTrainable: number | null;
   clientParams: number | null;
+  /** The run's privacy options (absent from servers that predate them: then neither is on). */
+  privacy?: TrainingPrivacy;
+}
+
+export interface TrainingPrivacy {
+  dp: { noiseMultiplier: number; clipNorm: number; delta: number; epsilonBudget: number | null } | null;
+  secureAggregation: boolean;
+}
+
+function readPrivacy(value: unknown, where: string): TrainingPrivacy {
+  const p = record(value, where);
+  const dpWhere = `${where}.dp`;
+  const dp = p['dp'] === null ? null : record(p['dp'], dpWhere);
+  return {
+    dp: dp === null ? null : {
+      noiseMultiplier: num(dp, 'noiseMultiplier', dpWhere, { min: 0 }), clipNorm: num(dp, 'clipNorm', dpWhere, { min: 0 }), delta: num(dp, 'delta', dpWhere, { min: 0 }),
+      epsilonBudget: nullableNum(dp, 'epsilonBudget', dpWhere),
+    },
+    secureAggregation: bool(p, 'secureAggregation', where),
+  };
 }
 
 export interface RunOverview {
@@ -36,6 +56,7 @@ function readTraining(value: unknown, where: string): TrainingSummary | null {
     batchSize: int('batchSize'), maxSeqLen: int('maxSeqLen'), localSteps: int('localSteps'), rounds: int('rounds'),
     sfl: oneOf(t, 'sfl', SFL_VERSIONS, where), loraRank: int('loraRank'),
     clientTrainable: nullableNum(t, 'clientTrainable', where), clientParams: nullableNum(t, 'clientParams', where),
+    ...(t['privacy'] === undefined ? {} : { privacy: readPrivacy(t['privacy'], `${where}.privacy`) }),
   };
 }
 

@@ -91,6 +91,8 @@ export function reduceTraining(state: TrainingState, event: VolunteerEvent): Tra
       return { ...state, volunteersOnline: event.volunteersOnline };
     case 'run':
       return { ...state, run: event.run, rounds: event.run !== null && event.run.rounds > 0 ? event.run.rounds : state.rounds };
+    case 'secagg':
+      return event.phase === 'failed' ? { ...state, notice: event.message } : { ...state, message: event.message };
     case 'error':
       return event.fatal ? { ...state, error: event.message } : { ...state, notice: event.message };
   }

@@ -37,7 +37,25 @@ function runFacts(o: RunOverview): HTMLElement {
     fact('Rounds', `${t.rounds} × ${t.localSteps} local steps`, `now: ${state}`),
     fact('Each step', `${t.batchSize} windows × ${t.maxSeqLen} tokens`, `sent as ${t.wireDtype}`),
     fact('Volunteers online', formatInteger(o.volunteersOnline), 'connected right now'),
+    ...privacyFacts(t),
   ]);
+}
+
+/** What the run's privacy options do for the volunteer — and what they do not (docs/PRIVACY.md). */
+function privacyFacts(t: TrainingSummary): HTMLElement[] {
+  const p = t.privacy;
+  const facts: HTMLElement[] = [];
+  if (p?.secureAggregation) {
+    facts.push(fact('Secure aggregation: on', 'The server learns only the sum of all volunteers’ adapter updates, never yours alone',
+      'your tab masks its update with keys agreed with the other volunteers; the activations and labels of each step still reach the server in the clear'));
+  }
+  if (p?.dp) {
+    const budget = p.dp.epsilonBudget === null ? 'ε is reported after every round' : `the run stops at ε = ${p.dp.epsilonBudget}`;
+    facts.push(fact('Differential privacy: on', `Noise (σ = ${p.dp.noiseMultiplier}) hides any one volunteer in the averaged adapters`,
+      `each update is limited to norm ${p.dp.clipNorm}; ${budget} (δ = ${p.dp.delta}); it covers the shared client adapters, not the per-step activations and labels`));
+  }
+  if (facts.length === 0 && p !== undefined) facts.push(fact('Privacy protection', 'None beyond what is listed below', 'the server sees your adapter update in the clear; this run uses neither differential privacy nor secure aggregation'));
+  return facts;
 }
 
 function item(mark: 'up' | 'down' | 'keep', title: string, text: Child[]): HTMLElement {

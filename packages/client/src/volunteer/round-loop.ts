@@ -1,8 +1,13 @@
 // One round of local training against the server: each step's forward, its activations up, the gradient back, the
 // backward; then the adapter upload. It waits out the volunteer's pause and the organiser's, asks again when the
 // server is busy or slow on a live connection, and gives the round up when it moved on or the connection dropped.
-import { isProtocolError, ConnectionLostError, MESSAGE_OVERHEAD_BYTES, type ActivationsResponse, packFrames, type RoundStart, request } from '@splitlora/protocol';
+import { clippedUpdate, type NamedHostTensors } from '@splitlora/core';
+import {
+  isProtocolError, ConnectionLostError, decodeFloatFrame, MESSAGE_OVERHEAD_BYTES, type ActivationsResponse, packFrames, type RoundStart, request,
+  type TensorFrame, unpackFrames,
+} from '@splitlora/protocol';
 import type { LocalTrainer, PendingStep } from '../local-trainer.js';
+import { maskedBytes, type SecAggParticipant } from './secagg-participant.js';
 import type { VolunteerSocket } from '../socket-types.js';
 import type { VolunteerStatus } from '../volunteer-events.js';
 import type { RoundProgress } from './volunteer-machine.js';
@@ -27,6 +32,10 @@ export interface RoundLoopHost {
   notApplied(message: string): void;
   /** Bytes went over the wire (the host reports its traffic). */
   traffic(): void;
+  /** This round's secure aggregation (when the run uses it): the update leaves only masked. */
+  secagg?: SecAggParticipant | null;
+  /** Sees the (clipped) update before it is masked: for tests and benchmarks; it never leaves the volunteer. */
+  observeUpdate?: (round: number, update: Float64Array) => void;
 }
 
 const RETRY_PAUSE_MS = 500;
@@ -50,16 +59,21 @@ export async function trainRound(msg: RoundStart, trainer: LocalTrainer, host: R
     host.stepDone(step, result.loss, pending.batch.tokens, (Date.now() - started) / 1000);
     host.traffic();
   }
+  const frames = await trainer.adapterFrames();
+  const report = { tokens: Math.max(1, progress.tokens), meanLoss: progress.tokens > 0 ? progress.lossSum / progress.tokens : 0, seconds: progress.seconds };
+  if (msg.secureAggregation !== undefined) {
+    await sendMasked(msg, frames, report, host);
+    return;
+  }
   host.status('uploading', `sending your adapter for round ${msg.round}`);
-  const adapter = packFrames(await trainer.adapterFrames());
+  const adapter = packFrames(frames);
   const adapterBytes = adapter.data.byteLength;
   if (adapterBytes + MESSAGE_OVERHEAD_BYTES > host.maxMessageBytes) {
     throw new Error(`the adapter update of ${adapterBytes} bytes exceeds the server's message limit of ${host.maxMessageBytes} bytes`);
   }
   try {
     await request(host.socket, 'round:update', {
-      stamp: { runId: msg.runId, round: msg.round, step: msg.localSteps }, adapter,
-      tokens: Math.max(1, progress.tokens), meanLoss: progress.tokens > 0 ? progress.lossSum / progress.tokens : 0, seconds: progress.seconds,
+      stamp: { runId: msg.runId, round: msg.round, step: msg.localSteps }, adapter, ...report,
     }, host.timeoutMs);
   } catch (error) {
     if (error instanceof ConnectionLostError || isProtocolError(error, 'STALE', 'NOT_SELECTED', 'RUN_STATE')) return;
@@ -67,6 +81,32 @@ export async function trainRound(msg: RoundStart, trainer: LocalTrainer, host: R
   }
   host.traffic();
   if (host.live()) host.status('waiting', `round ${msg.round} done — waiting for the other volunteers`);
+}
+
+/** Secure aggregation: the update (adapter − start, clipped to the DP clip norm if any) goes up masked, with the report. */
+async function sendMasked(msg: RoundStart, frames: TensorFrame[], report: { tokens: number; meanLoss: number; seconds: number }, host: RoundLoopHost): Promise<void> {
+  const secagg = host.secagg;
+  if (secagg == null) throw new Error(`round ${msg.round} uses secure aggregation, but this volunteer has no secure-aggregation session for it`);
+  host.status('uploading', `masking your update for round ${msg.round} (secure aggregation)`);
+  const table = (list: readonly TensorFrame[]): NamedHostTensors => Object.fromEntries(list.map((f) => [f.name, { shape: f.shape, data: decodeFloatFrame(f) }]));
+  const { update } = clippedUpdate(table(frames), table(unpackFrames(msg.adapter)), msg.secureAggregation!.clipNorm ?? Infinity);
+  host.observeUpdate?.(msg.round, update);
+  let masked: Uint32Array;
+  try {
+    masked = await secagg.submit(update);
+  } catch (error) {
+    host.notApplied(`the update of round ${msg.round} was not aggregated: ${(error as Error).message}`);
+    return;
+  }
+  if (!host.live()) return;
+  try {
+    await request(host.socket, 'secagg:masked-input', { stamp: { runId: msg.runId, round: msg.round, step: msg.localSteps }, masked: maskedBytes(masked), ...report }, host.timeoutMs);
+  } catch (error) {
+    if (error instanceof ConnectionLostError || isProtocolError(error, 'STALE', 'NOT_SELECTED', 'RUN_STATE')) return;
+    throw error;
+  }
+  host.traffic();
+  if (host.live()) host.status('waiting', `round ${msg.round} done — waiting for the other volunteers (secure aggregation)`);
 }
 
 /** Sends one step; waits out a server-side pause; null when the round moved on or the connection dropped. */
