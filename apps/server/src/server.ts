@@ -2,7 +2,8 @@
 // namespaces, around one RunHost. Tests start it on port 0.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +13,7 @@ import {
   type LogEntry, MODEL_PRESET_NAMES, type ServerToClientEvents,
 } from '@splitlora/protocol';
 import { type Namespace, Server as SocketServer } from 'socket.io';
+import { AccessGuard, type AccessOptions } from './access/access-guard.js';
 import { ClientRegistry } from './clients/client-registry.js';
 import { DEFAULT_RATE_LIMIT, type RateLimit, RateLimiter } from './clients/rate-limiter.js';
 import { handleApi } from './http/routes.js';
@@ -26,7 +28,7 @@ import { attachVolunteerNamespace } from './sockets/volunteer-namespace.js';
 /** How long a volunteer may go without answering a heartbeat: a tab busy with a long step must not be dropped. */
 const HEARTBEAT_TIMEOUT_MS = 60_000;
 
-const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 export interface ServerOptions {
   port?: number;
@@ -47,6 +49,10 @@ export interface ServerOptions {
   logSinks?: LogSink[];
   /** A run folder to continue (after a crash) before accepting connections; the run starts right away. */
   resumeDir?: string;
+  /** PEM certificate and key: serve HTTPS and WSS instead of HTTP and WS. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /** Allowed origins, invite token, per-address limits (see AccessOptions). */
+  access?: AccessOptions;
 }
 
 /** One socket.io server for both audiences of the event table; each namespace is then typed with its own events. */
@@ -109,10 +115,13 @@ export async function createServer(options: ServerOptions = {}): Promise<SplitLo
   const registry = new ClientRegistry();
   const limiter = new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT);
 
-  const http = createHttpServer();
+  const guard = new AccessGuard(options.access ?? {}, logger.child('access'));
+  const http: HttpServer = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }) : createHttpServer();
   const io = new SocketServer<ListenEvents, EmitEvents>(http, {
-    maxHttpBufferSize: maxMessageBytes, pingTimeout: HEARTBEAT_TIMEOUT_MS, pingInterval: 10_000, cors: { origin: true },
+    maxHttpBufferSize: maxMessageBytes, pingTimeout: HEARTBEAT_TIMEOUT_MS, pingInterval: 10_000,
+    cors: { origin: guard.corsOrigins }, allowRequest: guard.allowRequest,
   });
+  io.engine.on('connection', (conn: { request: IncomingMessage; once(event: 'close', fn: () => void): unknown }) => guard.track(conn.request, conn));
   const volunteers: Namespace<ClientToServerEvents, ServerToClientEvents> = io.of(NAMESPACES.volunteer);
   const admins: Namespace<AdminClientToServerEvents, AdminServerToClientEvents> = io.of(NAMESPACES.admin);
 
@@ -157,9 +166,13 @@ export async function createServer(options: ServerOptions = {}): Promise<SplitLo
   });
 
   const handlerCtx = { logger, limiter };
-  attachVolunteerNamespace(volunteers, { ...handlerCtx, registry, host, backend: selection.backend, onSwarmChange: () => { pushSwarm(); pushAdmin(); } });
+  volunteers.use(guard.volunteerMiddleware);
+  attachVolunteerNamespace(volunteers, {
+    ...handlerCtx, registry, host, backend: selection.backend, onSwarmChange: () => { pushSwarm(); pushAdmin(); },
+    joinRefusal: (address) => guard.joinRefusal(address), addressOf: (request) => guard.addressOf(request),
+  });
   const adminDeps = {
-    ...handlerCtx, token: adminToken, registry, host, backend: selection.backend,
+    ...handlerCtx, admit: guard.adminMiddleware(adminToken), registry, host, backend: selection.backend,
     models: () => [...EMBEDDED_MODEL_NAMES, ...MODEL_PRESET_NAMES, ...listHfModels(modelsDir)],
     dataFiles: () => listDataFiles(dataDir),
     logs: () => [...recentLogs],
@@ -173,7 +186,7 @@ export async function createServer(options: ServerOptions = {}): Promise<SplitLo
 
   let tokenizerCache: Uint8Array | null = null;
   const routes = {
-    host, backend: selection.backend, startedAt, volunteersOnline: () => registry.online(),
+    host, backend: selection.backend, startedAt, volunteersOnline: () => registry.online(), inviteRequired: guard.inviteRequired,
     tokenizerJson: async () => {
       if (tokenizerCache === null && dataDir !== null) tokenizerCache = new TextEncoder().encode(JSON.stringify(await readTokenizerFiles(join(dataDir, 'gpt2-tokenizer'))));
       return tokenizerCache;
@@ -206,13 +219,14 @@ export async function createServer(options: ServerOptions = {}): Promise<SplitLo
   });
   const port = (http.address() as AddressInfo).port;
   const shownHost = options.host === undefined || options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host;
-  const url = `http://${shownHost}:${port}`;
+  const url = `${options.tls ? 'https' : 'http'}://${shownHost}:${port}`;
   logger.info(`listening on ${url} (volunteer page at /, admin at /admin/)`);
 
   return {
     url, port, adminToken, backend: selection.backend, backendDetail: selection.detail, host, registry, http, io,
     async close() {
       clearInterval(clientsTimer);
+      guard.dispose();
       await host.dispose();
       await new Promise<void>((r) => io.close(() => r()));
       if (http.listening) await new Promise<void>((r) => http.close(() => r()));

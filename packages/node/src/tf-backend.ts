@@ -21,11 +21,21 @@ async function activate(name: string): Promise<boolean> {
   }
 }
 
+/** Why an import failed, in a few whole words: "not installed", or the error's first line cut at a word. */
+export function importProblem(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return 'not installed';
+  const line = (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+  if (line.length <= 120) return line;
+  const cut = line.lastIndexOf(' ', 120);
+  return `${line.slice(0, cut > 60 ? cut : 120)}…`;
+}
+
 async function tryNative(pkg: '@tensorflow/tfjs-node-gpu' | '@tensorflow/tfjs-node'): Promise<string | null> {
   try {
     await import(pkg);
   } catch (error) {
-    return `${pkg} unavailable (${(error as Error).message.split('\n')[0]!.slice(0, 120)})`;
+    return `${pkg} unavailable (${importProblem(error)})`;
   }
   return (await activate('tensorflow')) ? null : `${pkg} loaded but its backend did not start`;
 }

@@ -14,3 +14,4 @@ export * from './request.js';
 export * from './embedded-models.js';
 export * from './limits.js';
 export * from './leakage-figures.js';
+export * from './connection-refusal.js';

@@ -8,6 +8,8 @@ export interface RouteDeps {
   backend: string;
   startedAt: number;
   volunteersOnline: () => number;
+  /** Volunteers need the run's invite link (?invite=…). */
+  inviteRequired: boolean;
   /** The tokenizer files as JSON bytes ({vocabJson, mergesTxt}), or null when the server has none. */
   tokenizerJson: () => Promise<Uint8Array | null>;
 }
@@ -30,6 +32,7 @@ export async function handleApi(deps: RouteDeps, req: IncomingMessage, res: Serv
     json(res, 200, {
       run: run?.info() ?? null,
       volunteersOnline: deps.volunteersOnline(),
+      inviteRequired: deps.inviteRequired,
       training: snapshot === null ? null : {
         model: snapshot.model, weights: modelWeights(snapshot.model), cut: snapshot.config.cut, layers: snapshot.modelSummary?.layers ?? null, wireDtype: snapshot.config.wireDtype,
         batchSize: snapshot.config.batchSize, maxSeqLen: snapshot.config.maxSeqLen, localSteps: snapshot.config.localSteps,

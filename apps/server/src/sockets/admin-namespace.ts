@@ -1,11 +1,10 @@
 // The admin namespace ("/admin"), behind a token: create and control runs, watch clients and metrics,
 // download adapters, and generate text with the current adapters.
-import { timingSafeEqual } from 'node:crypto';
 import {
   type AdminClientToServerEvents, type AdminServerToClientEvents, type AdminSnapshot, ADMIN_REQUESTS, type AdminRequests, type LogEntry, PROTOCOL_VERSION,
   ProtocolError, type RunSnapshot,
 } from '@splitlora/protocol';
-import type { Namespace } from 'socket.io';
+import type { Namespace, Socket } from 'socket.io';
 import type { ClientRegistry } from '../clients/client-registry.js';
 import type { Run } from '../run/run.js';
 import type { RunHost } from '../run/run-host.js';
@@ -14,20 +13,14 @@ import { type NamespaceContext, on, rejectUnknownEvents } from './handle.js';
 type AdminContext = NamespaceContext<AdminRequests>;
 
 export interface AdminNamespaceDeps extends Omit<AdminContext, 'requests' | 'rateKey'> {
-  token: string;
+  /** Admits a dashboard's connection (token, origin, throttled wrong attempts) or refuses it. */
+  admit: (socket: Socket, next: (error?: Error) => void) => void;
   registry: ClientRegistry;
   host: RunHost;
   backend: string;
   models: () => string[];
   dataFiles: () => string[];
   logs: () => LogEntry[];
-}
-
-export function tokenMatches(expected: string, given: unknown): boolean {
-  if (typeof given !== 'string') return false;
-  const a = Buffer.from(expected);
-  const b = Buffer.from(given);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 export function adminSnapshot(deps: AdminNamespaceDeps): AdminSnapshot {
@@ -42,14 +35,7 @@ export function adminSnapshot(deps: AdminNamespaceDeps): AdminSnapshot {
 }
 
 export function attachAdminNamespace(nsp: Namespace<AdminClientToServerEvents, AdminServerToClientEvents>, deps: AdminNamespaceDeps): void {
-  nsp.use((socket, next) => {
-    const token = (socket.handshake.auth as Record<string, unknown> | undefined)?.['token'];
-    if (tokenMatches(deps.token, token)) next();
-    else {
-      deps.logger.warn(`admin connection refused from ${socket.handshake.address}: wrong or missing token`);
-      next(new Error('UNAUTHORIZED'));
-    }
-  });
+  nsp.use(deps.admit);
   const ctx: AdminContext = { requests: ADMIN_REQUESTS, logger: deps.logger, limiter: deps.limiter };
   const { host } = deps;
   /** The run a control request names, after `act` changed its state. */
