@@ -20,6 +20,7 @@ import { handleApi } from './http/routes.js';
 import { serveStatic } from './http/static-files.js';
 import { createLogger, type LogSink, stderrSink } from './log.js';
 import { listHfModels } from './run/model-source.js';
+import { RunHistory } from './run/run-history.js';
 import { RunHost } from './run/run-host.js';
 import type { RunNotifier } from './run/run-deps.js';
 import { adminSnapshot, attachAdminNamespace } from './sockets/admin-namespace.js';
@@ -73,15 +74,18 @@ export interface SplitLoraServer {
   close(): Promise<void>;
 }
 
-/** Eval/data files the admin may pick: CSV, JSONL and text files inside the data folder. */
-function listDataFiles(dataDir: string | null): string[] {
+/** Folders of the data folder that hold no evaluation data (the tokenizer's vocabulary and merges). */
+const NOT_DATA_DIRS = new Set(['gpt2-tokenizer', 'tokenizer']);
+
+/** Eval/data files the admin may pick: CSV, JSONL and text files inside the data folder, tokenizer files excepted. */
+export function listDataFiles(dataDir: string | null): string[] {
   if (dataDir === null || !existsSync(dataDir)) return [];
   const out: string[] = [];
   const walk = (dir: string, depth: number) => {
     for (const entry of readdirSync(dir)) {
       const path = join(dir, entry);
       if (statSync(path).isDirectory()) {
-        if (depth < 2) walk(path, depth + 1);
+        if (depth < 2 && !NOT_DATA_DIRS.has(entry)) walk(path, depth + 1);
       } else if (/\.(csv|jsonl|txt|md)$/i.test(entry) && entry !== 'README.md') out.push(relative(dataDir, path));
     }
   };
@@ -172,7 +176,7 @@ export async function createServer(options: ServerOptions = {}): Promise<SplitLo
     joinRefusal: (address) => guard.joinRefusal(address), addressOf: (request) => guard.addressOf(request),
   });
   const adminDeps = {
-    ...handlerCtx, admit: guard.adminMiddleware(adminToken), registry, host, backend: selection.backend,
+    ...handlerCtx, admit: guard.adminMiddleware(adminToken), registry, host, history: new RunHistory(runsDir), backend: selection.backend,
     models: () => [...EMBEDDED_MODEL_NAMES, ...MODEL_PRESET_NAMES, ...listHfModels(modelsDir)],
     dataFiles: () => listDataFiles(dataDir),
     logs: () => [...recentLogs],

@@ -25,4 +25,6 @@ export type VolunteerEvent =
   | { type: 'traffic'; bytesUp: number; bytesDown: number }
   | { type: 'swarm'; volunteersOnline: number; participants: number }
   | { type: 'run'; run: RunInfo | null }
+  /** Joined: who the server knows this volunteer as, and the token that makes a later session (a reload) the same one. */
+  | { type: 'identity'; clientId: string; resumeToken: string; resumed: boolean }
   | { type: 'error'; message: string; fatal: boolean };

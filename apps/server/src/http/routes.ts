@@ -18,6 +18,16 @@ function json(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-cache', ...headers }).end(JSON.stringify(body));
 }
 
+/** What a new volunteer downloads once (client weights and tokenizer), or null while the run's model is not ready. */
+function downloadBytes(run: RunHost['current']): number | null {
+  try {
+    const { weights, tokenizer } = run!.manifest().assets;
+    return weights.bytes + tokenizer.bytes;
+  } catch {
+    return null;
+  }
+}
+
 export async function handleApi(deps: RouteDeps, req: IncomingMessage, res: ServerResponse, pathname: string): Promise<boolean> {
   if (pathname === '/healthz') {
     json(res, 200, {
@@ -38,6 +48,7 @@ export async function handleApi(deps: RouteDeps, req: IncomingMessage, res: Serv
         batchSize: snapshot.config.batchSize, maxSeqLen: snapshot.config.maxSeqLen, localSteps: snapshot.config.localSteps,
         rounds: snapshot.config.rounds, sfl: snapshot.config.sfl, loraRank: snapshot.config.lora.r,
         clientTrainable: snapshot.modelSummary?.clientTrainable ?? null, clientParams: snapshot.modelSummary?.clientParams ?? null,
+        downloadBytes: downloadBytes(run),
       },
     });
     return true;

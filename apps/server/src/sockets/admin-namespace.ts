@@ -7,6 +7,7 @@ import {
 import type { Namespace, Socket } from 'socket.io';
 import type { ClientRegistry } from '../clients/client-registry.js';
 import type { Run } from '../run/run.js';
+import type { RunHistory } from '../run/run-history.js';
 import type { RunHost } from '../run/run-host.js';
 import { type NamespaceContext, on, rejectUnknownEvents } from './handle.js';
 
@@ -17,6 +18,8 @@ export interface AdminNamespaceDeps extends Omit<AdminContext, 'requests' | 'rat
   admit: (socket: Socket, next: (error?: Error) => void) => void;
   registry: ClientRegistry;
   host: RunHost;
+  /** The runs folder's earlier runs (metrics and adapters from disk). */
+  history: RunHistory;
   backend: string;
   models: () => string[];
   dataFiles: () => string[];
@@ -53,9 +56,13 @@ export function attachAdminNamespace(nsp: Namespace<AdminClientToServerEvents, A
     on(socket, 'run:resume', ctx, (req) => control(req.runId, (run) => run.resume()));
     on(socket, 'run:stop', ctx, (req) => control(req.runId, (run) => run.stop()));
     on(socket, 'clients:list', ctx, () => deps.registry.list(host.current?.participantIds() ?? new Set()));
-    on(socket, 'metrics:history', ctx, (req) => host.get(req.runId).metricHistory());
+    const isCurrent = (runId: string) => host.current?.runId === runId;
+    on(socket, 'runs:list', ctx, () => deps.history.list(host.current?.runId ?? null));
+    on(socket, 'metrics:history', ctx, (req) => (isCurrent(req.runId) ? host.get(req.runId).metricHistory() : deps.history.metrics(req.runId)));
     on(socket, 'adapter:download', ctx, async (req) => {
-      const files = await host.get(req.runId).adapterFiles(req.round, req.which);
+      const files = isCurrent(req.runId)
+        ? await host.get(req.runId).adapterFiles(req.round, req.which)
+        : await deps.history.adapterFiles(req.runId, req.round, req.which);
       return { round: req.round, which: req.which, files: Object.entries(files).map(([name, data]) => ({ name, data })) };
     });
     on(socket, 'generate', ctx, (req) => {

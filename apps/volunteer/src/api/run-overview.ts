@@ -19,6 +19,8 @@ export interface TrainingSummary {
   loraRank: number;
   clientTrainable: number | null;
   clientParams: number | null;
+  /** Bytes a new volunteer downloads once (model layers and tokenizer); absent when the server does not say yet. */
+  downloadBytes?: number;
 }
 
 export interface RunOverview {
@@ -36,6 +38,7 @@ function readTraining(value: unknown, where: string): TrainingSummary | null {
     batchSize: int('batchSize'), maxSeqLen: int('maxSeqLen'), localSteps: int('localSteps'), rounds: int('rounds'),
     sfl: oneOf(t, 'sfl', SFL_VERSIONS, where), loraRank: int('loraRank'),
     clientTrainable: nullableNum(t, 'clientTrainable', where), clientParams: nullableNum(t, 'clientParams', where),
+    ...(t['downloadBytes'] === undefined || t['downloadBytes'] === null ? {} : { downloadBytes: num(t, 'downloadBytes', where, { int: true, min: 0 }) }),
   };
 }
 

@@ -1,7 +1,7 @@
 // The first screen: what this run trains (from GET /api/run), what leaves the browser and what never does,
 // and the consent button. No connection to the training server exists while it is shown.
 import type { RunOverview, TrainingSummary } from '../api/run-overview.js';
-import { formatCompact, formatInteger } from '../format/format.js';
+import { formatBytes, formatCompact, formatInteger } from '../format/format.js';
 import { type Child, h, ICONS, icon, setChildren } from './dom.js';
 
 export interface ConsentView {
@@ -37,6 +37,7 @@ function runFacts(o: RunOverview): HTMLElement {
     fact('Rounds', `${t.rounds} × ${t.localSteps} local steps`, `now: ${state}`),
     fact('Each step', `${t.batchSize} windows × ${t.maxSeqLen} tokens`, `sent as ${t.wireDtype}`),
     fact('Volunteers online', formatInteger(o.volunteersOnline), 'connected right now'),
+    t.downloadBytes !== undefined ? fact('Download', `${formatBytes(t.downloadBytes)} once`, 'model layers and tokenizer, kept in this browser') : null,
   ]);
 }
 

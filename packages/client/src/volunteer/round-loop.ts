@@ -2,6 +2,7 @@
 // backward; then the adapter upload. It waits out the volunteer's pause and the organiser's, asks again when the
 // server is busy or slow on a live connection, and gives the round up when it moved on or the connection dropped.
 import { isProtocolError, ConnectionLostError, MESSAGE_OVERHEAD_BYTES, type ActivationsResponse, type RoundStart, request } from '@splitlora/protocol';
+import { notAppliedText } from './not-applied-text.js';
 import type { LocalTrainer, PendingStep } from '../local-trainer.js';
 import type { VolunteerSocket } from '../socket-types.js';
 import type { VolunteerStatus } from '../volunteer-events.js';
@@ -89,7 +90,7 @@ async function sendStep(msg: RoundStart, step: number, pending: PendingStep, hos
         continue;
       }
       if (error instanceof ConnectionLostError || isProtocolError(error, 'STALE', 'NOT_SELECTED', 'NOT_JOINED')) {
-        host.notApplied(`step ${step} of round ${msg.round} not applied: ${(error as Error).message}`);
+        host.notApplied(notAppliedText(error, step, msg.round));
         return null;
       }
       if (isProtocolError(error, 'RUN_STATE')) {
