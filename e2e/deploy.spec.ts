@@ -43,8 +43,9 @@ async function identity(page: Page): Promise<Extract<VolunteerEvent, { type: 'id
   return (await events(page)).find((e) => e.type === 'identity') as Extract<VolunteerEvent, { type: 'identity' }>;
 }
 
-async function chooseFileAndStart(page: Page, url: string): Promise<void> {
+async function chooseFileAndStart(page: Page, url: string, before?: () => Promise<void>): Promise<void> {
   await page.goto(url);
+  await before?.();
   await page.getByRole('button', { name: 'I understand — choose my files' }).click();
   await page.locator('#file-input').setInputFiles(writeDevsetShard(40));
   await expect(page.locator('.file-card[data-file="devset-shard-40.csv"]')).toHaveAttribute('data-state', 'ready');
@@ -69,12 +70,12 @@ test.beforeAll(async () => {
 test.afterAll(async () => server?.stop());
 
 test('refuses a page without the invite, and a page from an origin off the allow-list, with a sentence', async ({ page }) => {
-  await chooseFileAndStart(page, `${server.url}/`);
-  await expect(page.locator('#outcome')).toContainText('this run takes volunteers by invitation: open the invite link', { timeout: 120_000 });
+  await chooseFileAndStart(page, `${server.url}/`, () => expect(page.locator('#invite-needed')).toContainText('open the invite link'));
+  await expect(page.locator('#outcome')).toContainText('This run takes volunteers by invitation: open the invite link', { timeout: 120_000 });
   await shots(page, 'no-invite');
   const foreign = server.url.replace('localhost', '127.0.0.1');
   await chooseFileAndStart(page, `${foreign}/?invite=${INVITE}`);
-  await expect(page.locator('#outcome')).toContainText(`pages at ${foreign} may not connect to this server`, { timeout: 120_000 });
+  await expect(page.locator('#outcome')).toContainText(`Pages at ${foreign} may not connect to this server`, { timeout: 120_000 });
 });
 
 test('trains on WebGPU over HTTPS, and a reload mid-round comes back as the same volunteer with its history', async ({ page }) => {

@@ -27,10 +27,14 @@ const files = new FileList();
 let overview: RunOverview | null = null;
 let training: TrainingState | null = null;
 let displayName = '';
-// What survives a reload (this browser only): consent, identity, invite, history, and the files themselves.
-let saved = loadSession(localStorage);
+// What survives a reload (this tab only: sessionStorage, so two tabs are two volunteers): consent, identity,
+// invite, history, and the files themselves (IndexedDB, under this tab's id).
+let saved = loadSession(sessionStorage);
+// randomUUID exists only in secure contexts; the page also serves plain-HTTP tabs (which train on wasm).
+const tabId = saved.tabId ?? (crypto.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`);
+if (saved.tabId === null) saved = saveSession(sessionStorage, { tabId });
 const invite = inviteFrom(location.search, saved.invite);
-if (invite !== saved.invite) saved = saveSession(localStorage, { invite });
+if (invite !== saved.invite) saved = saveSession(sessionStorage, { invite });
 /** The chosen files by id until the worker says whether they are usable (usable ones are kept for a reload). */
 const chosenBlobs = new Map<string, File>();
 /** Files restored from the last session, still being read; when none is left, a tab that was training starts. */
@@ -40,7 +44,7 @@ let lastHistorySave = 0;
 const worker = startTrainingWorker(onWorkerMessage, showFatal);
 
 const consent = createConsentView(location.host, () => {
-  saved = saveSession(localStorage, { consent: { runId: overview?.run?.runId ?? null } });
+  saved = saveSession(sessionStorage, { consent: { runId: overview?.run?.runId ?? null } });
   shell.show('files');
   document.getElementById('files-title')?.focus();
 });
@@ -49,7 +53,7 @@ const filesView = createFilesView({
   onRemove(id) {
     const name = files.all().find((e) => e.id === id)?.name;
     if (files.remove(id)) worker.send({ type: 'remove-file', id });
-    if (name !== undefined) void forgetFile(name);
+    if (name !== undefined) void forgetFile(tabId, name);
     filesView.render(files);
   },
   onStart(name) {
@@ -95,7 +99,7 @@ function startTraining(): void {
     training = { ...training, losses: history.losses, roundsDone: history.roundsDone, tokensTrained: history.tokensTrained };
   }
   if (displayName === '' && saved.name !== '') displayName = saved.name;
-  saved = saveSession(localStorage, { training: true, name: displayName });
+  saved = saveSession(sessionStorage, { training: true, name: displayName });
   shell.show('training');
   renderTraining();
   document.getElementById('status-title')?.focus();
@@ -108,13 +112,13 @@ function startTraining(): void {
 /** Keeps what a reload must not lose, from the events that change it. */
 function remember(event: Extract<WorkerToMain, { type: 'volunteer-event' }>['event']): void {
   if (training === null) return;
-  if (event.type === 'identity') saved = saveSession(localStorage, { resumeToken: event.resumeToken, clientId: event.clientId });
+  if (event.type === 'identity') saved = saveSession(sessionStorage, { resumeToken: event.resumeToken, clientId: event.clientId });
   const runId = training.run?.runId;
   if (runId === undefined || (event.type !== 'step' && event.type !== 'round-end')) return;
   const now = Date.now();
   if (event.type === 'step' && now - lastHistorySave < 1000) return;
   lastHistorySave = now;
-  saved = saveSession(localStorage, { history: { runId, losses: training.losses, roundsDone: training.roundsDone, tokensTrained: training.tokensTrained } });
+  saved = saveSession(sessionStorage, { history: { runId, losses: training.losses, roundsDone: training.roundsDone, tokensTrained: training.tokensTrained } });
 }
 
 /** A restored file was read: when the last one is, a tab that was training before the reload starts again. */
@@ -161,7 +165,7 @@ function onWorkerMessage(message: WorkerToMain): void {
       if (files.applyReport(message.file)) filesView.render(files);
       const blob = chosenBlobs.get(message.file.id);
       chosenBlobs.delete(message.file.id);
-      if (blob !== undefined && message.file.error === undefined) void saveFile(blob.name, blob);
+      if (blob !== undefined && message.file.error === undefined) void saveFile(tabId, blob.name, blob);
       restored(message.file.id);
       return;
     }
@@ -176,8 +180,8 @@ function onWorkerMessage(message: WorkerToMain): void {
     case 'outcome':
       if (training === null) return;
       // The session is over: nothing is kept for a reload (a new run asks for consent and files again).
-      saved = saveSession(localStorage, { training: false, resumeToken: null, history: null });
-      void forgetAllFiles();
+      saved = saveSession(sessionStorage, { training: false, resumeToken: null, history: null });
+      void forgetAllFiles(tabId);
       training = withOutcome(training, message.outcome);
       renderTraining();
       return;
@@ -196,6 +200,7 @@ fetchRunOverview(serverUrl).then(
   (o) => {
     overview = o;
     consent.showRun(o);
+    if (o.inviteRequired === true && invite === null) consent.showInviteNeeded();
     worker.send({ type: 'init', serverUrl, maxSeqLen: o.training?.maxSeqLen ?? FALLBACK_MAX_SEQ_LEN });
     void restoreFiles();
   },
@@ -210,7 +215,7 @@ fetchRunOverview(serverUrl).then(
 async function restoreFiles(): Promise<void> {
   if (!consentCovers(saved, overview?.run?.runId ?? null)) return;
   shell.show('files');
-  const kept = await savedFiles();
+  const kept = await savedFiles(tabId);
   if (kept.length === 0) return;
   restoring = new Set();
   const ids = addFiles(kept.map((f) => new File([f.blob], f.name, { type: f.blob.type })));

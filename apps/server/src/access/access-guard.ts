@@ -104,7 +104,7 @@ export class AccessGuard {
     if (foreign !== null) return next(foreign);
     const invite = this.options.inviteToken;
     if (invite !== undefined && !tokenMatches(invite, (socket.handshake.auth as Record<string, unknown> | undefined)?.['invite'])) {
-      return next(refusal('INVITE_REQUIRED', 'this run takes volunteers by invitation: open the invite link the organiser gave you (it ends in ?invite=…)'));
+      return next(refusal('INVITE_REQUIRED', 'This run takes volunteers by invitation: open the invite link the organiser gave you (it ends in ?invite=…)'));
     }
     next();
   };

@@ -12,12 +12,12 @@ describe('origin policy', () => {
   });
 
   it('with a list, refuses even the address the request came to when it is not listed', () => {
-    expect(originRefusal(policy, 'https://10.0.0.5:8443', '10.0.0.5:8443')).toContain('pages at https://10.0.0.5:8443 may not connect');
+    expect(originRefusal(policy, 'https://10.0.0.5:8443', '10.0.0.5:8443')).toContain('Pages at https://10.0.0.5:8443 may not connect');
   });
 
   it('refuses another page with a sentence naming it and the allow-list', () => {
     const why = originRefusal(policy, 'https://evil.example', 'lora.example.org');
-    expect(why).toContain('pages at https://evil.example may not connect');
+    expect(why).toContain('Pages at https://evil.example may not connect');
     expect(why).toContain('allowed: https://lora.example.org');
     expect(originRefusal({ allowed: [] }, 'http://127.0.0.1:9', 'localhost:9')).toContain('--allowed-origins');
   });

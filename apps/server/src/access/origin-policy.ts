@@ -34,5 +34,5 @@ export function originRefusal(policy: OriginPolicy, origin: string | undefined, 
   }
   if (policy.allowed.length === 0 ? host !== undefined && parsed.host.toLowerCase() === host.toLowerCase() : policy.allowed.includes(parsed.origin)) return null;
   const allowed = policy.allowed.length > 0 ? ` (allowed: ${policy.allowed.join(', ')})` : '';
-  return `pages at ${parsed.origin} may not connect to this server${allowed}; open the volunteer page from the address the organiser gave you, or ask them to add it with --allowed-origins`;
+  return `Pages at ${parsed.origin} may not connect to this server${allowed}; open the volunteer page from the address the organiser gave you, or ask them to add it with --allowed-origins`;
 }

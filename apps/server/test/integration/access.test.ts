@@ -72,7 +72,7 @@ describe('over HTTPS with an allow-list and an invite token', () => {
     expect((await outcome(open(server.url, { auth: { invite: 'wrong-invite' } }))).code).toBe('INVITE_REQUIRED');
     const foreign = await outcome(open(server.url, { auth: { invite: 'invite-1234' }, extraHeaders: { origin: 'https://evil.example' } }));
     expect(foreign.code).toBe('ORIGIN_NOT_ALLOWED');
-    expect(foreign.message).toContain('pages at https://evil.example may not connect to this server (allowed: https://allowed.example)');
+    expect(foreign.message).toContain('Pages at https://evil.example may not connect to this server (allowed: https://allowed.example)');
     const foreignAdmin = await outcome(open(`${server.url}${ADMIN_NAMESPACE}`, { auth: { token: 'test-token' }, extraHeaders: { origin: 'https://evil.example' } }));
     expect(foreignAdmin.code).toBe('ORIGIN_NOT_ALLOWED');
   });
@@ -81,7 +81,7 @@ describe('over HTTPS with an allow-list and an invite token', () => {
     const path = `${server.url}/socket.io/?EIO=4&transport=polling`;
     const foreign = await get(path, { origin: 'https://evil.example' });
     expect(foreign.status).toBe(403);
-    expect(foreign.body).toContain('pages at https://evil.example may not connect');
+    expect(foreign.body).toContain('Pages at https://evil.example may not connect');
     expect(foreign.headers['access-control-allow-origin']).toBeUndefined();
     const allowed = await get(path, { origin: 'https://allowed.example' });
     expect(allowed.status).toBe(200);

@@ -15,6 +15,11 @@ describe('readRunOverview', () => {
     expect(readRunOverview({ run, volunteersOnline: 0, training: { ...training, layers: null, clientTrainable: null, clientParams: null } }).training?.layers).toBeNull();
   });
 
+  it('reads whether the run takes volunteers by invitation', () => {
+    expect(readRunOverview({ run, volunteersOnline: 1, training, inviteRequired: true }).inviteRequired).toBe(true);
+    expect(readRunOverview({ run, volunteersOnline: 1, training, inviteRequired: false })).not.toHaveProperty('inviteRequired');
+  });
+
   it('reads the download size when the server gives it', () => {
     expect(readRunOverview({ run, volunteersOnline: 1, training: { ...training, downloadBytes: 13_600_000 } }).training?.downloadBytes).toBe(13_600_000);
     expect(readRunOverview({ run, volunteersOnline: 1, training: { ...training, downloadBytes: null } }).training).not.toHaveProperty('downloadBytes');

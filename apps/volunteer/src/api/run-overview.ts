@@ -25,6 +25,8 @@ export interface TrainingSummary {
 
 export interface RunOverview {
   run: RunInfo | null;
+  /** The server admits volunteers only with the run's invite link (?invite=…). */
+  inviteRequired?: boolean;
   volunteersOnline: number;
   training: TrainingSummary | null;
 }
@@ -49,6 +51,7 @@ export function readRunOverview(value: unknown): RunOverview {
     run: checkRunInfo(body['run'], `${where}.run`),
     volunteersOnline: num(body, 'volunteersOnline', where, { int: true, min: 0 }),
     training: readTraining(body['training'], `${where}.training`),
+    ...(body['inviteRequired'] === true ? { inviteRequired: true } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
-// What a reload must not lose, kept in this browser's localStorage only: consent (per run), the display name, the invite
+// What a reload must not lose, kept in this tab's sessionStorage only (it survives a reload or a sleep, and two tabs
+// stay two volunteers): consent (per run), the display name, the invite
 // token, the server's resume token (the tab rejoins as the same volunteer), whether it was training, and the loss
 // history of the run. Read defensively: anything malformed counts as absent.
 import type { LossPoint } from './training-state.js';
@@ -13,6 +14,8 @@ export interface SavedHistory {
 }
 
 export interface SavedSession {
+  /** This tab's key for its saved files. */
+  tabId: string | null;
   /** Consent was given for this run (null: while no run was open); another run asks again. */
   consent: { runId: string | null } | null;
   name: string;
@@ -28,7 +31,7 @@ const KEY = 'splitlora.volunteer.session';
 /** The chart keeps this many points across a reload. */
 export const MAX_SAVED_LOSSES = 5000;
 
-export const EMPTY_SESSION: SavedSession = { consent: null, name: '', invite: null, resumeToken: null, clientId: null, training: false, history: null };
+export const EMPTY_SESSION: SavedSession = { tabId: null, consent: null, name: '', invite: null, resumeToken: null, clientId: null, training: false, history: null };
 
 const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 
@@ -66,7 +69,7 @@ export function loadSession(storage: SessionStorage): SavedSession {
   if (typeof raw !== 'object' || raw === null) return { ...EMPTY_SESSION };
   const s = raw as Record<string, unknown>;
   return {
-    consent: readConsent(s['consent']), name: typeof s['name'] === 'string' ? s['name'].slice(0, 40) : '', invite: text(s['invite']),
+    tabId: text(s['tabId']), consent: readConsent(s['consent']), name: typeof s['name'] === 'string' ? s['name'].slice(0, 40) : '', invite: text(s['invite']),
     resumeToken: text(s['resumeToken']), clientId: text(s['clientId']), training: s['training'] === true, history: readHistory(s['history']),
   };
 }

@@ -8,6 +8,8 @@ export interface ConsentView {
   element: HTMLElement;
   showRun(overview: RunOverview): void;
   showRunProblem(message: string): void;
+  /** The run takes volunteers by invitation and this page was not opened from the invite link. */
+  showInviteNeeded(): void;
   /** The consent button waits until the run's description has loaded (or failed to). */
   enable(): void;
 }
@@ -107,6 +109,11 @@ export function createConsentView(serverHost: string, onConsent: () => void): Co
     },
     enable() {
       consentButton.disabled = false;
+    },
+    showInviteNeeded() {
+      runBody.append(h('p', { class: 'notice notice-bad', role: 'alert', id: 'invite-needed' }, [
+        'This run takes volunteers by invitation: open the invite link the organiser gave you (it ends in ?invite=…).',
+      ]));
     },
     showRunProblem(message) {
       setChildren(runBody, [h('p', { class: 'notice notice-bad', role: 'alert' }, [`Could not reach the training server: ${message}`])]);
