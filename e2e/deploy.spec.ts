@@ -88,6 +88,8 @@ test('trains on WebGPU over HTTPS, and a reload mid-round comes back as the same
   expect(first.resumed).toBe(false);
   await expect.poll(async () => (await events(page)).filter((e) => e.type === 'step').length, { timeout: 5 * 60_000 }).toBeGreaterThanOrEqual(2);
   const stepsBefore = (await events(page)).filter((e) => e.type === 'step').length;
+  await expect(page.locator('#eta')).toContainText(/left in this round · .* for the run/);
+  await shots(page, 'training-eta');
 
   await page.reload();
   // No consent, no file to choose: the tab starts again by itself, as the same volunteer, with its loss history.

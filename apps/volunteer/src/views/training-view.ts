@@ -44,6 +44,7 @@ export function createTrainingView(actions: TrainingActions): TrainingView {
 
   const progressLabel = h('span', { id: 'round-label' }, ['Waiting for the first round']);
   const progressPercent = h('span', { class: 'muted' }, ['']);
+  const etaLine = h('p', { class: 'muted eta-line', id: 'eta', hidden: true });
   const fill = h('div', { class: 'progress-fill' });
   const bar = h('div', {
     class: 'progress', id: 'round-progress', role: 'progressbar', 'aria-label': 'Steps done in this round',
@@ -60,7 +61,7 @@ export function createTrainingView(actions: TrainingActions): TrainingView {
       h('span', { class: 'status-dot', 'aria-hidden': 'true' }), statusRegion,
       h('div', { class: 'controls' }, [pause, resume, leave]),
     ]),
-    h('div', { class: 'progress-block' }, [h('div', { class: 'progress-labels' }, [progressLabel, progressPercent]), bar]),
+    h('div', { class: 'progress-block' }, [h('div', { class: 'progress-labels' }, [progressLabel, progressPercent]), bar, etaLine]),
     reconnecting, notice, backendLine,
   ]);
 
@@ -111,7 +112,9 @@ export function createTrainingView(actions: TrainingActions): TrainingView {
       const phase = phaseText(s);
       const eta = etaText(s);
       setText(progressLabel, phase ?? (s.round === 0 ? 'Waiting for the first round' : `Round ${s.round}${s.rounds ? ` of ${s.rounds}` : ''} · step ${done} of ${s.localSteps}`));
-      setText(progressPercent, s.round === 0 ? '' : `${formatPercent(done, steps)}${eta === null ? '' : ` · ${eta}`}`);
+      setText(progressPercent, s.round === 0 ? '' : formatPercent(done, steps));
+      setText(etaLine, eta === null ? '' : `${eta.charAt(0).toUpperCase()}${eta.slice(1)} (training time at this tab’s pace)`);
+      etaLine.hidden = eta === null;
       fill.style.width = s.round === 0 ? '0%' : formatPercent(done, steps);
       bar.setAttribute('aria-valuemax', String(steps));
       bar.setAttribute('aria-valuenow', String(done));
