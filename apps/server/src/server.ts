@@ -22,6 +22,7 @@ import { createLogger, type LogSink, stderrSink } from './log.js';
 import { listHfModels } from './run/model-source.js';
 import { RunHistory } from './run/run-history.js';
 import { RunHost } from './run/run-host.js';
+import { RoundEvaluations } from './eval/round-evaluations.js';
 import type { RunNotifier } from './run/run-deps.js';
 import { adminSnapshot, attachAdminNamespace } from './sockets/admin-namespace.js';
 import { attachVolunteerNamespace } from './sockets/volunteer-namespace.js';
@@ -175,8 +176,9 @@ export async function createServer(options: ServerOptions = {}): Promise<SplitLo
     ...handlerCtx, registry, host, backend: selection.backend, onSwarmChange: () => { pushSwarm(); pushAdmin(); },
     joinRefusal: (address) => guard.joinRefusal(address), addressOf: (request) => guard.addressOf(request),
   });
+  const evaluations = new RoundEvaluations({ modelsDir, dataDir, logger: logger.child('run'), onChange: (record) => admins.emit('admin:evaluation', record) });
   const adminDeps = {
-    ...handlerCtx, admit: guard.adminMiddleware(adminToken), registry, host, history: new RunHistory(runsDir), backend: selection.backend,
+    ...handlerCtx, admit: guard.adminMiddleware(adminToken), registry, host, history: new RunHistory(runsDir), backend: selection.backend, evaluations,
     models: () => [...EMBEDDED_MODEL_NAMES, ...MODEL_PRESET_NAMES, ...listHfModels(modelsDir)],
     dataFiles: () => listDataFiles(dataDir),
     logs: () => [...recentLogs],
@@ -231,6 +233,7 @@ export async function createServer(options: ServerOptions = {}): Promise<SplitLo
     async close() {
       clearInterval(clientsTimer);
       guard.dispose();
+      await evaluations.dispose();
       await host.dispose();
       await new Promise<void>((r) => io.close(() => r()));
       if (http.listening) await new Promise<void>((r) => http.close(() => r()));

@@ -4,3 +4,4 @@ export * from './data-dir.js';
 export * from './embedded-models.js';
 export * from './tokenizer-files.js';
 export * from './tf-backend.js';
+export * from './ts-worker.js';

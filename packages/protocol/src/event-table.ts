@@ -8,6 +8,7 @@ import {
   type GenerateResponse, type LogEntry, type MetricRecord, type RunListEntry, type RunSnapshot,
 } from './admin-messages.js';
 import type { AckCallback } from './error-codes.js';
+import { type RoundEvaluation, roundEvaluateSchema } from './evaluation-messages.js';
 import { runConfigSchema } from './run-config.js';
 import { emptySchema, type ProtocolErrorEvent, type RunInfo, runIdRequestSchema } from './shared-records.js';
 import {
@@ -80,6 +81,8 @@ export const EVENT_TABLE = {
   'runs:list': dashboardAsks(emptySchema, typeOnly<RunListEntry[]>()),
   'adapter:download': dashboardAsks(adapterDownloadSchema, typeOnly<AdapterDownloadResponse>()),
   'generate': dashboardAsks(generateRequestSchema, typeOnly<GenerateResponse>()),
+  'round:evaluate': dashboardAsks(roundEvaluateSchema, typeOnly<RoundEvaluation>()),
+  'evaluations:list': dashboardAsks(runIdRequestSchema, typeOnly<RoundEvaluation[]>()),
   'round:start': tell(['volunteer'], typeOnly<RoundStart>()),
   'round:end': tell(['volunteer'], typeOnly<RoundEnd>()),
   'run:state': tell(['volunteer'], typeOnly<RunInfo>()),
@@ -88,6 +91,7 @@ export const EVENT_TABLE = {
   'admin:clients': tell(['admin'], typeOnly<ClientInfo[]>()),
   'admin:metric': tell(['admin'], typeOnly<MetricRecord>()),
   'admin:log': tell(['admin'], typeOnly<LogEntry>()),
+  'admin:evaluation': tell(['admin'], typeOnly<RoundEvaluation>()),
   'protocol:error': tell(['volunteer', 'admin'], typeOnly<ProtocolErrorEvent>()),
 } as const satisfies Record<string, RequestSpec | PushSpec>;
 

@@ -6,6 +6,7 @@ import {
 } from '@splitlora/protocol';
 import type { Namespace, Socket } from 'socket.io';
 import type { ClientRegistry } from '../clients/client-registry.js';
+import type { RoundEvaluations } from '../eval/round-evaluations.js';
 import type { Run } from '../run/run.js';
 import type { RunHistory } from '../run/run-history.js';
 import type { RunHost } from '../run/run-host.js';
@@ -24,6 +25,7 @@ export interface AdminNamespaceDeps extends Omit<AdminContext, 'requests' | 'rat
   models: () => string[];
   dataFiles: () => string[];
   logs: () => LogEntry[];
+  evaluations: RoundEvaluations;
 }
 
 export function adminSnapshot(deps: AdminNamespaceDeps): AdminSnapshot {
@@ -65,6 +67,8 @@ export function attachAdminNamespace(nsp: Namespace<AdminClientToServerEvents, A
         : await deps.history.adapterFiles(req.runId, req.round, req.which);
       return { round: req.round, which: req.which, files: Object.entries(files).map(([name, data]) => ({ name, data })) };
     });
+    on(socket, 'round:evaluate', ctx, (req) => deps.evaluations.start(host.get(req.runId), req.round, req.samples));
+    on(socket, 'evaluations:list', ctx, (req) => deps.evaluations.list(host.get(req.runId)));
     on(socket, 'generate', ctx, (req) => {
       const run = host.current;
       if (run === null) throw new ProtocolError('NO_RUN', 'there is no run; create one first');
