@@ -25,8 +25,9 @@ Access
   --trust-proxy             behind a reverse proxy: take addresses from X-Forwarded-For
 
 Training
-  --backend B               auto | tensorflow | wasm | cpu
-                            (default auto: CUDA, then native CPU, then wasm, then pure JS)
+  --backend B               auto | tensorflow | webgpu | wasm | cpu (default auto: TensorFlow on CUDA,
+                            WebGPU on a hardware adapter, native TensorFlow, wasm, then cpu;
+                            webgpu by name also takes a software adapter such as SwiftShader)
   --data-dir D              data folder with e2e/ and gpt2-tokenizer/
                             (default: $SPLITLORA_DATA_DIR, else ../shared/data)
   --runs-dir D              where run folders are written (default ./runs)

@@ -10,7 +10,7 @@ import { numberFlag, parseCli } from './cli-args.js';
 import { SERVER_HELP } from './cli-help.js';
 import { downloadModelCommand } from './download-model.js';
 import { createServer, REPO_ROOT } from './server.js';
-import { ensureDataDir, type NodeBackendChoice } from '@splitlora/node';
+import { ensureDataDir, NODE_BACKEND_CHOICES, type NodeBackendChoice } from '@splitlora/node';
 
 
 async function main(): Promise<void> {
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
     return;
   }
   const backend = (values.backend ?? 'auto') as NodeBackendChoice;
-  if (!['auto', 'tensorflow', 'wasm', 'cpu'].includes(backend)) throw new Error(`--backend must be auto, tensorflow, wasm or cpu, found "${backend}"`);
+  if (!NODE_BACKEND_CHOICES.includes(backend)) throw new Error(`--backend must be one of ${NODE_BACKEND_CHOICES.join(', ')}, found "${backend}"`);
   // The tokenizer and evaluation files: the given folder, $SPLITLORA_DATA_DIR, ../shared/data, or downloaded.
   const dataDir = await ensureDataDir(values['data-dir'], (line) => process.stderr.write(`${line}\n`)).catch((error: Error) => {
     process.stderr.write(`warning: ${error.message}\n`);
@@ -66,7 +66,7 @@ async function main(): Promise<void> {
     if (values.start) run.start();
   }
   const dashboard = values['print-admin-url'] ? `${server.url}/admin/?token=${encodeURIComponent(server.adminToken)}` : `${server.url}/admin/`;
-  process.stdout.write(`\nSplitLoRA server ready (${server.backend})\n` +
+  process.stdout.write(`\nSplitLoRA server ready (tfjs ${server.backend} on ${server.device.name})\n` +
     `  volunteers: ${server.url}/${invite ? `?invite=${invite}` : ''}\n` +
     `  dashboard:  ${dashboard}\n` +
     `  admin token ${adminToken.origin}${values['print-admin-url'] ? '' : ' (--print-admin-url prints a signed-in link)'}\n` +

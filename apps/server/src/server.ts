@@ -7,7 +7,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findDataDir, type NodeBackendChoice, readTokenizerFiles, selectNodeBackend } from '@splitlora/node';
+import { type ComputeDevice, findDataDir, type NodeBackendChoice, readTokenizerFiles, selectNodeBackend } from '@splitlora/node';
 import {
   type AdminClientToServerEvents, type AdminServerToClientEvents, type ClientToServerEvents, DEFAULT_MAX_MESSAGE_BYTES, EMBEDDED_MODEL_NAMES, NAMESPACES,
   type LogEntry, MODEL_PRESET_NAMES, type ServerToClientEvents,
@@ -68,6 +68,8 @@ export interface SplitLoraServer {
   adminToken: string;
   backend: string;
   backendDetail: string;
+  /** What the backend computes on (the WebGPU adapter, a CUDA GPU, the CPU). */
+  device: ComputeDevice;
   host: RunHost;
   registry: ClientRegistry;
   http: HttpServer;
@@ -178,7 +180,7 @@ export async function createServer(options: ServerOptions = {}): Promise<SplitLo
   });
   const evaluations = new RoundEvaluations({ modelsDir, dataDir, logger: logger.child('run'), onChange: (record) => admins.emit('admin:evaluation', record) });
   const adminDeps = {
-    ...handlerCtx, admit: guard.adminMiddleware(adminToken), registry, host, history: new RunHistory(runsDir), backend: selection.backend, evaluations,
+    ...handlerCtx, admit: guard.adminMiddleware(adminToken), registry, host, history: new RunHistory(runsDir), backend: selection.backend, device: selection.device, evaluations,
     models: () => [...EMBEDDED_MODEL_NAMES, ...MODEL_PRESET_NAMES, ...listHfModels(modelsDir)],
     dataFiles: () => listDataFiles(dataDir),
     logs: () => [...recentLogs],
@@ -192,7 +194,7 @@ export async function createServer(options: ServerOptions = {}): Promise<SplitLo
 
   let tokenizerCache: Uint8Array | null = null;
   const routes = {
-    host, backend: selection.backend, startedAt, volunteersOnline: () => registry.online(), inviteRequired: guard.inviteRequired,
+    host, backend: selection.backend, device: selection.device, startedAt, volunteersOnline: () => registry.online(), inviteRequired: guard.inviteRequired,
     tokenizerJson: async () => {
       if (tokenizerCache === null && dataDir !== null) tokenizerCache = new TextEncoder().encode(JSON.stringify(await readTokenizerFiles(join(dataDir, 'gpt2-tokenizer'))));
       return tokenizerCache;
@@ -229,7 +231,7 @@ export async function createServer(options: ServerOptions = {}): Promise<SplitLo
   logger.info(`listening on ${url} (volunteer page at /, admin at /admin/)`);
 
   return {
-    url, port, adminToken, backend: selection.backend, backendDetail: selection.detail, host, registry, http, io,
+    url, port, adminToken, backend: selection.backend, backendDetail: selection.detail, device: selection.device, host, registry, http, io,
     async close() {
       clearInterval(clientsTimer);
       guard.dispose();

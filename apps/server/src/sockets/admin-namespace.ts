@@ -4,6 +4,7 @@ import {
   type AdminClientToServerEvents, type AdminServerToClientEvents, type AdminSnapshot, ADMIN_REQUESTS, type AdminRequests, type LogEntry, PROTOCOL_VERSION,
   ProtocolError, type RunSnapshot,
 } from '@splitlora/protocol';
+import type { ComputeDevice } from '@splitlora/node';
 import type { Namespace, Socket } from 'socket.io';
 import type { ClientRegistry } from '../clients/client-registry.js';
 import type { RoundEvaluations } from '../eval/round-evaluations.js';
@@ -22,6 +23,7 @@ export interface AdminNamespaceDeps extends Omit<AdminContext, 'requests' | 'rat
   /** The runs folder's earlier runs (metrics and adapters from disk). */
   history: RunHistory;
   backend: string;
+  device: ComputeDevice;
   models: () => string[];
   dataFiles: () => string[];
   logs: () => LogEntry[];
@@ -31,7 +33,7 @@ export interface AdminNamespaceDeps extends Omit<AdminContext, 'requests' | 'rat
 export function adminSnapshot(deps: AdminNamespaceDeps): AdminSnapshot {
   const run = deps.host.current;
   return {
-    server: { protocolVersion: PROTOCOL_VERSION, backend: deps.backend, models: deps.models(), dataFiles: deps.dataFiles(), time: Date.now() },
+    server: { protocolVersion: PROTOCOL_VERSION, backend: deps.backend, device: { kind: deps.device.kind, name: deps.device.name, fallback: deps.device.fallback }, models: deps.models(), dataFiles: deps.dataFiles(), time: Date.now() },
     run: run?.snapshot() ?? null,
     clients: deps.registry.list(run?.participantIds() ?? new Set()),
     metrics: run?.metricHistory() ?? [],
