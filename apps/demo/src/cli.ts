@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { FleetProgress, parseShardMode, startNodeFleet } from '@splitlora/fleet';
 import { ensureDataDir } from '@splitlora/node';
 import { describeModel, modelWeights, type RoundRecord } from '@splitlora/protocol';
-import { createServer } from '@splitlora/server';
+import { startDemoCluster } from './scale-cluster.js';
 import { DEMO_HELP, parseDemoOptions } from './demo-options.js';
 
 async function main(): Promise<void> {
@@ -17,7 +17,8 @@ async function main(): Promise<void> {
   }
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const dataDir = await ensureDataDir(options.dataDir, log);
-  const server = await createServer({ port: 0, host: '127.0.0.1', backend: options.backend, dataDir, runsDir: options.runsDir, quiet: !options.verbose });
+  const cluster = await startDemoCluster({ ...options, dataDir }, log);
+  const server = cluster.server;
   log(`server on ${server.url} (tfjs ${server.backend} on ${server.device.name}); dashboard: ${server.url}/admin/?token=${server.adminToken}`);
   const baseline = tf.memory().numTensors;
   const run = await server.host.create(options.run);
@@ -25,7 +26,7 @@ async function main(): Promise<void> {
   log(`run ${run.runId}: ${describeModel(options.run.model)}, cut ${options.run.cut}, SFL-${options.run.sfl.toUpperCase()}, ${options.clients} volunteers × ${rounds} rounds × ${options.run.localSteps} local steps`);
   const progress = new FleetProgress(options.clients);
   const fleet = startNodeFleet({
-    server: server.url, clients: options.clients, workers: options.workers,
+    server: cluster.fleetUrl, clients: options.clients, workers: options.workers,
     shards: { dataPath: join(dataDir, 'e2e', 'devset.csv'), clients: options.clients, mode: parseShardMode(options.shard), seed: options.run.seed },
     onEvent: (index, event) => {
       progress.record(index, event);
@@ -44,14 +45,15 @@ async function main(): Promise<void> {
   const serverLeaked = tf.memory().numTensors - baseline;
   const tensorsLeaked = serverLeaked + result.tensorsLeaked;
   if (tensorsLeaked !== 0) log(`leaked tensors: server ${serverLeaked}, volunteers ${result.tensorsLeaked}`);
-  await server.close();
+  const serverProcesses = cluster.processes();
+  await cluster.close();
   const summary = {
     rounds: records.filter((r) => r.round > 0).map((r) => ({
       round: r.round, trainLoss: r.trainLoss, evalLoss: r.evalLoss, tokens: r.tokens, bytesUp: r.bytesUp, bytesDown: r.bytesDown, clients: r.clients, seconds: r.seconds,
     })),
     initialEvalLoss: records.find((r) => r.round === 0)?.evalLoss ?? null,
     model: options.run.model, weights: modelWeights(options.run.model), cut: options.run.cut, backend: server.backend, device: server.device, clientBackend: result.backend, sfl: options.run.sfl,
-    wireDtype: options.run.wireDtype, state, volunteers: result.outcomes, tensorsLeaked, adapterDir,
+    wireDtype: options.run.wireDtype, state, volunteers: result.outcomes, tensorsLeaked, adapterDir, serverProcesses,
   };
   if (!options.json) {
     log('');

@@ -13,6 +13,9 @@ export interface DemoOptions {
   runsDir: string | undefined;
   workers: number | undefined;
   shard: string | undefined;
+  /** Split workers as child processes, coordinated through `redis` (scale-out); undefined: one server process. */
+  serverProcesses: number | undefined;
+  redis: string | undefined;
   run: RunConfig;
 }
 
@@ -31,6 +34,7 @@ export const DEMO_HELP = `SplitLoRA demo: a server and a Node fleet fine-tune a 
   --shard MODE      iid or attr:<attribute>         --workers W       fleet worker threads (default min(N, 2))
   --data-dir D      data folder (default $SPLITLORA_DATA_DIR, ../shared/data, or downloaded)
   --runs-dir D      where the run folder goes (default ./runs)
+  --server-processes N  N split workers (child processes) and a coordinator, through --redis redis://host:port
   --json            end with one JSON object on the last line of stdout
   --verbose         server logs on stderr
 `;
@@ -42,7 +46,8 @@ export function parseDemoOptions(argv: string[]): DemoOptions | null {
       clients: { type: 'string' }, rounds: { type: 'string' }, 'local-steps': { type: 'string' }, batch: { type: 'string' }, seq: { type: 'string' },
       lr: { type: 'string' }, sfl: { type: 'string' }, wire: { type: 'string' }, model: { type: 'string' }, cut: { type: 'string' },
       'eval-samples': { type: 'string' }, shard: { type: 'string' }, workers: { type: 'string' }, 'data-dir': { type: 'string' },
-      'runs-dir': { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean' }, verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      'runs-dir': { type: 'string' }, backend: { type: 'string' }, 'server-processes': { type: 'string' }, redis: { type: 'string' }, json: { type: 'boolean' },
+      verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) return null;
@@ -68,5 +73,13 @@ export function parseDemoOptions(argv: string[]): DemoOptions | null {
   return {
     clients, backend, json: values.json ?? false, verbose: values.verbose ?? false, dataDir: values['data-dir'], runsDir: values['runs-dir'],
     workers: values.workers === undefined ? undefined : num(values.workers, 2, 'workers'), shard: values.shard, run: parsed.data,
+    serverProcesses: values['server-processes'] === undefined ? undefined : serverProcesses(num(values['server-processes'], 1, 'server-processes'), values.redis),
+    redis: values.redis,
   };
+}
+
+function serverProcesses(n: number, redis: string | undefined): number {
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`--server-processes must be a whole number from 1 to 64, found ${n}`);
+  if (redis === undefined) throw new Error('--server-processes needs --redis redis://host:port (a running redis-server)');
+  return n;
 }

@@ -38,4 +38,12 @@ Training
   --max-message-mb N        largest socket.io message (default 64)
   --download-model NAME     download a GPT-2 model from the Hugging Face hub into the models folder, then exit
   --quiet                   only warnings and errors
+
+Scale-out (several server processes behind one run, coordinated through Redis; docs/SCALE-OUT.md)
+  --role R                  single (default: one process, no Redis) | coordinator (run state, rounds,
+                            aggregation, persistence, dashboard; no volunteers of its own) | worker (serves
+                            volunteers, trains the server split; --run, --start, --resume and --runs-dir
+                            belong to the coordinator)
+  --redis URL               the Redis both roles share, e.g. redis://127.0.0.1:6379 (required with --role)
+  --worker-name NAME        a worker's name in logs and Redis (default: host-pid-random; letters, digits, . _ -)
 `;

@@ -10,6 +10,8 @@ import { numberFlag, parseCli } from './cli-args.js';
 import { SERVER_HELP } from './cli-help.js';
 import { downloadModelCommand } from './download-model.js';
 import { createServer, REPO_ROOT } from './server.js';
+import { runWorker, scaleRole } from './scale/scale-cli.js';
+import { startCoordinator } from './scale/coordinator.js';
 import { ensureDataDir, NODE_BACKEND_CHOICES, type NodeBackendChoice } from '@splitlora/node';
 
 
@@ -22,6 +24,7 @@ async function main(): Promise<void> {
     'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, 'allowed-origins': { type: 'string' }, 'admin-token-file': { type: 'string' },
     'print-admin-url': { type: 'boolean' }, 'invite-token': { type: 'string' }, 'max-connections-per-ip': { type: 'string' },
     'max-joins-per-minute': { type: 'string' }, 'trust-proxy': { type: 'boolean' },
+    role: { type: 'string' }, redis: { type: 'string' }, 'worker-name': { type: 'string' },
   });
   if (values.help) {
     process.stdout.write(SERVER_HELP);
@@ -46,7 +49,7 @@ async function main(): Promise<void> {
     ? { token: values['admin-token'], origin: 'from --admin-token (visible in the process list; prefer --admin-token-file or $SPLITLORA_ADMIN_TOKEN)', file: null }
     : resolveAdminToken({ tokenFile: values['admin-token-file'], env: process.env, runsDir });
   const invite = values['invite-token'] === 'auto' ? randomBytes(9).toString('base64url') : values['invite-token'];
-  const server = await createServer({
+  const serverOptions = {
     port: numberFlag(values.port, 'port', 8080), host: values.host ?? '0.0.0.0', adminToken: adminToken.token,
     backend, dataDir, runsDir, modelsDir: values['models-dir'],
     maxMessageBytes: numberFlag(values['max-message-mb'], 'max-message-mb', 64) * 1024 * 1024, quiet: values.quiet,
@@ -58,7 +61,14 @@ async function main(): Promise<void> {
         joinsPerMinute: numberFlag(values['max-joins-per-minute'], 'max-joins-per-minute', 60),
       },
     },
-  });
+  };
+  const role = scaleRole(values.role, values.redis, values['worker-name']);
+  if (role?.role === 'worker') {
+    if (values.run !== undefined) throw new Error('--run belongs to the coordinator (--role coordinator)');
+    return runWorker(role, serverOptions);
+  }
+  const server = role?.role === 'coordinator' ? await startCoordinator({ ...serverOptions, redisUrl: role.redisUrl }) : await createServer(serverOptions);
+
   if (values.resume === undefined && values.run !== undefined) {
     const parsed = runConfigSchema.safeParse(JSON.parse(readFileSync(values.run, 'utf8')));
     if (!parsed.success) throw new Error(`${values.run}: ${describeIssues(parsed.error)}`);
@@ -66,8 +76,8 @@ async function main(): Promise<void> {
     if (values.start) run.start();
   }
   const dashboard = values['print-admin-url'] ? `${server.url}/admin/?token=${encodeURIComponent(server.adminToken)}` : `${server.url}/admin/`;
-  process.stdout.write(`\nSplitLoRA server ready (tfjs ${server.backend} on ${server.device.name})\n` +
-    `  volunteers: ${server.url}/${invite ? `?invite=${invite}` : ''}\n` +
+  process.stdout.write(`\nSplitLoRA ${role?.role ?? 'server'} ready (tfjs ${server.backend} on ${server.device.name})\n` +
+    `  volunteers: ${role === null ? `${server.url}/${invite ? `?invite=${invite}` : ''}` : 'through the split workers (--role worker)'}\n` +
     `  dashboard:  ${dashboard}\n` +
     `  admin token ${adminToken.origin}${values['print-admin-url'] ? '' : ' (--print-admin-url prints a signed-in link)'}\n` +
     `  model: ${describeModel(server.host.current?.config.model ?? DEFAULT_MODEL)}${server.host.current ? '' : ' by default in the run form'}\n\n`);

@@ -4,18 +4,18 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ComputeDevice, findDataDir, type NodeBackendChoice, readTokenizerFiles, selectNodeBackend } from '@splitlora/node';
 import {
   type AdminClientToServerEvents, type AdminServerToClientEvents, type ClientToServerEvents, DEFAULT_MAX_MESSAGE_BYTES, EMBEDDED_MODEL_NAMES, NAMESPACES,
-  type LogEntry, MODEL_PRESET_NAMES, type ServerToClientEvents,
+  type LogEntry, MODEL_PRESET_NAMES, type RoundStart, type RunInfo, type ServerToClientEvents,
 } from '@splitlora/protocol';
-import { type Namespace, Server as SocketServer } from 'socket.io';
+import { type Namespace, type ServerOptions as ServerOptionsOfSocketIo, Server as SocketServer } from 'socket.io';
 import { AccessGuard, type AccessOptions } from './access/access-guard.js';
 import { ClientRegistry } from './clients/client-registry.js';
 import { DEFAULT_RATE_LIMIT, type RateLimit, RateLimiter } from './clients/rate-limiter.js';
+import { listen } from './http/listen.js';
 import { handleApi } from './http/routes.js';
 import { serveStatic } from './http/static-files.js';
 import { createLogger, type LogSink, stderrSink } from './log.js';
@@ -23,7 +23,7 @@ import { listHfModels } from './run/model-source.js';
 import { RunHistory } from './run/run-history.js';
 import { RunHost } from './run/run-host.js';
 import { RoundEvaluations } from './eval/round-evaluations.js';
-import type { RunNotifier } from './run/run-deps.js';
+import type { RunDeps, RunNotifier } from './run/run-deps.js';
 import { adminSnapshot, attachAdminNamespace } from './sockets/admin-namespace.js';
 import { attachVolunteerNamespace } from './sockets/volunteer-namespace.js';
 
@@ -55,6 +55,20 @@ export interface ServerOptions {
   tls?: { cert: string | Buffer; key: string | Buffer };
   /** Allowed origins, invite token, per-address limits (see AccessOptions). */
   access?: AccessOptions;
+  /** Scale-out coordinator hooks (src/scale/): absent in the single-process default. */
+  coordinator?: CoordinatorHooks;
+}
+
+/** How a coordinator differs from a single process: broadcasts through Redis, steps and round starts on its workers. */
+export interface CoordinatorHooks {
+  socketAdapter: NonNullable<Partial<ServerOptionsOfSocketIo>['adapter']>;
+  serverAdapterPolicy: NonNullable<RunDeps['serverAdapterPolicy']>;
+  /** Delivers a participant's round:start through the worker that holds its socket. */
+  roundStart(clientId: string, msg: RoundStart): void;
+  /** The run's public state changed (its workers follow). */
+  runState(info: RunInfo): void;
+  /** Why a volunteer that connects to the coordinator itself is turned away. */
+  refuseVolunteers: string;
 }
 
 /** One socket.io server for both audiences of the event table; each namespace is then typed with its own events. */
@@ -74,6 +88,8 @@ export interface SplitLoraServer {
   registry: ClientRegistry;
   http: HttpServer;
   io: EventServer;
+  /** Pushes the volunteer count and the dashboards' view soon (throttled). */
+  swarmChanged(): void;
   close(): Promise<void>;
 }
 
@@ -127,24 +143,31 @@ export async function createServer(options: ServerOptions = {}): Promise<SplitLo
   const io = new SocketServer<ListenEvents, EmitEvents>(http, {
     maxHttpBufferSize: maxMessageBytes, pingTimeout: HEARTBEAT_TIMEOUT_MS, pingInterval: 10_000,
     cors: { origin: guard.corsOrigins }, allowRequest: guard.allowRequest,
+    ...(options.coordinator ? { adapter: options.coordinator.socketAdapter } : {}),
   });
   io.engine.on('connection', (conn: { request: IncomingMessage; once(event: 'close', fn: () => void): unknown }) => guard.track(conn.request, conn));
+  const coordinator = options.coordinator;
   const volunteers: Namespace<ClientToServerEvents, ServerToClientEvents> = io.of(NAMESPACES.volunteer);
   const admins: Namespace<AdminClientToServerEvents, AdminServerToClientEvents> = io.of(NAMESPACES.admin);
 
   let host: RunHost;
-  const pushSwarm = throttle(() => volunteers.emit('swarm:info', { volunteersOnline: registry.online(), participants: host.current?.participantIds().size ?? 0 }), 200);
+  let closed = false; // throttled pushes that fire after close() send nothing (a Redis adapter is gone by then)
+  const pushSwarm = throttle(() => {
+    if (!closed) volunteers.emit('swarm:info', { volunteersOnline: registry.online(), participants: host.current?.participantIds().size ?? 0 });
+  }, 200);
   const pushAdmin = throttle(() => {
-    if (admins.sockets.size === 0) return;
+    if (closed || admins.sockets.size === 0) return;
     admins.emit('admin:run', host.current?.snapshot() ?? null);
     admins.emit('admin:clients', registry.list(host.current?.participantIds() ?? new Set()));
   }, 250);
   const notify: RunNotifier = {
     roundStart(clientId, msg) {
+      if (coordinator) return coordinator.roundStart(clientId, msg);
       const socketId = registry.get(clientId)?.socketId;
       if (socketId) volunteers.to(socketId).emit('round:start', msg);
     },
     runState(info) {
+      coordinator?.runState(info);
       volunteers.emit('run:state', info);
       pushAdmin();
     },
@@ -159,7 +182,7 @@ export async function createServer(options: ServerOptions = {}): Promise<SplitLo
       pushSwarm();
     },
   };
-  host = new RunHost({ runsDir, modelsDir, dataDir, maxMessageBytes, registry, logger: logger.child('run'), notify });
+  host = new RunHost({ runsDir, modelsDir, dataDir, maxMessageBytes, registry, logger: logger.child('run'), notify, serverAdapterPolicy: coordinator?.serverAdapterPolicy });
   // The dashboard's log: warnings, errors and run events, the latest kept for late-coming dashboards.
   const recentLogs: LogEntry[] = [];
   adminSink.push({
@@ -173,11 +196,15 @@ export async function createServer(options: ServerOptions = {}): Promise<SplitLo
   });
 
   const handlerCtx = { logger, limiter };
-  volunteers.use(guard.volunteerMiddleware);
-  attachVolunteerNamespace(volunteers, {
-    ...handlerCtx, registry, host, backend: selection.backend, onSwarmChange: () => { pushSwarm(); pushAdmin(); },
-    joinRefusal: (address) => guard.joinRefusal(address), addressOf: (request) => guard.addressOf(request),
-  });
+  const swarmChanged = () => { pushSwarm(); pushAdmin(); };
+  if (coordinator) volunteers.use((_socket, next) => next(new Error(coordinator.refuseVolunteers)));
+  else {
+    volunteers.use(guard.volunteerMiddleware);
+    attachVolunteerNamespace(volunteers, {
+      ...handlerCtx, registry, host, backend: selection.backend, onSwarmChange: swarmChanged,
+      joinRefusal: (address) => guard.joinRefusal(address), addressOf: (request) => guard.addressOf(request),
+    });
+  }
   const evaluations = new RoundEvaluations({ modelsDir, dataDir, logger: logger.child('run'), onChange: (record) => admins.emit('admin:evaluation', record) });
   const adminDeps = {
     ...handlerCtx, admit: guard.adminMiddleware(adminToken), registry, host, history: new RunHistory(runsDir), backend: selection.backend, device: selection.device, evaluations,
@@ -221,18 +248,15 @@ export async function createServer(options: ServerOptions = {}): Promise<SplitLo
 
   if (options.resumeDir !== undefined) (await host.resume(options.resumeDir)).start();
 
-  await new Promise<void>((resolveListen, reject) => {
-    http.once('error', reject);
-    http.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolveListen());
-  });
-  const port = (http.address() as AddressInfo).port;
-  const shownHost = options.host === undefined || options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host;
-  const url = `${options.tls ? 'https' : 'http'}://${shownHost}:${port}`;
+  const listened = await listen(http, options.port, options.host);
+  const port = listened.port;
+  const url = options.tls ? listened.url.replace(/^http:/, 'https:') : listened.url;
   logger.info(`listening on ${url} (volunteer page at /, admin at /admin/)`);
 
   return {
-    url, port, adminToken, backend: selection.backend, backendDetail: selection.detail, device: selection.device, host, registry, http, io,
+    url, port, adminToken, backend: selection.backend, backendDetail: selection.detail, device: selection.device, host, registry, http, io, swarmChanged,
     async close() {
+      closed = true;
       clearInterval(clientsTimer);
       guard.dispose();
       await evaluations.dispose();

@@ -18,7 +18,7 @@ import { Run } from './run.js';
 import { ServerSplit, type ServerSplitState } from './server-split.js';
 
 /** A run's model with its split plan, both checked against the run config. */
-interface PreparedModel {
+export interface PreparedModel {
   model: LoadedModel;
   plan: SplitPlan;
 }
@@ -67,7 +67,7 @@ export async function resumeRun(dir: string, deps: RunDeps): Promise<Run> {
   return run;
 }
 
-async function prepareModel(config: RunConfig, deps: RunDeps): Promise<PreparedModel> {
+export async function prepareModel(config: RunConfig, deps: Pick<RunDeps, 'modelsDir' | 'maxMessageBytes'>): Promise<PreparedModel> {
   let model: LoadedModel;
   let plan: SplitPlan;
   try {
@@ -88,19 +88,24 @@ async function assemble(
   config: RunConfig, createdAt: number, { model, plan }: PreparedModel, store: RunStore, deps: RunDeps, runId: string, completedRounds: number,
   metrics: MetricRecord[], clientAdapter: NamedHostTensors, server: ServerSplitState,
 ): Promise<Run> {
+  const { tokenizer, weightsBlob, tokenizerBlob } = await clientAssets({ model, plan }, deps);
+  const evalExamples = await loadEval(config, tokenizer, deps);
+  const strategy = strategyFor(config);
+  const split = new ServerSplit(plan, model.params, config, server, deps.serverAdapterPolicy);
+  return new Run({
+    runId, createdAt, config, plan, strategy, model, tokenizer, split, store, evalExamples, completedRounds, metrics, clientAdapter, weightsBlob, tokenizerBlob,
+  }, deps);
+}
+
+/** What volunteers download (the client split's base weights, the tokenizer files), and the tokenizer itself. */
+export async function clientAssets({ model, plan }: PreparedModel, deps: Pick<RunDeps, 'dataDir'>): Promise<{ tokenizer: Gpt2Tokenizer; weightsBlob: Uint8Array; tokenizerBlob: Uint8Array }> {
   const tokenizerDir = model.tokenizerDir ?? (deps.dataDir === null ? null : join(deps.dataDir, 'gpt2-tokenizer'));
   if (tokenizerDir === null) throw new ProtocolError('UNAVAILABLE', 'no tokenizer: the server has no data folder with gpt2-tokenizer/ (set SPLITLORA_DATA_DIR)');
   const files = await readTokenizerFiles(tokenizerDir);
   const tokenizer = Gpt2Tokenizer.fromFiles(files.vocabJson, files.mergesTxt);
-  const evalExamples = await loadEval(config, tokenizer, deps);
   const clientNames = Object.keys(expectedParamShapes(plan.config, clientPart(plan.cut)));
   const weightsBlob = writeSafetensors(Object.fromEntries(clientNames.map((n) => [n, model.params[n]!])), 'F32');
-  const strategy = strategyFor(config);
-  const split = new ServerSplit(plan, model.params, config, server);
-  return new Run({
-    runId, createdAt, config, plan, strategy, model, tokenizer, split, store, evalExamples, completedRounds, metrics, clientAdapter, weightsBlob,
-    tokenizerBlob: new TextEncoder().encode(JSON.stringify(files)),
-  }, deps);
+  return { tokenizer, weightsBlob, tokenizerBlob: new TextEncoder().encode(JSON.stringify(files)) };
 }
 
 async function loadEval(config: RunConfig, tokenizer: Gpt2Tokenizer, deps: RunDeps): Promise<Example[]> {

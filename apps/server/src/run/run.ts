@@ -155,6 +155,14 @@ export class Run {
     return this.steps.handle(clientId, req);
   }
 
+  /** A step a scale-out worker trained for this run (its own checks passed): the round machine and the books count it. */
+  remoteStep(clientId: string, round: number, step: number, loss: number, tokens: number): boolean {
+    if (!this.machine.checkStep(clientId, round, step).ok) return false;
+    this.machine.stepDone(clientId);
+    this.stepDone(clientId, round, step, loss, tokens);
+    return true;
+  }
+
   async update(clientId: string, req: UpdateRequest): Promise<UpdateResponse> {
     const { stamp } = req;
     if (stamp.runId !== this.runId) throw new ProtocolError('STALE', `run ${stamp.runId} is not the current run ${this.runId}`);

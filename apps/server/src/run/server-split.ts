@@ -41,6 +41,7 @@ export class ServerSplit {
     params: NamedHostTensors,
     private readonly run: RunConfig,
     start: ServerSplitState,
+    policyFor: typeof serverAdapterPolicyFor = serverAdapterPolicyFor,
   ) {
     const { config } = plan;
     const tensors = namedToTensors(params);
@@ -50,7 +51,7 @@ export class ServerSplit {
     const serverParams: NamedTensors = Object.fromEntries(serverNames.map((n) => [n, all[n]!]));
     // Transposed block weights speed up the backward on wasm; only the server's blocks are ever differentiated.
     this.serverModel = { config, params: transposedConv1dHelps() ? withTransposedConv1d(serverParams) : serverParams };
-    this.adapters = serverAdapterPolicyFor(run, plan, start);
+    this.adapters = policyFor(run, plan, start);
   }
 
   /** Whether steps of several clients may be fused into one server step (SFL-V2). */

@@ -12,11 +12,14 @@ import type { ServerSplit, StepInput, StepOutput } from './server-split.js';
 import { decodeStep } from './step-decoding.js';
 import { StepFuser } from './step-fuser.js';
 
+/** What the step service asks of whoever decides which steps are accepted (the round machine, or a worker's mirror of it). */
+export type StepGate = Pick<RoundMachine, 'checkStep' | 'stepDone' | 'isOver' | 'participants'>;
+
 export interface StepServiceDeps {
   runId: string;
   config: RunConfig;
   modelName: string;
-  machine: RoundMachine;
+  machine: StepGate;
   queue: SerialQueue;
   split: ServerSplit;
   /** A step was trained and answered: the round's bookkeeping and the metrics. */

@@ -20,6 +20,15 @@ export interface VolunteerNamespaceDeps extends Omit<VolunteerContext, 'requests
   addressOf: (request: IncomingMessage) => string;
 }
 
+/** What a volunteer's status report changes in its record (also for volunteers of a scale-out worker). */
+export function applyStatus(record: ClientRecord, req: { state: 'idle' | 'downloading' | 'training' | 'paused'; tokensPerSecond: number }): void {
+  record.tokensPerSecond = req.tokensPerSecond;
+  if (req.state === 'paused') record.state = 'paused';
+  else if (req.state === 'training') record.state = 'training';
+  else if (req.state === 'downloading') record.state = 'downloading';
+  else if (record.state === 'paused' || record.state === 'training') record.state = 'ready';
+}
+
 export function attachVolunteerNamespace(nsp: Namespace<ClientToServerEvents, ServerToClientEvents>, deps: VolunteerNamespaceDeps): void {
   const { registry, host } = deps;
   const ctx: VolunteerContext = {
@@ -76,12 +85,7 @@ export function attachVolunteerNamespace(nsp: Namespace<ClientToServerEvents, Se
     on(socket, 'round:update', ctx, (req) => host.require().update(joined().id, req));
 
     on(socket, 'client:status', ctx, (req) => {
-      const record = joined();
-      record.tokensPerSecond = req.tokensPerSecond;
-      if (req.state === 'paused') record.state = 'paused';
-      else if (req.state === 'training') record.state = 'training';
-      else if (req.state === 'downloading') record.state = 'downloading';
-      else if (record.state === 'paused' || record.state === 'training') record.state = 'ready';
+      applyStatus(joined(), req);
       return {};
     });
 
