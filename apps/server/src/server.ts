@@ -25,6 +25,7 @@ import { RunHost } from './run/run-host.js';
 import { RoundEvaluations } from './eval/round-evaluations.js';
 import type { RunDeps, RunNotifier } from './run/run-deps.js';
 import { adminSnapshot, attachAdminNamespace } from './sockets/admin-namespace.js';
+import { type EngineConnection, guardMessageBytes } from './sockets/message-size-guard.js';
 import { attachVolunteerNamespace } from './sockets/volunteer-namespace.js';
 
 /** How long a volunteer may go without answering a heartbeat: a tab busy with a long step must not be dropped. */
@@ -44,6 +45,8 @@ export interface ServerOptions {
   /** socket.io's maxHttpBufferSize: no legitimate message is larger. */
   maxMessageBytes?: number;
   rateLimit?: RateLimit;
+  /** Most volunteer sessions online from one address (default DEFAULT_SESSIONS_PER_ADDRESS). */
+  maxSessionsPerAddress?: number;
   /** Built pages to serve; default apps/volunteer/dist at / and apps/admin/dist at /admin/. */
   volunteerDir?: string;
   adminDir?: string;
@@ -135,7 +138,7 @@ export async function createServer(options: ServerOptions = {}): Promise<SplitLo
   const modelsDir = resolve(options.modelsDir ?? join(REPO_ROOT, 'models'));
   const runsDir = resolve(options.runsDir ?? join(REPO_ROOT, 'runs'));
   const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
-  const registry = new ClientRegistry();
+  const registry = new ClientRegistry(options.maxSessionsPerAddress);
   const limiter = new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT);
 
   const guard = new AccessGuard(options.access ?? {}, logger.child('access'));
@@ -194,6 +197,15 @@ export async function createServer(options: ServerOptions = {}): Promise<SplitLo
       if (admins.sockets.size > 0) admins.emit('admin:log', entry);
     },
   });
+
+  // A message's binary attachments count towards the limit: the connection that sends more is told and closed.
+  io.engine.on('connection', (conn: EngineConnection) => guardMessageBytes(conn, maxMessageBytes, (bytes) => {
+    logger.warn(`closed a connection whose message of ${bytes}+ bytes exceeds the limit of ${maxMessageBytes}`);
+    const message = `a message of ${bytes}+ bytes (binary parts included) exceeds the server's limit of ${maxMessageBytes} bytes; the connection is closed`;
+    for (const nsp of [volunteers, admins] as Namespace[]) {
+      for (const socket of nsp.sockets.values()) if ((socket.conn as unknown) === conn) socket.emit('protocol:error', { code: 'TOO_LARGE', message, event: '(message)' });
+    }
+  }));
 
   const handlerCtx = { logger, limiter };
   const swarmChanged = () => { pushSwarm(); pushAdmin(); };

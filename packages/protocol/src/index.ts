@@ -3,6 +3,7 @@ export * from './version.js';
 export * from './error-codes.js';
 export * from './half-precision.js';
 export * from './tensor-frame.js';
+export * from './frame-bundle.js';
 export * from './model-presets.js';
 export * from './lora-config.js';
 export * from './run-config.js';

@@ -22,6 +22,13 @@ export const runConfigSchema = z.strictObject({
   weightDecay: z.number().min(0).max(1).default(0.01),
   /** Gradient clipping by global norm, applied by each party to its own adapter; 0 turns it off. */
   maxGradNorm: z.number().min(0).default(1),
+  /**
+   * A volunteer's update (its adapter minus the one it started the round from) is clipped to this L2 norm before
+   * aggregation; null: AdamW's own bound for the run's lr and local steps (no honest update reaches it).
+   */
+  maxUpdateNorm: z.number().positive().max(1e6).nullable().default(null),
+  /** Updates above this norm are refused (OUT_OF_RANGE) instead of clipped; null: 10 × the clip norm. */
+  updateNormLimit: z.number().positive().max(1e9).nullable().default(null),
   labelSmoothing: z.number().min(0).max(0.5).default(0),
   batchSize: z.number().int().min(1).max(256).default(8),
   maxSeqLen: z.number().int().min(8).max(2048).default(128),
@@ -43,6 +50,9 @@ export const runConfigSchema = z.strictObject({
 }).superRefine((c, ctx) => {
   if (c.minClients > c.maxClients) ctx.addIssue({ code: 'custom', path: ['minClients'], message: `minClients ${c.minClients} exceeds maxClients ${c.maxClients}` });
   if (c.maxSeqLen % c.padMultiple !== 0) ctx.addIssue({ code: 'custom', path: ['padMultiple'], message: `maxSeqLen ${c.maxSeqLen} is not a multiple of padMultiple ${c.padMultiple}` });
+  if (c.maxUpdateNorm !== null && c.updateNormLimit !== null && c.updateNormLimit < c.maxUpdateNorm) {
+    ctx.addIssue({ code: 'custom', path: ['updateNormLimit'], message: `updateNormLimit ${c.updateNormLimit} is below maxUpdateNorm ${c.maxUpdateNorm}` });
+  }
   const depth = modelDepth(c.model);
   if (depth !== null && c.cut > depth - 1) ctx.addIssue({ code: 'custom', path: ['cut'], message: `cut layer ${c.cut} out of range 1..${depth - 1} for ${c.model}` });
   if (depth === null && !c.model.startsWith('hf:')) ctx.addIssue({ code: 'custom', path: ['model'], message: `model must be one of ${[...EMBEDDED_MODEL_NAMES, ...MODEL_PRESET_NAMES].join(', ')} or hf:<folder>` });

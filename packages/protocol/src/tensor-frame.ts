@@ -1,6 +1,7 @@
 // Binary tensor frames: {name, shape, dtype, data} with raw little-endian bytes, never JSON arrays.
 import { z } from 'zod';
-import { decodeFloat16, encodeFloat16, float16BitsToFloat32 } from './half-precision.js';
+import { decodeFloat16, encodeFloat16 } from './half-precision.js';
+import { FRAME_MAX_ABS, FRAME_SCALE_RANGE } from './limits.js';
 
 export const FRAME_DTYPES = ['float32', 'float16', 'int32', 'uint16', 'uint8'] as const;
 export type FrameDtype = (typeof FRAME_DTYPES)[number];
@@ -26,7 +27,8 @@ export const tensorFrameSchema = z.strictObject({
   shape: z.array(z.number().int().nonnegative().max(1 << 24)).max(8),
   dtype: z.enum(FRAME_DTYPES),
   data: binary,
-  scale: z.number().positive().refine(Number.isFinite, 'scale must be finite').optional(),
+  scale: z.number().min(FRAME_SCALE_RANGE.min, `scale must be at least 2^${Math.log2(FRAME_SCALE_RANGE.min)}`)
+    .max(FRAME_SCALE_RANGE.max, `scale must be at most 2^${Math.log2(FRAME_SCALE_RANGE.max)}`).optional(),
 });
 
 export function byteLength(data: Binary): number {
@@ -46,7 +48,7 @@ export function alignedBytes(data: Binary): Uint8Array {
 }
 
 export class FrameError extends Error {
-  constructor(readonly reason: 'size' | 'dtype' | 'non-finite', message: string) {
+  constructor(readonly reason: 'size' | 'dtype' | 'non-finite' | 'range', message: string) {
     super(message);
     this.name = 'FrameError';
   }
@@ -105,28 +107,24 @@ function checkSize(frame: TensorFrame): Uint8Array {
   return bytes;
 }
 
-/** Index of the first Infinity or NaN among float bits (exponent all ones), or −1; integer tests only. */
-function firstNonFinite(bits: Uint16Array | Uint32Array, exponentMask: number): number {
-  for (let i = 0; i < bits.length; i++) if ((bits[i]! & exponentMask) === exponentMask) return i;
-  return -1;
-}
-
-/** Decodes a float frame to float32, refusing wrong sizes, non-float dtypes and NaN/Infinity. */
-export function decodeFloatFrame(frame: TensorFrame): Float32Array {
+/**
+ * Decodes a float frame to float32, refusing wrong sizes, non-float dtypes, and decoded values (after the scale is
+ * divided out) that are NaN, ±Infinity or larger in magnitude than `maxAbs`. fp16 goes through the decode table.
+ */
+export function decodeFloatFrame(frame: TensorFrame, maxAbs = FRAME_MAX_ABS): Float32Array {
   const bytes = checkSize(frame);
   const scale = frame.scale ?? 1;
-  const nonFinite = (index: number, value: number) => new FrameError('non-finite', `${frame.name}: value ${value} at index ${index} is not finite`);
-  if (frame.dtype === 'float16') {
-    const halves = new Uint16Array(bytes.buffer);
-    const bad = firstNonFinite(halves, 0x7c00);
-    if (bad >= 0) throw nonFinite(bad, float16BitsToFloat32(halves[bad]!));
-    return decodeFloat16(halves, scale);
+  let values: Float32Array;
+  if (frame.dtype === 'float16') values = decodeFloat16(new Uint16Array(bytes.buffer), scale);
+  else if (frame.dtype === 'float32') {
+    values = new Float32Array(bytes.buffer);
+    if (scale !== 1) for (let i = 0; i < values.length; i++) values[i] = values[i]! / scale;
+  } else throw new FrameError('dtype', `${frame.name}: expected float32 or float16, found ${frame.dtype}`);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!Number.isFinite(v)) throw new FrameError('non-finite', `${frame.name}: value ${v} at index ${i} is not finite${scale !== 1 ? ` (after the scale ${scale})` : ''}`);
+    if (Math.abs(v) > maxAbs) throw new FrameError('range', `${frame.name}: value ${v} at index ${i} exceeds the magnitude limit ${maxAbs}`);
   }
-  if (frame.dtype !== 'float32') throw new FrameError('dtype', `${frame.name}: expected float32 or float16, found ${frame.dtype}`);
-  const values = new Float32Array(bytes.buffer);
-  const bad = firstNonFinite(new Uint32Array(bytes.buffer), 0x7f800000);
-  if (bad >= 0) throw nonFinite(bad, values[bad]!);
-  if (scale !== 1) for (let i = 0; i < values.length; i++) values[i] = values[i]! / scale;
   return values;
 }
 

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { LoraConfig } from './lora-config.js';
 import type { SCHEDULES, WIRE_DTYPES } from './run-config.js';
 import { finiteSchema, idSchema, type RunInfo } from './shared-records.js';
+import { type FrameBundle, frameBundleSchema } from './frame-bundle.js';
 import { type TensorFrame, tensorFrameSchema } from './tensor-frame.js';
 
 export const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu', 'tensorflow', 'node'] as const;
@@ -93,7 +94,8 @@ export interface ActivationsResponse { stamp: Stamp; loss: number; tokens: numbe
 export const updateRequestSchema = z.strictObject({
   /** step = the number of local steps done this round. */
   stamp: stampSchema,
-  adapter: z.array(tensorFrameSchema).min(1).max(10_000),
+  /** The adapter's tensors in one buffer (one binary attachment, whatever the adapter's size). */
+  adapter: frameBundleSchema,
   tokens: z.number().int().min(1),
   meanLoss: finiteSchema,
   seconds: z.number().min(0),
@@ -118,7 +120,7 @@ export interface RoundStart {
   /** Optimizer steps done before this round, for the learning-rate schedule. */
   globalStepBase: number;
   /** The adapter this client starts the round from (the aggregation strategy's choice; FedAvg: the global one). */
-  adapter: TensorFrame[];
+  adapter: FrameBundle;
   /** Seeds this client's data order and dropout masks for the round. */
   seed: number;
 }

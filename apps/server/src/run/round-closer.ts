@@ -3,10 +3,10 @@
 // the client adapters, the server-adapter policy closes its side, the new adapters are evaluated and checkpointed,
 // and the round's record is written. The round machine decides when; this does the work.
 import {
-  type AggregationStrategy, type Example, type FitConfiguration, type FitRound, hashName, mixSeed, type NamedHostTensors, type SplitPlan,
+  type AggregationStrategy, countAdapterParams, type Example, type FitConfiguration, type FitRound, hashName, mixSeed, type NamedHostTensors, type SplitPlan,
 } from '@splitlora/core';
 import {
-  encodeFloatFrame, type RoundRecord, type RoundStart, type RunConfig, type TensorFrame, type UpdateRequest,
+  encodeFloatFrame, type FrameBundle, packFrames, ProtocolError, type RoundRecord, type RoundStart, type RunConfig, type UpdateRequest,
 } from '@splitlora/protocol';
 import type { ClientRegistry } from '../clients/client-registry.js';
 import type { Logger } from '../log.js';
@@ -16,6 +16,7 @@ import type { RunStore } from './run-store.js';
 import type { SerialQueue } from './serial-queue.js';
 import type { ServerSplit } from './server-split.js';
 import { decodeAdapter } from './step-decoding.js';
+import { boundUpdate, type UpdateBound, updateBoundFor } from './update-bound.js';
 
 export interface RoundCloserDeps {
   runId: string;
@@ -35,13 +36,16 @@ export interface RoundCloserDeps {
 export class RoundCloser {
   private global: NamedHostTensors;
   /** Frames of the tensors a participant starts from, encoded once per distinct table (FedAvg: one per round). */
-  private framesCache: { source: NamedHostTensors; frames: TensorFrame[] } | null = null;
+  private framesCache: { source: NamedHostTensors; frames: FrameBundle } | null = null;
   private account: RoundAccount | null = null;
   /** The round in progress as the strategy saw it at its start, and what it decided then. */
   private fit: { round: FitRound; configuration: FitConfiguration } | null = null;
+  /** The norm bound on every volunteer's update. */
+  readonly updateBound: UpdateBound;
 
   constructor(private readonly deps: RoundCloserDeps, globalClient: NamedHostTensors) {
     this.global = globalClient;
+    this.updateBound = updateBoundFor(deps.config, countAdapterParams(deps.plan.clientAdapterLayout()));
   }
 
   /** The current global client adapter. */
@@ -61,7 +65,8 @@ export class RoundCloser {
   abort(): void {
     this.account = null;
     this.fit = null;
-    this.deps.split.abortRound();
+    // In the queue: a step of the aborted round still computing finishes before the server adapter rolls back.
+    void this.deps.queue.run(async () => this.deps.split.abortRound());
   }
 
   /** The round:start message of one participant, starting (or continuing) at `firstStep`. */
@@ -81,10 +86,16 @@ export class RoundCloser {
     if (account !== null && account.round === round) account.recordStep(clientId, loss, tokens);
   }
 
-  /** Checks and keeps a participant's adapter; returns the weight it gets (the tokens the server counted). */
+  /**
+   * Checks a participant's adapter, bounds its update (clipped to the run's norm, refused above the hard limit) and
+   * keeps it; returns the weight it gets (the tokens the server counted).
+   */
   acceptUpdate(clientId: string, req: UpdateRequest): number {
-    const adapter = decodeAdapter(req.adapter, this.deps.plan.clientAdapterLayout());
     const account = this.account!;
+    const decoded = decodeAdapter(req.adapter, this.deps.plan.clientAdapterLayout());
+    const { adapter, norm, clipped } = boundUpdate(decoded, this.fit!.configuration.startFor(clientId), this.updateBound);
+    if (account.tokensOf(clientId) === 0) throw new ProtocolError('STALE', `the server trained no tokens of this client in round ${account.round}; its update has no weight`);
+    if (clipped) this.deps.log.warn(`client ${clientId}: update norm ${norm.toPrecision(4)} clipped to ${this.updateBound.clipNorm.toPrecision(4)}`);
     account.addUpdate(clientId, adapter);
     const tokens = account.tokensOf(clientId);
     if (tokens !== req.tokens) this.deps.log.warn(`client ${clientId} reports ${req.tokens} tokens, the server counted ${tokens}; weighting by the server's count`);
@@ -136,9 +147,9 @@ export class RoundCloser {
     return queue.run(() => split.evalLoss(this.global, evalExamples));
   }
 
-  private frames(tensors: NamedHostTensors): TensorFrame[] {
+  private frames(tensors: NamedHostTensors): FrameBundle {
     if (this.framesCache?.source !== tensors) {
-      this.framesCache = { source: tensors, frames: Object.entries(tensors).map(([name, t]) => encodeFloatFrame(name, t.shape, t.data, 'float32')) };
+      this.framesCache = { source: tensors, frames: packFrames(Object.entries(tensors).map(([name, t]) => encodeFloatFrame(name, t.shape, t.data, 'float32'))) };
     }
     return this.framesCache.frames;
   }

@@ -13,6 +13,7 @@ import { describeModel, MESSAGE_OVERHEAD_BYTES, type MetricRecord, ProtocolError
 import { saveBaseModel } from './base-model-ref.js';
 import { loadModel, type LoadedModel } from './model-source.js';
 import type { RunDeps } from './run-deps.js';
+import { loadCheckpoint, readStoredRun, readStoredState } from './run-checkpoint.js';
 import { RunStore } from './run-store.js';
 import { Run } from './run.js';
 import { ServerSplit, type ServerSplitState } from './server-split.js';
@@ -54,14 +55,10 @@ export async function createRun(config: RunConfig, deps: RunDeps): Promise<Run> 
 export async function resumeRun(dir: string, deps: RunDeps): Promise<Run> {
   const store = new RunStore(resolve(dir));
   if (!RunStore.exists(store.dir)) throw new Error(`${dir} is not a run folder (config.json and state.json expected)`);
-  const stored = store.readRun();
-  const { completedRounds } = store.readState();
+  const stored = readStoredRun(store.dir);
+  const { completedRounds } = readStoredState(store.dir, stored.config);
   const prepared = await prepareModel(stored.config, deps);
-  const clientAdapter = await store.loadAdapter(completedRounds, 'client-adapter', prepared.plan.config);
-  const serverAdapter = await store.loadAdapter(completedRounds, 'server-adapter', prepared.plan.config);
-  const optimizer = await store.loadOptimizer(completedRounds);
-  // Step records of an unfinished round stay (they happened); round records past the resume point cannot exist twice.
-  const metrics = store.readMetrics().filter((r) => r.kind === 'step' || r.round <= completedRounds);
+  const { clientAdapter, serverAdapter, optimizer, metrics } = await loadCheckpoint(store, prepared.plan, stored.config, completedRounds);
   const run = await assemble(stored.config, stored.createdAt, prepared, store, deps, stored.runId, completedRounds, metrics, clientAdapter, { serverAdapter, optimizer });
   deps.logger.child(stored.runId).info(`resumed after round ${completedRounds} of ${stored.config.rounds}`, { dir: store.dir });
   return run;

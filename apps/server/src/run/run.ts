@@ -2,7 +2,7 @@
 // things happen), the step service (training steps), the round closer (round starts, updates, aggregation) and the
 // run's outputs (adapter files, generation). It carries out the machine's actions and tells the server what to send
 // through the RunNotifier (run-deps.ts). Runs are built by run-factory.ts.
-import type { SplitPlan } from '@splitlora/core';
+import type { NamedHostTensors, SplitPlan } from '@splitlora/core';
 import {
   type ActivationsRequest, type ActivationsResponse, type AssetInfo, type ClientManifest, type GenerateResponse, type GenerateSettings,
   type MetricRecord, ProtocolError, type RunConfig, type RunInfo, type RunSnapshot, type UpdateRequest, type UpdateResponse,
@@ -108,6 +108,11 @@ export class Run {
   /** Milliseconds the server spent computing for this run (steps, evaluation, aggregation, generation). */
   get busyMs(): number {
     return this.queue.busyMs;
+  }
+
+  /** The current global client adapter. */
+  get globalClient(): NamedHostTensors {
+    return this.rounds.globalClient;
   }
 
   /** The run's folder on disk. */

@@ -1,7 +1,7 @@
 // The coordinator's side of volunteers connected to its workers: what the volunteer namespace does for its own
 // sockets (join, ready, update, status, leave), done for a worker's socket from the messages it forwards, plus the
 // steps the workers trained. The registry and the run are the coordinator's; each socket remembers its worker.
-import { PROTOCOL_VERSION, ProtocolError, type TensorFrame } from '@splitlora/protocol';
+import { type FrameBundle, PROTOCOL_VERSION, ProtocolError } from '@splitlora/protocol';
 import type { Redis } from 'ioredis';
 import type { ClientRecord } from '../clients/client-registry.js';
 import type { Logger } from '../log.js';
@@ -39,7 +39,7 @@ export class RemoteVolunteers {
         const bytes = await this.redis.getBuffer(req.adapterKey);
         if (bytes === null) throw new ProtocolError('UNAVAILABLE', 'the uploaded adapter expired before the coordinator read it; send the update again');
         await this.redis.del(req.adapterKey);
-        const adapter = decode<TensorFrame[]>(bytes);
+        const adapter = decode<FrameBundle>(bytes);
         return host.require().update(record.id, { stamp: req.stamp, tokens: req.tokens, meanLoss: req.meanLoss, seconds: req.seconds, adapter });
       }
     }

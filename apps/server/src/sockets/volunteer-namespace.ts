@@ -50,7 +50,7 @@ export function attachVolunteerNamespace(nsp: Namespace<ClientToServerEvents, Se
       }
       const tooMany = deps.joinRefusal(deps.addressOf(socket.request));
       if (tooMany !== null) throw new ProtocolError('RATE_LIMITED', tooMany);
-      const { record, resumed } = registry.join(socket.id, req.backend, req.name, req.resumeToken, Date.now());
+      const { record, resumed } = registry.join(socket.id, req.backend, req.name, req.resumeToken, Date.now(), socket.handshake.address);
       deps.logger.info(`${record.id} ${resumed ? 'rejoined' : 'joined'} (${record.backend})`);
       deps.onSwarmChange();
       return {

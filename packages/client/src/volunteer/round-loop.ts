@@ -1,7 +1,7 @@
 // One round of local training against the server: each step's forward, its activations up, the gradient back, the
 // backward; then the adapter upload. It waits out the volunteer's pause and the organiser's, asks again when the
 // server is busy or slow on a live connection, and gives the round up when it moved on or the connection dropped.
-import { isProtocolError, ConnectionLostError, MESSAGE_OVERHEAD_BYTES, type ActivationsResponse, type RoundStart, request } from '@splitlora/protocol';
+import { isProtocolError, ConnectionLostError, MESSAGE_OVERHEAD_BYTES, type ActivationsResponse, packFrames, type RoundStart, request } from '@splitlora/protocol';
 import { notAppliedText } from './not-applied-text.js';
 import type { LocalTrainer, PendingStep } from '../local-trainer.js';
 import type { VolunteerSocket } from '../socket-types.js';
@@ -52,14 +52,14 @@ export async function trainRound(msg: RoundStart, trainer: LocalTrainer, host: R
     host.traffic();
   }
   host.status('uploading', `sending your adapter for round ${msg.round}`);
-  const frames = await trainer.adapterFrames();
-  const adapterBytes = frames.reduce((s, f) => s + f.data.byteLength, 0);
+  const adapter = packFrames(await trainer.adapterFrames());
+  const adapterBytes = adapter.data.byteLength;
   if (adapterBytes + MESSAGE_OVERHEAD_BYTES > host.maxMessageBytes) {
     throw new Error(`the adapter update of ${adapterBytes} bytes exceeds the server's message limit of ${host.maxMessageBytes} bytes`);
   }
   try {
     await request(host.socket, 'round:update', {
-      stamp: { runId: msg.runId, round: msg.round, step: msg.localSteps }, adapter: frames,
+      stamp: { runId: msg.runId, round: msg.round, step: msg.localSteps }, adapter,
       tokens: Math.max(1, progress.tokens), meanLoss: progress.tokens > 0 ? progress.lossSum / progress.tokens : 0, seconds: progress.seconds,
     }, host.timeoutMs);
   } catch (error) {

@@ -2,7 +2,7 @@
 // then for each round trains local steps against the server and uploads the adapter. A thin host around the pure
 // VolunteerMachine: socket events go in as machine events, and the machine's actions are carried out here with the
 // session (requests) and the round loop (training).
-import { ConnectionLostError, connectionRefusal, isProtocolError } from '@splitlora/protocol';
+import { ConnectionLostError, connectionRefusal, isProtocolError, unpackFrames } from '@splitlora/protocol';
 import type { VolunteerEvent } from '../volunteer-events.js';
 import { TrafficMeter } from '../traffic-meter.js';
 import { trainRound } from './round-loop.js';
@@ -152,7 +152,7 @@ export class Volunteer {
     const prepared = this.prepared;
     const progress = this.machine.progress;
     if (prepared === null || progress === null) return;
-    if (fromGlobal) prepared.trainer.loadGlobal(msg.adapter);
+    if (fromGlobal) prepared.trainer.loadGlobal(unpackFrames(msg.adapter));
     const m = this.machine;
     const live = () => m.isLive(generation);
     try {
