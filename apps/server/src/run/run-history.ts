@@ -4,6 +4,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type MetricRecord, ProtocolError, type RunListEntry } from '@splitlora/protocol';
+import { readStoredRun, readStoredState } from './run-checkpoint.js';
 import { RunStore } from './run-store.js';
 
 /** Run ids are folder names the server made; anything else (a path, "..") is refused before touching the disk. */
@@ -20,8 +21,8 @@ export class RunHistory {
       if (!RUN_ID.test(entry) || !statSync(dir).isDirectory() || !RunStore.exists(dir)) continue;
       try {
         const store = new RunStore(dir);
-        const { runId, createdAt, config } = store.readRun();
-        const state = store.readState();
+        const { runId, createdAt, config } = readStoredRun(store.dir);
+        const state = readStoredState(store.dir, config);
         out.push({
           runId, name: config.name, model: config.model, rounds: config.rounds, completedRounds: state.completedRounds,
           createdAt, updatedAt: state.updatedAt, current: runId === currentRunId,
@@ -46,7 +47,7 @@ export class RunHistory {
   /** A completed round's client or server adapter (PEFT files); "combined" exists for a finished run's last round. */
   async adapterFiles(runId: string, round: number, which: 'client' | 'server' | 'combined'): Promise<Record<string, Uint8Array>> {
     const store = this.store(runId);
-    const { completedRounds } = store.readState();
+    const { completedRounds } = readStoredState(store.dir, readStoredRun(store.dir).config);
     if (round > completedRounds) throw new ProtocolError('NOT_FOUND', `round ${round} of run ${runId} was not completed (last completed: ${completedRounds})`);
     if (which === 'combined') {
       const dir = join(store.dir, 'final-adapter');
