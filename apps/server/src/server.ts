@@ -2,7 +2,8 @@
 // namespaces, around one RunHost. Tests start it on port 0.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ComputeDevice, findDataDir, type NodeBackendChoice, readTokenizerFiles, selectNodeBackend } from '@splitlora/node';
@@ -11,6 +12,7 @@ import {
   type LogEntry, MODEL_PRESET_NAMES, type RoundStart, type RunInfo, type ServerToClientEvents,
 } from '@splitlora/protocol';
 import { type Namespace, type ServerOptions as ServerOptionsOfSocketIo, Server as SocketServer } from 'socket.io';
+import { AccessGuard, type AccessOptions } from './access/access-guard.js';
 import { ClientRegistry } from './clients/client-registry.js';
 import { DEFAULT_RATE_LIMIT, type RateLimit, RateLimiter } from './clients/rate-limiter.js';
 import { listen } from './http/listen.js';
@@ -18,6 +20,7 @@ import { handleApi } from './http/routes.js';
 import { serveStatic } from './http/static-files.js';
 import { createLogger, type LogSink, stderrSink } from './log.js';
 import { listHfModels } from './run/model-source.js';
+import { RunHistory } from './run/run-history.js';
 import { RunHost } from './run/run-host.js';
 import { RoundEvaluations } from './eval/round-evaluations.js';
 import type { RunDeps, RunNotifier } from './run/run-deps.js';
@@ -51,6 +54,10 @@ export interface ServerOptions {
   logSinks?: LogSink[];
   /** A run folder to continue (after a crash) before accepting connections; the run starts right away. */
   resumeDir?: string;
+  /** PEM certificate and key: serve HTTPS and WSS instead of HTTP and WS. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /** Allowed origins, invite token, per-address limits (see AccessOptions). */
+  access?: AccessOptions;
   /** Scale-out coordinator hooks (src/scale/): absent in the single-process default. */
   coordinator?: CoordinatorHooks;
 }
@@ -89,15 +96,18 @@ export interface SplitLoraServer {
   close(): Promise<void>;
 }
 
-/** Eval/data files the admin may pick: CSV, JSONL and text files inside the data folder. */
-function listDataFiles(dataDir: string | null): string[] {
+/** Folders of the data folder that hold no evaluation data (the tokenizer's vocabulary and merges). */
+const NOT_DATA_DIRS = new Set(['gpt2-tokenizer', 'tokenizer']);
+
+/** Eval/data files the admin may pick: CSV, JSONL and text files inside the data folder, tokenizer files excepted. */
+export function listDataFiles(dataDir: string | null): string[] {
   if (dataDir === null || !existsSync(dataDir)) return [];
   const out: string[] = [];
   const walk = (dir: string, depth: number) => {
     for (const entry of readdirSync(dir)) {
       const path = join(dir, entry);
       if (statSync(path).isDirectory()) {
-        if (depth < 2) walk(path, depth + 1);
+        if (depth < 2 && !NOT_DATA_DIRS.has(entry)) walk(path, depth + 1);
       } else if (/\.(csv|jsonl|txt|md)$/i.test(entry) && entry !== 'README.md') out.push(relative(dataDir, path));
     }
   };
@@ -131,11 +141,14 @@ export async function createServer(options: ServerOptions = {}): Promise<SplitLo
   const registry = new ClientRegistry(options.maxSessionsPerAddress);
   const limiter = new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT);
 
-  const http = createHttpServer();
+  const guard = new AccessGuard(options.access ?? {}, logger.child('access'));
+  const http: HttpServer = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }) : createHttpServer();
   const io = new SocketServer<ListenEvents, EmitEvents>(http, {
-    maxHttpBufferSize: maxMessageBytes, pingTimeout: HEARTBEAT_TIMEOUT_MS, pingInterval: 10_000, cors: { origin: true },
+    maxHttpBufferSize: maxMessageBytes, pingTimeout: HEARTBEAT_TIMEOUT_MS, pingInterval: 10_000,
+    cors: { origin: guard.corsOrigins }, allowRequest: guard.allowRequest,
     ...(options.coordinator ? { adapter: options.coordinator.socketAdapter } : {}),
   });
+  io.engine.on('connection', (conn: { request: IncomingMessage; once(event: 'close', fn: () => void): unknown }) => guard.track(conn.request, conn));
   const coordinator = options.coordinator;
   const volunteers: Namespace<ClientToServerEvents, ServerToClientEvents> = io.of(NAMESPACES.volunteer);
   const admins: Namespace<AdminClientToServerEvents, AdminServerToClientEvents> = io.of(NAMESPACES.admin);
@@ -208,10 +221,16 @@ export async function createServer(options: ServerOptions = {}): Promise<SplitLo
   const handlerCtx = { logger, limiter };
   const swarmChanged = () => { pushSwarm(); pushAdmin(); };
   if (coordinator) volunteers.use((_socket, next) => next(new Error(coordinator.refuseVolunteers)));
-  else attachVolunteerNamespace(volunteers, { ...handlerCtx, registry, host, backend: selection.backend, onSwarmChange: swarmChanged });
+  else {
+    volunteers.use(guard.volunteerMiddleware);
+    attachVolunteerNamespace(volunteers, {
+      ...handlerCtx, registry, host, backend: selection.backend, onSwarmChange: swarmChanged,
+      joinRefusal: (address) => guard.joinRefusal(address), addressOf: (request) => guard.addressOf(request),
+    });
+  }
   const evaluations = new RoundEvaluations({ modelsDir, dataDir, logger: logger.child('run'), onChange: (record) => admins.emit('admin:evaluation', record) });
   const adminDeps = {
-    ...handlerCtx, token: adminToken, registry, host, backend: selection.backend, device: selection.device, evaluations,
+    ...handlerCtx, admit: guard.adminMiddleware(adminToken), registry, host, history: new RunHistory(runsDir), backend: selection.backend, device: selection.device, evaluations,
     models: () => [...EMBEDDED_MODEL_NAMES, ...MODEL_PRESET_NAMES, ...listHfModels(modelsDir)],
     dataFiles: () => listDataFiles(dataDir),
     logs: () => [...recentLogs],
@@ -225,7 +244,7 @@ export async function createServer(options: ServerOptions = {}): Promise<SplitLo
 
   let tokenizerCache: Uint8Array | null = null;
   const routes = {
-    host, backend: selection.backend, device: selection.device, startedAt, volunteersOnline: () => registry.online(),
+    host, backend: selection.backend, device: selection.device, startedAt, volunteersOnline: () => registry.online(), inviteRequired: guard.inviteRequired,
     tokenizerJson: async () => {
       if (tokenizerCache === null && dataDir !== null) tokenizerCache = new TextEncoder().encode(JSON.stringify(await readTokenizerFiles(join(dataDir, 'gpt2-tokenizer'))));
       return tokenizerCache;
@@ -252,7 +271,9 @@ export async function createServer(options: ServerOptions = {}): Promise<SplitLo
 
   if (options.resumeDir !== undefined) (await host.resume(options.resumeDir)).start();
 
-  const { port, url } = await listen(http, options.port, options.host);
+  const listened = await listen(http, options.port, options.host);
+  const port = listened.port;
+  const url = options.tls ? listened.url.replace(/^http:/, 'https:') : listened.url;
   logger.info(`listening on ${url} (volunteer page at /, admin at /admin/)`);
 
   return {
@@ -260,6 +281,7 @@ export async function createServer(options: ServerOptions = {}): Promise<SplitLo
     async close() {
       closed = true;
       clearInterval(clientsTimer);
+      guard.dispose();
       await evaluations.dispose();
       await host.dispose();
       await new Promise<void>((r) => io.close(() => r()));

@@ -3,14 +3,11 @@
 // removes the webgpu choice: it is reported, never thrown.
 import { type AdapterFacts, type GpuLike, probeAdapter } from '@splitlora/core';
 import { missingAdapterAdvice } from './vulkan-env.js';
+import { firstLine } from './first-line.js';
 
 export type DawnLoad = { gpu: GpuLike; adapter: AdapterFacts } | { problem: string };
 
 let loading: Promise<DawnLoad> | null = null;
-
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 160);
-}
 
 /** Exposes `gpu` and the WebGPU constants (GPUBufferUsage, …) as browser globals, as tfjs expects them. */
 function exposeAsNavigatorGpu(gpu: GpuLike, globals: object): void {

@@ -6,6 +6,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { type AdapterFacts, type BackendCandidate, isSoftwareAdapter, selectFirstBackend, tuneForAdapter } from '@splitlora/core';
 import type { ServerDevice } from '@splitlora/protocol';
 import { loadDawnWebGpu } from './dawn-webgpu.js';
+import { firstLine } from './first-line.js';
 
 export const NODE_BACKEND_CHOICES = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 export type NodeBackendChoice = (typeof NODE_BACKEND_CHOICES)[number];
@@ -31,10 +32,6 @@ export function adapterName(adapter: AdapterFacts): string {
 }
 
 type NativePackage = '@tensorflow/tfjs-node-gpu' | '@tensorflow/tfjs-node';
-
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 120);
-}
 
 /** Imports the first native package that loads (it registers the 'tensorflow' backend); null or why none did. */
 async function loadNative(packages: readonly NativePackage[]): Promise<{ loaded: NativePackage | null; problem: string | null }> {

@@ -55,6 +55,8 @@ export interface RoundRecord {
   bytesDown: number;
   clients: number;
   participants: string[];
+  /** Every volunteer that trained at least one step of the round: the reporters and those that dropped out. */
+  trainers?: string[];
   seconds: number;
   tokensPerSecond: number;
   endedAt: number;
@@ -112,4 +114,17 @@ export interface AdminSnapshot {
   metrics: MetricRecord[];
   /** The latest server log entries (warnings, errors and run events), oldest first. */
   logs: LogEntry[];
+}
+
+/** A run folder of the server's runs directory, for the dashboard's run history. */
+export interface RunListEntry {
+  runId: string;
+  name: string;
+  model: string;
+  rounds: number;
+  completedRounds: number;
+  createdAt: number;
+  updatedAt: number;
+  /** The run the server holds now (its live view is the dashboard's main one). */
+  current: boolean;
 }

@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import {
   adapterDownloadSchema, type AdapterDownloadResponse, type AdminSnapshot, type ClientInfo, generateRequestSchema,
-  type GenerateResponse, type LogEntry, type MetricRecord, type RunSnapshot,
+  type GenerateResponse, type LogEntry, type MetricRecord, type RunListEntry, type RunSnapshot,
 } from './admin-messages.js';
 import type { AckCallback } from './error-codes.js';
 import { type RoundEvaluation, roundEvaluateSchema } from './evaluation-messages.js';
@@ -85,6 +85,8 @@ export const EVENT_TABLE = {
   'run:stop': dashboardAsks(runIdRequestSchema, typeOnly<RunSnapshot>()),
   'clients:list': dashboardAsks(emptySchema, typeOnly<ClientInfo[]>()),
   'metrics:history': dashboardAsks(runIdRequestSchema, typeOnly<MetricRecord[]>()),
+  /** Every run folder, newest first: earlier runs stay browsable and downloadable after a new run started. */
+  'runs:list': dashboardAsks(emptySchema, typeOnly<RunListEntry[]>()),
   'adapter:download': dashboardAsks(adapterDownloadSchema, typeOnly<AdapterDownloadResponse>()),
   'generate': dashboardAsks(generateRequestSchema, typeOnly<GenerateResponse>()),
   'round:evaluate': dashboardAsks(roundEvaluateSchema, typeOnly<RoundEvaluation>()),

@@ -17,5 +17,6 @@ export * from './request.js';
 export * from './embedded-models.js';
 export * from './limits.js';
 export * from './leakage-figures.js';
+export * from './connection-refusal.js';
 export * from './run-presets.js';
 export * from './evaluation-messages.js';

@@ -28,6 +28,9 @@ const STATE_LABEL: Record<RunSnapshot['state'], string> = {
   paused: 'Paused', finished: 'Finished', stopped: 'Stopped', failed: 'Failed',
 };
 
+/** How long a confirmation ("Run started.") stays under the buttons. */
+const MESSAGE_SHOWN_MS = 5000;
+
 const BUTTONS: { action: RunAction; label: string; className: string }[] = [
   { action: 'start', label: 'Start', className: 'btn-primary' },
   { action: 'pause', label: 'Pause', className: '' },
@@ -62,6 +65,7 @@ export function createRunStatusView(onAction: (action: RunAction) => void): RunS
   body.append(announcer, content, toolbar, message);
 
   let announced = '';
+  let messageTimer: ReturnType<typeof setTimeout> | null = null;
   return {
     element,
     update({ run, progress, controls, volunteersOnline, nowMs, privacy = null }) {
@@ -107,6 +111,9 @@ export function createRunStatusView(onAction: (action: RunAction) => void): RunS
       ]);
     },
     setMessage(text, tone = 'info') {
+      // "Run started." is news for a moment (the badge says the rest); errors stay until the next action.
+      if (messageTimer !== null) clearTimeout(messageTimer);
+      messageTimer = tone === 'info' && text !== '' ? setTimeout(() => { message.textContent = ''; }, MESSAGE_SHOWN_MS) : null;
       message.textContent = text;
       message.className = `action-message ${tone === 'error' ? 'is-error' : ''}`.trim();
     },

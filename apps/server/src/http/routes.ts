@@ -10,12 +10,24 @@ export interface RouteDeps {
   device: ComputeDevice;
   startedAt: number;
   volunteersOnline: () => number;
+  /** Volunteers need the run's invite link (?invite=…). */
+  inviteRequired: boolean;
   /** The tokenizer files as JSON bytes ({vocabJson, mergesTxt}), or null when the server has none. */
   tokenizerJson: () => Promise<Uint8Array | null>;
 }
 
 function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-cache', ...headers }).end(JSON.stringify(body));
+}
+
+/** What a new volunteer downloads once (client weights and tokenizer), or null while the run's model is not ready. */
+function downloadBytes(run: RunHost['current']): number | null {
+  try {
+    const { weights, tokenizer } = run!.manifest().assets;
+    return weights.bytes + tokenizer.bytes;
+  } catch {
+    return null;
+  }
 }
 
 export async function handleApi(deps: RouteDeps, req: IncomingMessage, res: ServerResponse, pathname: string): Promise<boolean> {
@@ -32,6 +44,7 @@ export async function handleApi(deps: RouteDeps, req: IncomingMessage, res: Serv
     json(res, 200, {
       run: run?.info() ?? null,
       volunteersOnline: deps.volunteersOnline(),
+      inviteRequired: deps.inviteRequired,
       training: snapshot === null ? null : {
         model: snapshot.model, weights: modelWeights(snapshot.model), cut: snapshot.config.cut, layers: snapshot.modelSummary?.layers ?? null, wireDtype: snapshot.config.wireDtype,
         batchSize: snapshot.config.batchSize, maxSeqLen: snapshot.config.maxSeqLen, localSteps: snapshot.config.localSteps,
@@ -43,6 +56,7 @@ export async function handleApi(deps: RouteDeps, req: IncomingMessage, res: Serv
           },
           secureAggregation: snapshot.config.secureAggregation,
         },
+        downloadBytes: downloadBytes(run),
       },
     });
     return true;

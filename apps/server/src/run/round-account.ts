@@ -46,6 +46,7 @@ export class RoundAccount {
       kind: 'round', runId, round: this.round, trainLoss: this.tokens > 0 ? this.lossSum / this.tokens : null,
       evalLoss, evalPerplexity: evalLoss === null ? null : Math.exp(evalLoss), tokens: this.tokens,
       bytesUp: traffic.up - this.upAtStart, bytesDown: traffic.down - this.downAtStart, clients: reporters.length, participants: reporters,
+      trainers: [...new Set([...reporters, ...this.tokensByClient.keys()])],
       seconds, tokensPerSecond: this.tokens / Math.max(seconds, 1e-3), endedAt: now,
     };
   }

@@ -3,6 +3,7 @@ import {
   type ClientToServerEvents, VOLUNTEER_REQUESTS, type VolunteerRequests, PROTOCOL_VERSION, ProtocolError, SECAGG_CIPHERTEXT_BYTES, SECAGG_KEY_BYTES,
   type ServerToClientEvents, unpackBytes,
 } from '@splitlora/protocol';
+import type { IncomingMessage } from 'node:http';
 import type { Namespace } from 'socket.io';
 import type { ClientRecord, ClientRegistry } from '../clients/client-registry.js';
 import type { RunHost } from '../run/run-host.js';
@@ -15,6 +16,9 @@ export interface VolunteerNamespaceDeps extends Omit<VolunteerContext, 'requests
   host: RunHost;
   backend: string;
   onSwarmChange: () => void;
+  /** Null when a volunteer from `address` may join now, else why not (per-address join limit). */
+  joinRefusal: (address: string) => string | null;
+  addressOf: (request: IncomingMessage) => string;
 }
 
 /** What a volunteer's status report changes in its record (also for volunteers of a scale-out worker). */
@@ -45,6 +49,8 @@ export function attachVolunteerNamespace(nsp: Namespace<ClientToServerEvents, Se
       if (req.protocolVersion !== PROTOCOL_VERSION) {
         throw new ProtocolError('PROTOCOL_VERSION', `the server speaks protocol ${PROTOCOL_VERSION}, this client ${req.protocolVersion}; reload the page`);
       }
+      const tooMany = deps.joinRefusal(deps.addressOf(socket.request));
+      if (tooMany !== null) throw new ProtocolError('RATE_LIMITED', tooMany);
       const { record, resumed } = registry.join(socket.id, req.backend, req.name, req.resumeToken, Date.now(), socket.handshake.address);
       deps.logger.info(`${record.id} ${resumed ? 'rejoined' : 'joined'} (${record.backend})`);
       deps.onSwarmChange();

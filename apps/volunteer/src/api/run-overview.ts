@@ -21,6 +21,8 @@ export interface TrainingSummary {
   clientParams: number | null;
   /** The run's privacy options (absent from servers that predate them: then neither is on). */
   privacy?: TrainingPrivacy;
+  /** Bytes a new volunteer downloads once (model layers and tokenizer); absent when the server does not say yet. */
+  downloadBytes?: number;
 }
 
 export interface TrainingPrivacy {
@@ -43,6 +45,8 @@ function readPrivacy(value: unknown, where: string): TrainingPrivacy {
 
 export interface RunOverview {
   run: RunInfo | null;
+  /** The server admits volunteers only with the run's invite link (?invite=…). */
+  inviteRequired?: boolean;
   volunteersOnline: number;
   training: TrainingSummary | null;
 }
@@ -57,6 +61,7 @@ function readTraining(value: unknown, where: string): TrainingSummary | null {
     sfl: oneOf(t, 'sfl', SFL_VERSIONS, where), loraRank: int('loraRank'),
     clientTrainable: nullableNum(t, 'clientTrainable', where), clientParams: nullableNum(t, 'clientParams', where),
     ...(t['privacy'] === undefined ? {} : { privacy: readPrivacy(t['privacy'], `${where}.privacy`) }),
+    ...(t['downloadBytes'] === undefined || t['downloadBytes'] === null ? {} : { downloadBytes: num(t, 'downloadBytes', where, { int: true, min: 0 }) }),
   };
 }
 
@@ -67,6 +72,7 @@ export function readRunOverview(value: unknown): RunOverview {
     run: checkRunInfo(body['run'], `${where}.run`),
     volunteersOnline: num(body, 'volunteersOnline', where, { int: true, min: 0 }),
     training: readTraining(body['training'], `${where}.training`),
+    ...(body['inviteRequired'] === true ? { inviteRequired: true } : {}),
   };
 }
 

@@ -1,13 +1,15 @@
 // The first screen: what this run trains (from GET /api/run), what leaves the browser and what never does,
 // and the consent button. No connection to the training server exists while it is shown.
 import type { RunOverview, TrainingSummary } from '../api/run-overview.js';
-import { formatCompact, formatInteger } from '../format/format.js';
+import { formatBytes, formatCompact, formatInteger } from '../format/format.js';
 import { type Child, h, ICONS, icon, setChildren } from './dom.js';
 
 export interface ConsentView {
   element: HTMLElement;
   showRun(overview: RunOverview): void;
   showRunProblem(message: string): void;
+  /** The run takes volunteers by invitation and this page was not opened from the invite link. */
+  showInviteNeeded(): void;
   /** The consent button waits until the run's description has loaded (or failed to). */
   enable(): void;
 }
@@ -38,6 +40,7 @@ function runFacts(o: RunOverview): HTMLElement {
     fact('Each step', `${t.batchSize} windows × ${t.maxSeqLen} tokens`, `sent as ${t.wireDtype}`),
     fact('Volunteers online', formatInteger(o.volunteersOnline), 'connected right now'),
     ...privacyFacts(t),
+    t.downloadBytes !== undefined ? fact('Download', `${formatBytes(t.downloadBytes)} once`, 'model layers and tokenizer, kept in this browser') : null,
   ]);
 }
 
@@ -124,6 +127,11 @@ export function createConsentView(serverHost: string, onConsent: () => void): Co
     },
     enable() {
       consentButton.disabled = false;
+    },
+    showInviteNeeded() {
+      runBody.append(h('p', { class: 'notice notice-bad', role: 'alert', id: 'invite-needed' }, [
+        'This run takes volunteers by invitation: open the invite link the organiser gave you (it ends in ?invite=…).',
+      ]));
     },
     showRunProblem(message) {
       setChildren(runBody, [h('p', { class: 'notice notice-bad', role: 'alert' }, [`Could not reach the training server: ${message}`])]);

@@ -6,6 +6,7 @@ import {
   isProtocolError, ConnectionLostError, decodeFloatFrame, MESSAGE_OVERHEAD_BYTES, type ActivationsResponse, packFrames, type RoundStart, request,
   type TensorFrame, unpackFrames,
 } from '@splitlora/protocol';
+import { notAppliedText } from './not-applied-text.js';
 import type { LocalTrainer, PendingStep } from '../local-trainer.js';
 import { maskedBytes, type SecAggParticipant } from './secagg-participant.js';
 import type { VolunteerSocket } from '../socket-types.js';
@@ -129,7 +130,7 @@ async function sendStep(msg: RoundStart, step: number, pending: PendingStep, hos
         continue;
       }
       if (error instanceof ConnectionLostError || isProtocolError(error, 'STALE', 'NOT_SELECTED', 'NOT_JOINED')) {
-        host.notApplied(`step ${step} of round ${msg.round} not applied: ${(error as Error).message}`);
+        host.notApplied(notAppliedText(error, step, msg.round));
         return null;
       }
       if (isProtocolError(error, 'RUN_STATE')) {

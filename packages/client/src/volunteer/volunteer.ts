@@ -2,7 +2,9 @@
 // then for each round trains local steps against the server and uploads the adapter. A thin host around the pure
 // VolunteerMachine: socket events go in as machine events, and the machine's actions are carried out here with the
 // session (requests) and the round loop (training).
-import { ConnectionLostError, isProtocolError, type RoundStart, SECAGG_CIPHERTEXT_BYTES, SECAGG_KEY_BYTES, unpackBytes, unpackFrames } from '@splitlora/protocol';
+import {
+  ConnectionLostError, connectionRefusal, isProtocolError, type RoundStart, SECAGG_CIPHERTEXT_BYTES, SECAGG_KEY_BYTES, unpackBytes, unpackFrames,
+} from '@splitlora/protocol';
 import type { VolunteerEvent } from '../volunteer-events.js';
 import { TrafficMeter } from '../traffic-meter.js';
 import { trainRound } from './round-loop.js';
@@ -18,6 +20,8 @@ export interface VolunteerOptions extends Omit<SessionOptions, 'timeoutMs'> {
   statusIntervalMs?: number;
   /** Sees each round's update before secure aggregation masks it (tests, benchmarks); it never leaves the volunteer. */
   observeUpdate?: (round: number, update: Float64Array) => void;
+  /** The resume token of an earlier session (a reloaded page): the server then knows this volunteer again. */
+  resumeToken?: string;
 }
 
 export class Volunteer {
@@ -35,6 +39,7 @@ export class Volunteer {
   constructor(private readonly options: VolunteerOptions) {
     this.session = new VolunteerSession({ ...options, timeoutMs: options.requestTimeoutMs ?? 120_000 });
     this.meter = new TrafficMeter(options.socket);
+    if (options.resumeToken !== undefined) this.machine.rememberSession(options.resumeToken);
   }
 
   /** Connects and trains until the run ends, the volunteer leaves, or a fatal error; resolves with which. */
@@ -60,6 +65,11 @@ export class Volunteer {
       if (this.secagg?.owns(msg)) this.secagg.abort(`${msg.code}: ${msg.message}`);
     });
     s.on('protocol:error', (msg) => this.emit({ type: 'error', message: `${msg.code}: ${msg.message}`, fatal: false }));
+    // A refusal (foreign page, no invite) is final: socket.io does not retry it, and the message says what to do.
+    s.on('connect_error', (error) => {
+      const refused = connectionRefusal(error);
+      if (refused !== null) this.apply(m.fatal(refused.message));
+    });
     s.io.on('reconnect_attempt', (attempt) => this.apply(m.reconnecting(attempt)));
     this.statusTimer = setInterval(() => this.reportStatus(), this.options.statusIntervalMs ?? 2000);
     this.apply(m.start());
