@@ -14,6 +14,7 @@ import { centralized } from './methods/centralized.js';
 import { federated } from './methods/federated.js';
 import { sequentialSplit } from './methods/sequential-split.js';
 import { splitFed } from './methods/splitfed.js';
+import { dpSplitFed } from './methods/dp-splitfed.js';
 import { createWorld, type Settings, type World } from './setup.js';
 
 const METHODS: Record<string, (world: World) => Promise<Curve>> = {
@@ -33,6 +34,8 @@ export const convergenceBenchmark = defineBenchmark('convergence', [
   { name: 'seed', value: 'S', help: 'seed of weights, shards, batches and dropout (default 0)' },
   { name: 'backend', value: 'NAME', help: 'Node tfjs backend (default wasm)' },
   { name: 'svg', value: 'PATH', help: 'where the plot goes (default artifacts/bench/convergence.svg)' },
+  { name: 'dp-noise', value: 'LIST', help: 'noise multipliers σ: one SFL-V2 + DP-FedAvg method each (default none)' },
+  { name: 'dp-clip', value: 'C', help: 'DP clip norm of each client update (default 0.05)' },
 ], runConvergenceBench);
 
 async function runConvergenceBench({ smoke, flags, log }: BenchOptions): Promise<BenchReport> {
@@ -43,6 +46,12 @@ async function runConvergenceBench({ smoke, flags, log }: BenchOptions): Promise
     lr: flags.number('lr', 1e-2, { min: 0 }), evalSamples: flags.number('eval-samples', smoke ? 8 : 64, { min: 1 }), seed: flags.number('seed', 0, { min: 0 }),
   };
   const methods = flags.list('methods', Object.keys(METHODS), Object.keys(METHODS));
+  const dpNoise = flags.string('dp-noise', '').split(',').filter((x) => x.trim() !== '').map((x) => {
+    const sigma = Number(x);
+    if (!(sigma >= 0)) throw new Error(`--dp-noise must list numbers >= 0, found "${x}"`);
+    return sigma;
+  });
+  const dpClip = flags.number('dp-clip', 0.05, { min: 0 });
   const svgPath = flags.string('svg', join(REPO_ROOT, smoke ? 'artifacts/bench/convergence-smoke.svg' : 'artifacts/bench/convergence.svg'));
   const backend = flags.string('backend', 'wasm') as NodeBackendName;
   const activation = await activateNodeBackend(backend);
@@ -56,6 +65,12 @@ async function runConvergenceBench({ smoke, flags, log }: BenchOptions): Promise
       const curve = await METHODS[name]!(world);
       const last = curve.points.at(-1)!;
       log(`  eval loss ${curve.points[0]!.evalLoss.toFixed(3)} → ${last.evalLoss.toFixed(3)} after ${last.tokens} tokens, ${last.seconds.toFixed(1)} s of training`);
+      curves.push(curve);
+    }
+    for (const sigma of dpNoise) {
+      log(`sfl-v2 with DP-FedAvg σ = ${sigma}, C = ${dpClip}…`);
+      const curve = await dpSplitFed(world, sigma, dpClip);
+      log(`  eval loss ${curve.points[0]!.evalLoss.toFixed(3)} → ${curve.points.at(-1)!.evalLoss.toFixed(3)}; ε = ${curve.notes}`);
       curves.push(curve);
     }
   } finally {

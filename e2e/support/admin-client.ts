@@ -4,6 +4,7 @@ import {
   ADMIN_NAMESPACE, type AdminClientToServerEvents, type AdminServerToClientEvents, type PayloadOf, type ReplyOf, request,
   type RunConfigInput, type RunSnapshot,
 } from '@splitlora/protocol';
+import { readFileSync } from 'node:fs';
 import { io, type Socket } from 'socket.io-client';
 
 type AdminSocket = Socket<AdminServerToClientEvents, AdminClientToServerEvents>;
@@ -11,8 +12,10 @@ type AdminSocket = Socket<AdminServerToClientEvents, AdminClientToServerEvents>;
 export class AdminClient {
   private constructor(private readonly socket: AdminSocket) {}
 
-  static async connect(url: string, token: string): Promise<AdminClient> {
-    const socket: AdminSocket = io(`${url}${ADMIN_NAMESPACE}`, { auth: { token }, transports: ['websocket'], forceNew: true });
+  /** `options.ca`: a PEM certificate to trust (a server with a self-signed one). */
+  static async connect(url: string, token: string, options: { ca?: string } = {}): Promise<AdminClient> {
+    const ca = options.ca === undefined ? {} : { ca: readFileSync(options.ca, 'utf8') };
+    const socket: AdminSocket = io(`${url}${ADMIN_NAMESPACE}`, { auth: { token }, transports: ['websocket'], forceNew: true, ...ca });
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', () => resolve());
       socket.once('connect_error', reject);

@@ -24,13 +24,28 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-export async function startServerProcess(extraArgs: string[] = []): Promise<ServerProcess> {
-  const port = await freePort();
-  const adminToken = `e2e-${Math.random().toString(36).slice(2, 10)}`;
-  const runsDir = mkdtempSync(join(tmpdir(), 'splitlora-e2e-runs-'));
+export interface ServerProcessOptions {
+  /** Start on this port (a restart after a crash); default a free one. */
+  port?: number;
+  runsDir?: string;
+  /** The admin token; given through $SPLITLORA_ADMIN_TOKEN (as a user keeps it across restarts) when `tokenInEnv`. */
+  adminToken?: string;
+  tokenInEnv?: boolean;
+  /** Serve HTTPS with this certificate (PEM files). */
+  tls?: { cert: string; key: string };
+}
+
+/** Starts the server; `extraArgs` may depend on the port (an allow-list naming the server's own address). */
+export async function startServerProcess(extraArgs: string[] | ((port: number) => string[]) = [], options: ServerProcessOptions = {}): Promise<ServerProcess> {
+  const port = options.port ?? await freePort();
+  const adminToken = options.adminToken ?? `e2e-${Math.random().toString(36).slice(2, 10)}`;
+  const runsDir = options.runsDir ?? mkdtempSync(join(tmpdir(), 'splitlora-e2e-runs-'));
+  const tokenArgs = options.tokenInEnv ? [] : ['--admin-token', adminToken];
+  const tlsArgs = options.tls ? ['--tls-cert', options.tls.cert, '--tls-key', options.tls.key] : [];
+  const extra = typeof extraArgs === 'function' ? extraArgs(port) : extraArgs;
   const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'apps/server/src/cli.ts'),
-    '--port', String(port), '--host', '127.0.0.1', '--admin-token', adminToken, '--runs-dir', runsDir, '--backend', 'wasm', ...extraArgs],
-  { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    '--port', String(port), '--host', '127.0.0.1', ...tokenArgs, ...tlsArgs, '--runs-dir', runsDir, '--backend', 'wasm', ...extra],
+  { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: options.tokenInEnv ? { ...process.env, SPLITLORA_ADMIN_TOKEN: adminToken } : process.env });
   let output = '';
   await new Promise<void>((ready, fail) => {
     const timer = setTimeout(() => fail(new Error(`server did not start in 60 s:\n${output}`)), 60_000);
@@ -49,7 +64,7 @@ export async function startServerProcess(extraArgs: string[] = []): Promise<Serv
     });
   });
   return {
-    url: `http://localhost:${port}`, adminToken, runsDir, child, output: () => output,
+    url: `${options.tls ? 'https' : 'http'}://localhost:${port}`, adminToken, runsDir, child, output: () => output,
     async stop() {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');

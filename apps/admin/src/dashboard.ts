@@ -6,6 +6,7 @@ import { isUnauthorized, REFUSED_TEXT } from './session.js';
 import { clientLabels, lossSeries, roundSeries } from './state/chart-series.js';
 import { reduceDashboard } from './state/dashboard-reducer.js';
 import { EMPTY_DASHBOARD, type DashboardEvent, type DashboardState } from './state/dashboard-state.js';
+import { privacyStatus } from './state/privacy-status.js';
 import { roundProgress } from './state/round-progress.js';
 import { ACTION_EVENTS, runControls, type RunAction } from './state/run-controls.js';
 import { clientRows, downloadFolderName, roundRows } from './state/table-rows.js';
@@ -15,6 +16,8 @@ import { createClientsView } from './views/clients-view.js';
 import { saveFilesAsZip } from './views/download.js';
 import { createLogView } from './views/log-view.js';
 import { createRoundsView, type AdapterSide } from './views/rounds-view.js';
+import { createRunHistoryView } from './views/run-history-view.js';
+import { historyRows } from './state/run-history-rows.js';
 import { createRunFormView } from './views/run-form-view.js';
 import { createRunStatusView } from './views/run-status-view.js';
 import { createTryItView } from './views/try-it-view.js';
@@ -56,8 +59,28 @@ export function mountDashboard({ socket, onSignOut, onRefused }: DashboardOption
   let evaluations = new Map<number, RoundEvaluation>();
   let evaluationsOf: string | null = null;
   const log = createLogView();
+  const history = createRunHistoryView({
+    metrics: (runId) => call(() => request(socket, 'metrics:history', { runId }, timeoutFor('metrics:history'))),
+    async download(runId, round, which) {
+      const response = await call(() => request(socket, 'adapter:download', { runId, round, which }, timeoutFor('adapter:download')));
+      const folder = `${runId}-${downloadFolderName(round, which)}`;
+      saveFilesAsZip(response.files, folder, `${folder}.zip`);
+      return `Saved ${folder}.zip (${response.files.map((f) => f.name).join(' + ')}).`;
+    },
+  });
+  /** The runs folder is listed again whenever the current run changes (a new run pushes the last one into history). */
+  let historyFor: string | null | undefined;
+  function refreshHistory(): void {
+    const current = state.run?.runId ?? null;
+    if (current === historyFor) return;
+    historyFor = current;
+    request(socket, 'runs:list', {}, timeoutFor('runs:list')).then(
+      (runs) => history.update(historyRows(runs, (ms) => new Date(ms).toLocaleString())),
+      () => { historyFor = undefined; },
+    );
+  }
   shell.side.append(runStatus.element, tryIt.element, runForm.element);
-  shell.main.append(charts.element, rounds.element, clients.element, log.element);
+  shell.main.append(charts.element, rounds.element, history.element, clients.element, log.element);
 
   /** Runs a request; a refused token ends the session. */
   async function call<T>(send: () => Promise<T>): Promise<T> {
@@ -169,7 +192,7 @@ export function mountDashboard({ socket, onSignOut, onRefused }: DashboardOption
     const labels = clientLabels(state.clients);
     shell.setServer(state.server);
     runStatus.update({
-      run, progress: roundProgress(run, state.steps), controls, nowMs: now,
+      run, progress: roundProgress(run, state.steps), controls, nowMs: now, privacy: privacyStatus(run, state.rounds),
       volunteersOnline: state.clients.filter((c) => c.state !== 'disconnected').length,
     });
     runForm.update({ server: state.server, currentConfig: run?.config ?? null, blockedReason: createBlockedReason() });
@@ -182,6 +205,7 @@ export function mountDashboard({ socket, onSignOut, onRefused }: DashboardOption
     syncEvaluations();
     rounds.update(roundRows(state.rounds, labels), online && run !== null, evaluations, now);
     log.update(state.logs);
+    if (online) refreshHistory();
   }
 
   // ---- live events ----
@@ -195,6 +219,7 @@ export function mountDashboard({ socket, onSignOut, onRefused }: DashboardOption
   return {
     element: shell.element,
     load(snapshot) {
+      historyFor = undefined; // after a reconnect the runs folder may hold more
       evaluationsOf = null; // (re)connected: read the evaluations again, pushes may have been missed
       dispatch({ type: 'snapshot', snapshot });
     },

@@ -1,6 +1,6 @@
 // One signed-in connection: opens the admin socket with the token, loads a snapshot after every (re)connect,
 // and tells the page when the token is refused or the server cannot be reached.
-import { ERROR_CODES, ProtocolError, type AdminSnapshot, request } from '@splitlora/protocol';
+import { connectionRefusal, ERROR_CODES, ProtocolError, type AdminSnapshot, request } from '@splitlora/protocol';
 import { errorText, openAdminSocket, timeoutFor, UNAUTHORIZED_MESSAGE, type AdminSocket } from './connection.js';
 import type { ConnectionTone } from './views/app-shell.js';
 
@@ -56,9 +56,14 @@ export function openSession(token: string, handlers: SessionHandlers): Session {
 
   socket.on('connect_error', (error) => {
     if (closed) return;
+    const refused = connectionRefusal(error);
     if (error.message === UNAUTHORIZED_MESSAGE) {
       close();
       handlers.onRefused(REFUSED_TEXT);
+    } else if (refused !== null) {
+      // Too many wrong tokens, or a page the server does not serve: socket.io will not retry these.
+      close();
+      handlers.onRefused(refused.message);
     } else {
       handlers.onStatus('offline', `Cannot reach the server (${error.message}); retrying…`);
     }

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { FleetProgress, parseShardMode, startNodeFleet } from '@splitlora/fleet';
 import { ensureDataDir } from '@splitlora/node';
 import { describeModel, modelWeights, type RoundRecord } from '@splitlora/protocol';
-import { createServer } from '@splitlora/server';
+import { startDemoCluster } from './scale-cluster.js';
 import { DEMO_HELP, parseDemoOptions } from './demo-options.js';
 
 async function main(): Promise<void> {
@@ -17,15 +17,16 @@ async function main(): Promise<void> {
   }
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const dataDir = await ensureDataDir(options.dataDir, log);
-  const server = await createServer({ port: 0, host: '127.0.0.1', dataDir, runsDir: options.runsDir, quiet: !options.verbose });
-  log(`server on ${server.url} (tfjs ${server.backend}); dashboard: ${server.url}/admin/?token=${server.adminToken}`);
+  const cluster = await startDemoCluster({ ...options, dataDir }, log);
+  const server = cluster.server;
+  log(`server on ${server.url} (tfjs ${server.backend} on ${server.device.name}); dashboard: ${server.url}/admin/?token=${server.adminToken}`);
   const baseline = tf.memory().numTensors;
   const run = await server.host.create(options.run);
   const rounds = options.run.rounds;
   log(`run ${run.runId}: ${describeModel(options.run.model)}, cut ${options.run.cut}${options.run.layout === 'u-shaped' ? ' (u-shaped)' : ''}, SFL-${options.run.sfl.toUpperCase()}, ${options.clients} volunteers × ${rounds} rounds × ${options.run.localSteps} local steps`);
   const progress = new FleetProgress(options.clients);
   const fleet = startNodeFleet({
-    server: server.url, clients: options.clients, workers: options.workers,
+    server: cluster.fleetUrl, clients: options.clients, workers: options.workers,
     shards: { dataPath: join(dataDir, 'e2e', 'devset.csv'), clients: options.clients, mode: parseShardMode(options.shard), seed: options.run.seed },
     onEvent: (index, event) => {
       progress.record(index, event);
@@ -44,22 +45,30 @@ async function main(): Promise<void> {
   const serverLeaked = tf.memory().numTensors - baseline;
   const tensorsLeaked = serverLeaked + result.tensorsLeaked;
   if (tensorsLeaked !== 0) log(`leaked tensors: server ${serverLeaked}, volunteers ${result.tensorsLeaked}`);
-  await server.close();
+  const serverProcesses = cluster.processes();
+  await cluster.close();
   const summary = {
     rounds: records.filter((r) => r.round > 0).map((r) => ({
       round: r.round, trainLoss: r.trainLoss, evalLoss: r.evalLoss, tokens: r.tokens, bytesUp: r.bytesUp, bytesDown: r.bytesDown, clients: r.clients, seconds: r.seconds,
+      epsilon: r.privacy?.dp?.epsilon ?? null, secureAggregation: r.privacy?.secureAggregation ?? null,
     })),
+    privacy: { dp: options.run.dp, secureAggregation: options.run.secureAggregation },
     initialEvalLoss: records.find((r) => r.round === 0)?.evalLoss ?? null,
-    model: options.run.model, weights: modelWeights(options.run.model), cut: options.run.cut, layout: options.run.layout, backend: server.backend, clientBackend: result.backend, sfl: options.run.sfl,
-    wireDtype: options.run.wireDtype, state, volunteers: result.outcomes, tensorsLeaked, adapterDir,
+    model: options.run.model, weights: modelWeights(options.run.model), cut: options.run.cut, layout: options.run.layout, backend: server.backend, device: server.device, clientBackend: result.backend, sfl: options.run.sfl,
+    wireDtype: options.run.wireDtype, state, volunteers: result.outcomes, tensorsLeaked, adapterDir, serverProcesses,
   };
   if (!options.json) {
     log('');
-    for (const r of summary.rounds) log(`round ${r.round}: train ${r.trainLoss?.toFixed(4) ?? '— (kept in the tabs)'}  eval ${r.evalLoss?.toFixed(4)}  ${r.tokens} tokens  ↑${(r.bytesUp / 1e6).toFixed(2)} MB ↓${(r.bytesDown / 1e6).toFixed(2)} MB  ${r.seconds.toFixed(1)} s`);
+    for (const r of summary.rounds) {
+      const privacy = `${r.epsilon === null ? '' : `  ε ${r.epsilon.toFixed(3)}`}${r.secureAggregation === null ? '' : `  secure aggregation of ${r.secureAggregation.survivors}`}`;
+      log(`round ${r.round}: train ${r.trainLoss?.toFixed(4) ?? '— (kept in the tabs)'}  eval ${r.evalLoss?.toFixed(4)}  ${r.tokens} tokens  ↑${(r.bytesUp / 1e6).toFixed(2)} MB ↓${(r.bytesDown / 1e6).toFixed(2)} MB  ${r.seconds.toFixed(1)} s${privacy}`);
+    }
     log(`final adapter (PEFT): ${adapterDir}; leaked tensors: ${tensorsLeaked}`);
   }
   process.stdout.write(`${JSON.stringify(summary)}\n`);
-  if (state !== 'finished' || tensorsLeaked !== 0) process.exitCode = 1;
+  // A run the ε budget stopped ended as configured (its rounds within the budget are in the summary).
+  const stoppedByBudget = state === 'stopped' && options.run.dp?.epsilonBudget != null;
+  if ((state !== 'finished' && !stoppedByBudget) || tensorsLeaked !== 0) process.exitCode = 1;
 }
 
 main().catch((error: Error) => {

@@ -11,7 +11,8 @@ const HELP = `SplitLoRA fleet: volunteers for tests, demos and load
 
   pnpm fleet -- --server URL --clients N [options]
 
-  --server URL     the SplitLoRA server (default http://localhost:8080)
+  --server URL     the SplitLoRA server (default http://localhost:8080); split workers: URL,URL,… (volunteers spread
+                   over them and fail over to the next when theirs goes away)
   --clients N      number of volunteers (default 3)
   --data PATH      data file each volunteer trains a shard of (.csv E2E, .jsonl, .txt; default: E2E dev set)
   --shard MODE     iid (default) or attr:<attribute> for non-IID E2E shards, e.g. attr:food

@@ -1,9 +1,10 @@
 // Runs one volunteer of a fleet in this thread: a socket, the shared client loop, a shard of the data.
-import { type AssetCache, Volunteer, type VolunteerEvent, type VolunteerOutcome, type VolunteerSocket } from '@splitlora/client';
+import { type AssetCache, rotateServers, Volunteer, type VolunteerEvent, type VolunteerOutcome, type VolunteerSocket } from '@splitlora/client';
 import { io } from 'socket.io-client';
 import { loadShards, type ShardSpec } from './fleet-data.js';
 
 export interface FleetClientOptions {
+  /** The server, or several comma-separated (split workers): volunteer i starts on the (i mod n)-th and fails over to the next. */
   server: string;
   index: number;
   shards: ShardSpec;
@@ -17,9 +18,12 @@ export interface FleetClientHandle {
 }
 
 export function startFleetClient(options: FleetClientOptions): FleetClientHandle {
-  const socket: VolunteerSocket = io(options.server, {
+  const urls = options.server.split(',').map((url) => url.trim()).filter((url) => url !== '');
+  const first = options.index % urls.length;
+  const socket: VolunteerSocket = io(urls[first]!, {
     forceNew: true, autoConnect: false, transports: ['websocket'], reconnectionDelay: 500, reconnectionDelayMax: 5000,
   });
+  rotateServers(socket, urls, first);
   const volunteer = new Volunteer({
     socket, backend: 'node', name: `fleet-${options.index}`, cache: options.cache,
     loadExamples: async (tokenizer, maxSeqLen) => (await loadShards(options.shards, tokenizer, maxSeqLen))[options.index]!,

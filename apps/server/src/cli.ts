@@ -1,31 +1,19 @@
 // `pnpm start`: starts the SplitLoRA server (volunteer page at /, dashboard at /admin/), optionally resuming a
 // run after a crash (--resume <run folder>) or creating one from a JSON config (--run config.json [--start]).
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { DEFAULT_MODEL, describeIssues, describeModel, runConfigSchema } from '@splitlora/protocol';
+import { resolveAdminToken } from './access/admin-token-source.js';
+import { parseAllowedOrigins } from './access/origin-policy.js';
 import { numberFlag, parseCli } from './cli-args.js';
+import { SERVER_HELP } from './cli-help.js';
 import { downloadModelCommand } from './download-model.js';
-import { createServer } from './server.js';
-import { ensureDataDir, type NodeBackendChoice } from '@splitlora/node';
+import { createServer, REPO_ROOT } from './server.js';
+import { runWorker, scaleRole } from './scale/scale-cli.js';
+import { startCoordinator } from './scale/coordinator.js';
+import { ensureDataDir, NODE_BACKEND_CHOICES, type NodeBackendChoice } from '@splitlora/node';
 
-const HELP = `SplitLoRA server
-
-  pnpm start [-- options]
-
-  --port N              port to listen on (default 8080; 0 picks a free one)
-  --host H              interface (default 0.0.0.0)
-  --admin-token T       admin token (default: $SPLITLORA_ADMIN_TOKEN or a random one, printed)
-  --backend B           auto | tensorflow | wasm | cpu (default auto: CUDA, native, wasm, then cpu)
-  --data-dir D          data folder with e2e/ and gpt2-tokenizer/ (default: $SPLITLORA_DATA_DIR or ../shared/data)
-  --runs-dir D          where run folders are written (default ./runs)
-  --models-dir D        Hugging Face GPT-2 folders offered as hf:<name> (default ./models)
-  --run FILE            create a run from a JSON run config at start-up
-  --start               start that run right away
-  --resume DIR          continue the run in DIR from its last completed round
-  --max-message-mb N    largest socket.io message (default 64)
-  --download-model NAME download a GPT-2 model from the Hugging Face hub into the models folder, then exit
-  --quiet               only warnings and errors
-`;
 
 async function main(): Promise<void> {
   const { values } = parseCli({
@@ -33,9 +21,13 @@ async function main(): Promise<void> {
     'data-dir': { type: 'string' }, 'runs-dir': { type: 'string' }, 'models-dir': { type: 'string' }, run: { type: 'string' },
     start: { type: 'boolean' }, resume: { type: 'string' }, 'max-message-mb': { type: 'string' }, 'download-model': { type: 'string' },
     quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, 'allowed-origins': { type: 'string' }, 'admin-token-file': { type: 'string' },
+    'print-admin-url': { type: 'boolean' }, 'invite-token': { type: 'string' }, 'max-connections-per-ip': { type: 'string' },
+    'max-joins-per-minute': { type: 'string' }, 'trust-proxy': { type: 'boolean' },
+    role: { type: 'string' }, redis: { type: 'string' }, 'worker-name': { type: 'string' },
   });
   if (values.help) {
-    process.stdout.write(HELP);
+    process.stdout.write(SERVER_HELP);
     return;
   }
   if (values['download-model'] !== undefined) {
@@ -43,25 +35,51 @@ async function main(): Promise<void> {
     return;
   }
   const backend = (values.backend ?? 'auto') as NodeBackendChoice;
-  if (!['auto', 'tensorflow', 'wasm', 'cpu'].includes(backend)) throw new Error(`--backend must be auto, tensorflow, wasm or cpu, found "${backend}"`);
+  if (!NODE_BACKEND_CHOICES.includes(backend)) throw new Error(`--backend must be one of ${NODE_BACKEND_CHOICES.join(', ')}, found "${backend}"`);
   // The tokenizer and evaluation files: the given folder, $SPLITLORA_DATA_DIR, ../shared/data, or downloaded.
   const dataDir = await ensureDataDir(values['data-dir'], (line) => process.stderr.write(`${line}\n`)).catch((error: Error) => {
     process.stderr.write(`warning: ${error.message}\n`);
     return values['data-dir'];
   });
-  const server = await createServer({
-    port: numberFlag(values.port, 'port', 8080), host: values.host ?? '0.0.0.0', adminToken: values['admin-token'] ?? process.env['SPLITLORA_ADMIN_TOKEN'],
-    backend, dataDir, runsDir: values['runs-dir'], modelsDir: values['models-dir'],
+  if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) throw new Error('--tls-cert and --tls-key go together: give both PEM files or neither');
+  const tls = values['tls-cert'] === undefined ? undefined : { cert: readFileSync(values['tls-cert']), key: readFileSync(values['tls-key']!) };
+  const runsDir = resolve(values['runs-dir'] ?? join(REPO_ROOT, 'runs'));
+  // The admin token outlives restarts (file or environment), so an open dashboard stays signed in after --resume.
+  const adminToken = values['admin-token'] !== undefined
+    ? { token: values['admin-token'], origin: 'from --admin-token (visible in the process list; prefer --admin-token-file or $SPLITLORA_ADMIN_TOKEN)', file: null }
+    : resolveAdminToken({ tokenFile: values['admin-token-file'], env: process.env, runsDir });
+  const invite = values['invite-token'] === 'auto' ? randomBytes(9).toString('base64url') : values['invite-token'];
+  const serverOptions = {
+    port: numberFlag(values.port, 'port', 8080), host: values.host ?? '0.0.0.0', adminToken: adminToken.token,
+    backend, dataDir, runsDir, modelsDir: values['models-dir'],
     maxMessageBytes: numberFlag(values['max-message-mb'], 'max-message-mb', 64) * 1024 * 1024, quiet: values.quiet,
-    resumeDir: values.resume,
-  });
+    resumeDir: values.resume, ...(tls ? { tls } : {}),
+    access: {
+      allowedOrigins: parseAllowedOrigins(values['allowed-origins']), ...(invite ? { inviteToken: invite } : {}), trustProxy: values['trust-proxy'] ?? false,
+      addressLimits: {
+        connectionsPerAddress: numberFlag(values['max-connections-per-ip'], 'max-connections-per-ip', 32),
+        joinsPerMinute: numberFlag(values['max-joins-per-minute'], 'max-joins-per-minute', 60),
+      },
+    },
+  };
+  const role = scaleRole(values.role, values.redis, values['worker-name']);
+  if (role?.role === 'worker') {
+    if (values.run !== undefined) throw new Error('--run belongs to the coordinator (--role coordinator)');
+    return runWorker(role, serverOptions);
+  }
+  const server = role?.role === 'coordinator' ? await startCoordinator({ ...serverOptions, redisUrl: role.redisUrl }) : await createServer(serverOptions);
+
   if (values.resume === undefined && values.run !== undefined) {
     const parsed = runConfigSchema.safeParse(JSON.parse(readFileSync(values.run, 'utf8')));
     if (!parsed.success) throw new Error(`${values.run}: ${describeIssues(parsed.error)}`);
     const run = await server.host.create(parsed.data);
     if (values.start) run.start();
   }
-  process.stdout.write(`\nSplitLoRA server ready (${server.backend})\n  volunteers: ${server.url}/\n  dashboard:  ${server.url}/admin/?token=${server.adminToken}\n  admin token: ${server.adminToken}\n` +
+  const dashboard = values['print-admin-url'] ? `${server.url}/admin/?token=${encodeURIComponent(server.adminToken)}` : `${server.url}/admin/`;
+  process.stdout.write(`\nSplitLoRA ${role?.role ?? 'server'} ready (tfjs ${server.backend} on ${server.device.name})\n` +
+    `  volunteers: ${role === null ? `${server.url}/${invite ? `?invite=${invite}` : ''}` : 'through the split workers (--role worker)'}\n` +
+    `  dashboard:  ${dashboard}\n` +
+    `  admin token ${adminToken.origin}${values['print-admin-url'] ? '' : ' (--print-admin-url prints a signed-in link)'}\n` +
     `  model: ${describeModel(server.host.current?.config.model ?? DEFAULT_MODEL)}${server.host.current ? '' : ' by default in the run form'}\n\n`);
   const shutdown = () => {
     process.stdout.write('shutting down…\n');

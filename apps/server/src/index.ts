@@ -5,3 +5,5 @@ export { RunStore } from './run/run-store.js';
 export type { Run } from './run/run.js';
 export { ServerSplit, type StepInput, type StepOutput, type ServerSplitState } from './run/server-split.js';
 export { RunHost } from './run/run-host.js';
+export { type Coordinator, type CoordinatorOptions, startCoordinator } from './scale/coordinator.js';
+export { type SplitWorker, startWorker, type WorkerOptions } from './scale/worker.js';

@@ -5,6 +5,7 @@ export * from './asset-download.js';
 export * from './client-model.js';
 export * from './local-trainer.js';
 export * from './u-shaped-trainer.js';
+export * from './server-failover.js';
 export * from './socket-types.js';
 export * from './traffic-meter.js';
 export * from './volunteer/volunteer.js';

@@ -2,8 +2,8 @@
 // gradient that came back, pull it through the client blocks and update the client adapter (AdamW).
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  AdamW, type AdapterBinding, adapterBlocks, type BaseModel, BatchStream, batchTensors, clientForward, clientGrads, clipScale, DEFAULT_ADAMW,
-  disposeNamed, type Example, globalNorm, learningRateAt, mixSeed, type NamedTensors, scaleGradsInPlace, type SplitPlan, type TokenBatch,
+  AdamW, type AdapterBinding, adapterBlocks, type BaseModel, BatchStream, batchTensors, clientForward, clientGrads, clipGradsByGlobalNorm, DEFAULT_ADAMW,
+  disposeNamed, type Example, learningRateAt, mixSeed, type NamedTensors, type SplitPlan, type TokenBatch,
   TrainableAdapter, transposedConv1dHelps, withTransposedConv1d,
 } from '@splitlora/core';
 import {
@@ -108,7 +108,7 @@ export class LocalTrainer {
   /** Clip by global norm, AdamW at the schedule's rate; disposes `grads`. */
   protected async step(grads: NamedTensors, globalStep: number): Promise<void> {
     const t = this.training;
-    if (t.maxGradNorm > 0) scaleGradsInPlace(grads, clipScale(await globalNorm(grads), t.maxGradNorm));
+    if (t.maxGradNorm > 0) clipGradsByGlobalNorm(grads, t.maxGradNorm); // on the device: nothing is read back
     const lr = learningRateAt({ lr: t.lr, warmupSteps: t.warmupSteps, totalSteps: t.totalSteps, kind: t.schedule }, globalStep);
     this.optimizer.apply(this.adapter.tensors, grads, lr);
     disposeNamed(grads);

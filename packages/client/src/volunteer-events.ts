@@ -25,4 +25,7 @@ export type VolunteerEvent =
   | { type: 'traffic'; bytesUp: number; bytesDown: number }
   | { type: 'swarm'; volunteersOnline: number; participants: number }
   | { type: 'run'; run: RunInfo | null }
+  | { type: 'secagg'; round: number; phase: 'keys' | 'masked' | 'done' | 'failed'; message: string }
+  /** Joined: who the server knows this volunteer as, and the token that makes a later session (a reload) the same one. */
+  | { type: 'identity'; clientId: string; resumeToken: string; resumed: boolean }
   | { type: 'error'; message: string; fatal: boolean };

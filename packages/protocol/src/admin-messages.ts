@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { RunLeakage } from './leakage-figures.js';
 import type { runConfigSchema } from './run-config.js';
+import type { RoundPrivacy } from './privacy-config.js';
 import { idSchema, type RunInfo } from './shared-records.js';
 
 export const adapterDownloadSchema = z.strictObject({
@@ -55,9 +56,13 @@ export interface RoundRecord {
   bytesDown: number;
   clients: number;
   participants: string[];
+  /** Every volunteer that trained at least one step of the round: the reporters and those that dropped out. */
+  trainers?: string[];
   seconds: number;
   tokensPerSecond: number;
   endedAt: number;
+  /** DP ε and secure-aggregation figures of the round, when the run has either on. */
+  privacy?: RoundPrivacy;
 }
 
 export interface StepRecord {
@@ -97,12 +102,33 @@ export interface RunSnapshot extends RunInfo {
 
 export interface LogEntry { time: number; level: 'info' | 'warn' | 'error'; message: string }
 
+/** What the server's tfjs backend computes on: "nvidia nvidia-h200 (hardware adapter)", "CPU (WebAssembly)". */
+export interface ServerDevice {
+  kind: 'gpu' | 'cpu';
+  name: string;
+  /** A software adapter standing in for a GPU (SwiftShader). */
+  fallback: boolean;
+}
+
 export interface AdminSnapshot {
   /** `time` is the server's clock (ms since epoch), to compare with ClientInfo.lastSeen. */
-  server: { protocolVersion: number; backend: string; models: string[]; dataFiles: string[]; time: number };
+  server: { protocolVersion: number; backend: string; device: ServerDevice; models: string[]; dataFiles: string[]; time: number };
   run: RunSnapshot | null;
   clients: ClientInfo[];
   metrics: MetricRecord[];
   /** The latest server log entries (warnings, errors and run events), oldest first. */
   logs: LogEntry[];
+}
+
+/** A run folder of the server's runs directory, for the dashboard's run history. */
+export interface RunListEntry {
+  runId: string;
+  name: string;
+  model: string;
+  rounds: number;
+  completedRounds: number;
+  createdAt: number;
+  updatedAt: number;
+  /** The run the server holds now (its live view is the dashboard's main one). */
+  current: boolean;
 }

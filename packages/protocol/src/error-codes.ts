@@ -25,6 +25,10 @@ export const ERROR_CODES = {
   DTYPE: 'DTYPE',
   /** A tensor holds NaN or ±Infinity. */
   NON_FINITE: 'NON_FINITE',
+  /** A finite value beyond the bounds the run accepts: a tensor's magnitude, an adapter update's norm. */
+  OUT_OF_RANGE: 'OUT_OF_RANGE',
+  /** This connection already holds a session, or its address holds as many as the server allows. */
+  TOO_MANY_SESSIONS: 'TOO_MANY_SESSIONS',
   /** A payload is larger than the run allows. */
   TOO_LARGE: 'TOO_LARGE',
   /** The client sends faster than its rate limit. */

@@ -5,11 +5,15 @@
 import type { z } from 'zod';
 import {
   adapterDownloadSchema, type AdapterDownloadResponse, type AdminSnapshot, type ClientInfo, generateRequestSchema,
-  type GenerateResponse, type LogEntry, type MetricRecord, type RunSnapshot,
+  type GenerateResponse, type LogEntry, type MetricRecord, type RunListEntry, type RunSnapshot,
 } from './admin-messages.js';
 import type { AckCallback } from './error-codes.js';
 import { type RoundEvaluation, roundEvaluateSchema } from './evaluation-messages.js';
 import { runConfigSchema } from './run-config.js';
+import {
+  type SecAggAbort, type SecAggAccepted, secaggAdvertiseSchema, type SecAggKeysMessage, secaggMaskedInputSchema, type SecAggRelayedShares,
+  secaggShareKeysSchema, secaggUnmaskSchema, type SecAggUnmaskRequest,
+} from './secagg-messages.js';
 import { emptySchema, type ProtocolErrorEvent, type RunInfo, runIdRequestSchema } from './shared-records.js';
 import {
   activationsRequestSchema, type ActivationsResponse, chunkRequestSchema, type ChunkResponse, type ClientManifest, joinRequestSchema,
@@ -76,6 +80,10 @@ export const EVENT_TABLE = {
   'round:update': volunteerAsks(updateRequestSchema, typeOnly<UpdateResponse>()),
   'client:status': volunteerAsks(statusRequestSchema, typeOnly<NoReply>()),
   'session:leave': volunteerAsks(emptySchema, typeOnly<NoReply>()),
+  'secagg:advertise-keys': volunteerAsks(secaggAdvertiseSchema, typeOnly<SecAggAccepted>()),
+  'secagg:share-keys': volunteerAsks(secaggShareKeysSchema, typeOnly<SecAggAccepted>()),
+  'secagg:masked-input': volunteerAsks(secaggMaskedInputSchema, typeOnly<UpdateResponse>()),
+  'secagg:unmask': volunteerAsks(secaggUnmaskSchema, typeOnly<SecAggAccepted>()),
   'admin:snapshot': dashboardAsks(emptySchema, typeOnly<AdminSnapshot>()),
   'run:create': dashboardAsks(runConfigSchema, typeOnly<RunSnapshot>()),
   'run:start': dashboardAsks(runIdRequestSchema, typeOnly<RunSnapshot>()),
@@ -84,6 +92,8 @@ export const EVENT_TABLE = {
   'run:stop': dashboardAsks(runIdRequestSchema, typeOnly<RunSnapshot>()),
   'clients:list': dashboardAsks(emptySchema, typeOnly<ClientInfo[]>()),
   'metrics:history': dashboardAsks(runIdRequestSchema, typeOnly<MetricRecord[]>()),
+  /** Every run folder, newest first: earlier runs stay browsable and downloadable after a new run started. */
+  'runs:list': dashboardAsks(emptySchema, typeOnly<RunListEntry[]>()),
   'adapter:download': dashboardAsks(adapterDownloadSchema, typeOnly<AdapterDownloadResponse>()),
   'generate': dashboardAsks(generateRequestSchema, typeOnly<GenerateResponse>()),
   'round:evaluate': dashboardAsks(roundEvaluateSchema, typeOnly<RoundEvaluation>()),
@@ -92,6 +102,10 @@ export const EVENT_TABLE = {
   'round:end': tell(['volunteer'], typeOnly<RoundEnd>()),
   'run:state': tell(['volunteer'], typeOnly<RunInfo>()),
   'swarm:info': tell(['volunteer'], typeOnly<SwarmInfo>()),
+  'secagg:keys': tell(['volunteer'], typeOnly<SecAggKeysMessage>()),
+  'secagg:relayed-shares': tell(['volunteer'], typeOnly<SecAggRelayedShares>()),
+  'secagg:unmask-request': tell(['volunteer'], typeOnly<SecAggUnmaskRequest>()),
+  'secagg:abort': tell(['volunteer'], typeOnly<SecAggAbort>()),
   'admin:run': tell(['admin'], typeOnly<RunSnapshot | null>()),
   'admin:clients': tell(['admin'], typeOnly<ClientInfo[]>()),
   'admin:metric': tell(['admin'], typeOnly<MetricRecord>()),

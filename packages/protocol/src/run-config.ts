@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { loraConfigSchema, PAPER_LORA } from './lora-config.js';
 import { DEFAULT_MODEL, EMBEDDED_MODEL_NAMES, modelDepth } from './embedded-models.js';
 import { MODEL_PRESET_NAMES } from './model-presets.js';
+import { dpConfigSchema } from './privacy-config.js';
 
 export const SFL_VARIANTS = ['v1', 'v2'] as const;
 export const WIRE_DTYPES = ['float16', 'float32'] as const;
@@ -27,6 +28,13 @@ export const runConfigSchema = z.strictObject({
   weightDecay: z.number().min(0).max(1).default(0.01),
   /** Gradient clipping by global norm, applied by each party to its own adapter; 0 turns it off. */
   maxGradNorm: z.number().min(0).default(1),
+  /**
+   * A volunteer's update (its adapter minus the one it started the round from) is clipped to this L2 norm before
+   * aggregation; null: AdamW's own bound for the run's lr and local steps (no honest update reaches it).
+   */
+  maxUpdateNorm: z.number().positive().max(1e6).nullable().default(null),
+  /** Updates above this norm are refused (OUT_OF_RANGE) instead of clipped; null: 10 × the clip norm. */
+  updateNormLimit: z.number().positive().max(1e9).nullable().default(null),
   labelSmoothing: z.number().min(0).max(0.5).default(0),
   batchSize: z.number().int().min(1).max(256).default(8),
   maxSeqLen: z.number().int().min(8).max(2048).default(128),
@@ -45,11 +53,23 @@ export const runConfigSchema = z.strictObject({
   /** Evaluation file on the server (E2E CSV, JSONL or text, in the data folder); null uses no evaluation. */
   evalData: z.string().min(1).nullable().default(null),
   evalSamples: z.number().int().min(1).max(100_000).default(64),
+  /** Client-level differential privacy of the volunteers' adapters (DP-FedAvg with an RDP accountant); null: off. */
+  dp: dpConfigSchema.nullable().default(null),
+  /** Pairwise-masked secure aggregation (Bonawitz et al.): the server learns only the sum of the volunteers' updates. */
+  secureAggregation: z.boolean().default(false),
 }).superRefine((c, ctx) => {
   if (c.minClients > c.maxClients) ctx.addIssue({ code: 'custom', path: ['minClients'], message: `minClients ${c.minClients} exceeds maxClients ${c.maxClients}` });
   if (c.maxSeqLen % c.padMultiple !== 0) ctx.addIssue({ code: 'custom', path: ['padMultiple'], message: `maxSeqLen ${c.maxSeqLen} is not a multiple of padMultiple ${c.padMultiple}` });
+  if (c.maxUpdateNorm !== null && c.updateNormLimit !== null && c.updateNormLimit < c.maxUpdateNorm) {
+    ctx.addIssue({ code: 'custom', path: ['updateNormLimit'], message: `updateNormLimit ${c.updateNormLimit} is below maxUpdateNorm ${c.maxUpdateNorm}` });
+  }
   const depth = modelDepth(c.model);
   if (depth !== null && c.cut > depth - 1) ctx.addIssue({ code: 'custom', path: ['cut'], message: `cut layer ${c.cut} out of range 1..${depth - 1} for ${c.model}` });
+  if (c.secureAggregation && c.layout === 'u-shaped') {
+    ctx.addIssue({ code: 'custom', path: ['secureAggregation'], message: 'secure aggregation does not work with the u-shaped layout: its masked report carries the training loss (which the u-shaped layout keeps in the tab) and has no room for the tabs\' held-out evaluation; use the standard layout or turn secure aggregation off' });
+  }
+  if (c.secureAggregation && c.maxClients > 255) ctx.addIssue({ code: 'custom', path: ['maxClients'], message: `secure aggregation supports at most 255 clients per round, found maxClients ${c.maxClients}` });
+  if (c.secureAggregation && c.minClients < 2) ctx.addIssue({ code: 'custom', path: ['minClients'], message: 'secure aggregation needs minClients >= 2 (one volunteer\'s sum is its update)' });
   if (depth === null && !c.model.startsWith('hf:')) ctx.addIssue({ code: 'custom', path: ['model'], message: `model must be one of ${[...EMBEDDED_MODEL_NAMES, ...MODEL_PRESET_NAMES].join(', ')} or hf:<folder>` });
 });
 

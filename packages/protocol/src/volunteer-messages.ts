@@ -4,6 +4,8 @@ import { z } from 'zod';
 import type { LoraConfig } from './lora-config.js';
 import type { SCHEDULES, WIRE_DTYPES } from './run-config.js';
 import { finiteSchema, idSchema, type RunInfo } from './shared-records.js';
+import { type FrameBundle, frameBundleSchema } from './frame-bundle.js';
+import type { SecAggRoundConfig } from './secagg-messages.js';
 import { type TensorFrame, tensorFrameSchema } from './tensor-frame.js';
 
 export const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu', 'tensorflow', 'node'] as const;
@@ -102,7 +104,8 @@ export type HeldOutReport = z.infer<typeof heldOutReportSchema>;
 export const updateRequestSchema = z.strictObject({
   /** step = the number of local steps done this round. */
   stamp: stampSchema,
-  adapter: z.array(tensorFrameSchema).min(1).max(10_000),
+  /** The adapter's tensors in one buffer (one binary attachment, whatever the adapter's size). */
+  adapter: frameBundleSchema,
   tokens: z.number().int().min(1),
   /** The round's mean training loss; a u-shaped tab leaves it out (its losses stay in the tab). */
   meanLoss: finiteSchema.optional(),
@@ -130,9 +133,11 @@ export interface RoundStart {
   /** Optimizer steps done before this round, for the learning-rate schedule. */
   globalStepBase: number;
   /** The adapter this client starts the round from (the aggregation strategy's choice; FedAvg: the global one). */
-  adapter: TensorFrame[];
+  adapter: FrameBundle;
   /** Seeds this client's data order and dropout masks for the round. */
   seed: number;
+  /** This round's secure-aggregation settings; absent when the run does not use it. */
+  secureAggregation?: SecAggRoundConfig;
 }
 
 export interface RoundEnd {

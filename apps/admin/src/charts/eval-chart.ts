@@ -6,6 +6,7 @@ import type { LiveChart } from './live-chart.js';
 import { axisRange, LOSS_AXIS, PERPLEXITY_AXIS } from './loss-scale.js';
 import { COLORS } from './palette.js';
 import { Chart } from './register.js';
+import { hasData } from './legend-filter.js';
 
 type LineDataset = ChartDataset<'line', Point[]>;
 
@@ -24,7 +25,7 @@ export function createEvalChart(canvas: HTMLCanvasElement): LiveChart<RoundSerie
         y: { type: 'linear', position: 'left', title: { display: true, text: 'loss' } },
         y1: { type: 'linear', position: 'right', title: { display: true, text: 'perplexity' }, grid: { drawOnChartArea: false } },
       },
-      plugins: { legend: { labels: { boxWidth: 14, boxHeight: 3 } } },
+      plugins: { legend: { labels: { filter: hasData, boxWidth: 14, boxHeight: 3 } } },
     },
   });
   return {

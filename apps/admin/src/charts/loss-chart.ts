@@ -4,6 +4,7 @@ import type { LossSeries, Point } from '../state/chart-series.js';
 import type { LiveChart } from './live-chart.js';
 import { clientColor, COLORS, withAlpha } from './palette.js';
 import { Chart } from './register.js';
+import { lossLegendFilter } from './legend-filter.js';
 
 type LineDataset = ChartDataset<'line', Point[]>;
 
@@ -24,8 +25,8 @@ export function createLossChart(canvas: HTMLCanvasElement): LiveChart<LossSeries
         y: { type: 'linear', title: { display: true, text: 'loss' } },
       },
       plugins: {
-        // Many clients would crowd the legend: it names the mean, the caption under the chart explains the thin lines.
-        legend: { labels: { filter: (item) => item.datasetIndex === 0, boxWidth: 14, boxHeight: 3 } },
+        // The mean and, while few, each volunteer by name; many would crowd the legend (the caption explains the thin lines).
+        legend: { labels: { filter: lossLegendFilter, boxWidth: 14, boxHeight: 3 } },
         tooltip: { callbacks: { label: (item) => `${item.dataset.label ?? ''}: ${item.parsed.y?.toFixed(3) ?? '—'}` } },
       },
     },

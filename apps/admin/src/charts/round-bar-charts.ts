@@ -4,6 +4,7 @@ import { formatBytes, formatRate } from '../state/format.js';
 import type { LiveChart } from './live-chart.js';
 import { COLORS } from './palette.js';
 import { Chart } from './register.js';
+import { hasData } from './legend-filter.js';
 
 export function createThroughputChart(canvas: HTMLCanvasElement): LiveChart<RoundSeries> {
   const chart = new Chart<'bar', number[], string>(canvas, {
@@ -43,7 +44,7 @@ export function createTrafficChart(canvas: HTMLCanvasElement): LiveChart<RoundSe
         y: { beginAtZero: true, ticks: { precision: 0, callback: (value) => formatBytes(Number(value)) } },
       },
       plugins: {
-        legend: { labels: { boxWidth: 12, boxHeight: 12 } },
+        legend: { labels: { filter: hasData, boxWidth: 12, boxHeight: 12 } },
         tooltip: { callbacks: { label: (item) => `${item.dataset.label ?? ''}: ${formatBytes(item.parsed.y ?? 0)}` } },
       },
     },

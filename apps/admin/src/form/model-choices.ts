@@ -27,5 +27,5 @@ export function cutHelp(model: string): string {
   const bound = range.max === null
     ? 'The server checks the range for this model.'
     : `Range ${range.min}..${range.max} for ${model}.`;
-  return `Your volunteers run the embeddings and blocks 0..cut−1; the server runs the rest. ${bound}`;
+  return `Your volunteers run the embeddings and blocks 1–cut (the first cut blocks); the server runs the rest. ${bound}`;
 }

@@ -1,6 +1,7 @@
 // The run form's model (what the inputs hold, numbers as typed text) and its mapping to and from a run config.
 import { DEFAULT_RUN_PRESET, presetConfig, type RunConfig, type RunConfigInput, type RunPresetId } from '@splitlora/protocol';
 import { modulesToTargets, targetsToModules, type LoraModuleChoice } from './lora-targets.js';
+import { privacyFromConfig, privacyToConfigInput, type PrivacyFormModel } from './privacy-form.js';
 
 /** Fields typed as text, parsed to numbers on submit so "abc" or "" can be reported on the field. */
 export const NUMBER_FIELDS = [
@@ -22,7 +23,7 @@ export type RunFormModel = Record<NumberField, string> & {
   wireDtype: RunConfig['wireDtype'];
   /** '' = no evaluation. */
   evalData: string;
-};
+} & PrivacyFormModel;
 
 export type FormField = keyof RunFormModel;
 
@@ -60,6 +61,7 @@ export function formFromConfig(c: RunConfig): RunFormModel {
     fusionWindowMs: String(c.fusionWindowMs),
     evalData: c.evalData ?? '',
     evalSamples: String(c.evalSamples),
+    ...privacyFromConfig(c),
   };
 }
 
@@ -127,5 +129,6 @@ export function formToConfigInput(model: RunFormModel, numbers: Record<NumberFie
     fusionWindowMs: numbers.fusionWindowMs,
     evalData: model.evalData === '' ? null : model.evalData,
     evalSamples: numbers.evalSamples,
+    ...privacyToConfigInput(model),
   };
 }

@@ -1,6 +1,7 @@
 // Validates the run form with the protocol's runConfigSchema and maps each zod issue, by its path, to a form field.
 import { runConfigSchema, type RunConfig } from '@splitlora/protocol';
 import { issueMessage } from './issue-message.js';
+import { DP_FIELDS } from './privacy-form.js';
 import { formToConfigInput, parseNumberFields, type FieldErrors, type FormField, type RunFormModel } from './run-form-model.js';
 
 export type RunFormValidation =
@@ -14,13 +15,14 @@ const LORA_FIELDS: Record<string, FormField> = {
 const TOP_LEVEL_FIELDS: ReadonlySet<string> = new Set<FormField>([
   'name', 'model', 'seed', 'cut', 'lr', 'schedule', 'warmupSteps', 'weightDecay', 'maxGradNorm', 'labelSmoothing', 'batchSize',
   'maxSeqLen', 'padMultiple', 'localSteps', 'rounds', 'minClients', 'maxClients', 'roundTimeoutSec', 'reconnectGraceSec', 'sfl', 'layout',
-  'wireDtype', 'fusionWindowMs', 'evalData', 'evalSamples',
+  'wireDtype', 'fusionWindowMs', 'evalData', 'evalSamples', 'secureAggregation',
 ]);
 
 /** The form field that shows an issue at this config path, or null for an issue of the whole config. */
 export function fieldOfPath(path: readonly PropertyKey[]): FormField | null {
   const [head, sub] = path;
   if (head === 'lora') return typeof sub === 'string' ? (LORA_FIELDS[sub] ?? null) : null;
+  if (head === 'dp') return typeof sub === 'string' ? (DP_FIELDS[sub] ?? 'dpEnabled') : 'dpEnabled';
   return typeof head === 'string' && TOP_LEVEL_FIELDS.has(head) ? (head as FormField) : null;
 }
 

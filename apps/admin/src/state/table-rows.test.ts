@@ -26,6 +26,12 @@ describe('table rows', () => {
     expect(rows[1]?.evalPerplexity).toBe(Math.exp(3.2).toFixed(2));
   });
 
+  it('counts the volunteers that started a round, not only those that reported', () => {
+    const rows = roundRows([roundRecord(1, { participants: ['c1'], clients: 1, trainers: ['c1', 'c2'] })], new Map());
+    expect(rows[0]?.participants).toBe('1 of 2');
+    expect(roundRows([roundRecord(1, { trainers: ['c1', 'c2'] })], new Map())[0]?.participants).toBe('2');
+  });
+
   it('names downloads by round and side', () => {
     expect(downloadFolderName(3, 'client')).toBe('round-3-client-adapter');
   });

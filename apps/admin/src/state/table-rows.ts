@@ -59,7 +59,9 @@ export function roundRows(rounds: readonly RoundRecord[], labels: ReadonlyMap<st
       round: r.round,
       label: r.round === 0 ? '0 · base' : String(r.round),
       seconds: r.round === 0 ? '—' : formatSeconds(r.seconds),
-      participants: String(r.participants.length || r.clients),
+      // "1 of 2": two volunteers trained in the round, one reported (the other dropped out).
+      participants: r.trainers !== undefined && r.trainers.length > r.participants.length
+        ? `${r.participants.length} of ${r.trainers.length}` : String(r.participants.length || r.clients),
       participantNames: r.participants.map((id) => labels.get(id) ?? id).join(', '),
       trainLoss: formatLoss(r.trainLoss),
       evalLoss: formatLoss(r.evalLoss),

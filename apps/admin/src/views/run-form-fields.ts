@@ -24,6 +24,8 @@ const INTEGER_FIELDS: ReadonlySet<NumberField> = new Set([
   'maxClients', 'fusionWindowMs', 'evalSamples',
 ]);
 
+const ON_SPENT_OPTIONS = [{ value: 'stop', label: 'Stop the run' }, { value: 'warn', label: 'Warn and go on' }];
+
 const SCHEDULE_OPTIONS = [{ value: 'linear', label: 'Linear decay' }, { value: 'cosine', label: 'Cosine' }, { value: 'constant', label: 'Constant' }];
 
 export function createRunFormFields(onChange: FieldChange): RunFormFields {
@@ -85,6 +87,26 @@ export function createRunFormFields(onChange: FieldChange): RunFormFields {
   evalData.select.addEventListener('change', () => onChange('evalData', { evalData: evalData.select.value }));
   handles.set('evalData', evalData);
 
+  // Privacy: DP-FedAvg's settings (typed numbers, enabled by its checkbox) and secure aggregation.
+  const toggle = (field: 'dpEnabled' | 'secureAggregation', label: string): ChoiceField => {
+    const f = choiceField('checkbox', FIELD_TEXT[field].label, FIELD_TEXT[field].help, [{ value: field, label }]);
+    f.inputs[0]!.addEventListener('change', () => onChange(field, { [field]: f.inputs[0]!.checked }));
+    handles.set(field, f);
+    return f;
+  };
+  const dpEnabled = toggle('dpEnabled', 'Add noise and report ε');
+  const secureAggregation = toggle('secureAggregation', 'Mask the updates (the server learns only their sum)');
+  const dpInputs = new Map<'dpNoise' | 'dpClip' | 'dpDelta' | 'dpBudget', InputField>();
+  for (const field of ['dpNoise', 'dpClip', 'dpDelta', 'dpBudget'] as const) {
+    const f = inputField(FIELD_TEXT[field].label, FIELD_TEXT[field].help, { inputmode: 'decimal' });
+    f.input.addEventListener('input', () => onChange(field, { [field]: f.input.value }));
+    handles.set(field, f);
+    dpInputs.set(field, f);
+  }
+  const dpOnSpent = selectField(FIELD_TEXT.dpOnSpent.label, FIELD_TEXT.dpOnSpent.help);
+  dpOnSpent.select.addEventListener('change', () => onChange('dpOnSpent', { dpOnSpent: dpOnSpent.select.value as RunFormModel['dpOnSpent'] }));
+  handles.set('dpOnSpent', dpOnSpent);
+
   const section = (legend: string, fields: readonly FieldHandle[]): HTMLElement =>
     h('fieldset', { class: 'form-section' }, [h('legend', { class: 'form-section-title' }, [legend]), h('div', { class: 'form-grid' }, fields.map((f) => f.element))]);
 
@@ -94,6 +116,7 @@ export function createRunFormFields(onChange: FieldChange): RunFormFields {
     section('Training', [numberField('lr'), schedule, numberField('batchSize', { min: 1 }), numberField('maxSeqLen', { min: 8 }), numberField('padMultiple', { min: 1 }), numberField('localSteps', { min: 1 }), numberField('rounds', { min: 1 })]),
     section('Volunteers', [numberField('minClients', { min: 1 }), numberField('maxClients', { min: 1 }), numberField('roundTimeoutSec', { min: 1 })]),
     section('Evaluation', [evalData, numberField('evalSamples', { min: 1 })]),
+    section('Privacy', [dpEnabled, ...dpInputs.values(), dpOnSpent, secureAggregation]),
   ];
   const advanced = h('details', { class: 'form-advanced' }, [
     h('summary', {}, ['Advanced settings']),
@@ -118,6 +141,10 @@ export function createRunFormFields(onChange: FieldChange): RunFormFields {
       modules.inputs.forEach((i) => { i.checked = m.loraModules.includes(i.value as LoraModuleChoice); });
       qkv.inputs.forEach((i, k) => { i.checked = m.loraQkv[k] ?? false; });
       schedule.setOptions(SCHEDULE_OPTIONS, m.schedule);
+      dpEnabled.inputs[0]!.checked = m.dpEnabled;
+      secureAggregation.inputs[0]!.checked = m.secureAggregation;
+      for (const [field, f] of dpInputs) f.input.value = m[field];
+      dpOnSpent.setOptions(ON_SPENT_OPTIONS, m.dpOnSpent);
     },
     syncDependent(m, server) {
       const range = cutRange(m.model);
@@ -132,6 +159,8 @@ export function createRunFormFields(onChange: FieldChange): RunFormFields {
       const samples = numbers.get('evalSamples');
       if (samples) samples.input.disabled = m.evalData === '';
       qkv.inputs.forEach((i) => { i.disabled = !m.loraModules.includes('attn.c_attn'); });
+      for (const f of dpInputs.values()) f.input.disabled = !m.dpEnabled;
+      dpOnSpent.select.disabled = !m.dpEnabled || m.dpBudget.trim() === '';
       const fusion = numbers.get('fusionWindowMs');
       if (fusion) fusion.input.disabled = m.sfl === 'v1';
     },

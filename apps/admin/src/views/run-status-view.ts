@@ -2,6 +2,7 @@
 import type { RunSnapshot } from '@splitlora/protocol';
 import { formatCount, formatSeconds } from '../state/format.js';
 import { leakageLine } from '../state/leakage-line.js';
+import type { PrivacyStatus } from '../state/privacy-status.js';
 import type { RoundProgress } from '../state/round-progress.js';
 import type { RunAction, RunControls } from '../state/run-controls.js';
 import { card, h, setChildren } from './dom.js';
@@ -12,6 +13,8 @@ export interface RunStatusInput {
   controls: RunControls;
   volunteersOnline: number;
   nowMs: number;
+  /** DP ε so far and budget, secure aggregation; null when the run uses neither. */
+  privacy?: PrivacyStatus | null;
 }
 
 export interface RunStatusView {
@@ -25,6 +28,9 @@ const STATE_LABEL: Record<RunSnapshot['state'], string> = {
   created: 'Created', waiting: 'Waiting for volunteers', training: 'Training', aggregating: 'Aggregating',
   paused: 'Paused', finished: 'Finished', stopped: 'Stopped', failed: 'Failed',
 };
+
+/** How long a confirmation ("Run started.") stays under the buttons. */
+const MESSAGE_SHOWN_MS = 5000;
 
 const BUTTONS: { action: RunAction; label: string; className: string }[] = [
   { action: 'start', label: 'Start', className: 'btn-primary' },
@@ -60,9 +66,10 @@ export function createRunStatusView(onAction: (action: RunAction) => void): RunS
   body.append(announcer, content, toolbar, message);
 
   let announced = '';
+  let messageTimer: ReturnType<typeof setTimeout> | null = null;
   return {
     element,
-    update({ run, progress, controls, volunteersOnline, nowMs }) {
+    update({ run, progress, controls, volunteersOnline, nowMs, privacy = null }) {
       for (const [action, button] of buttons) button.disabled = !controls[action];
       const spoken = run === null ? 'No run' : `Run ${run.name}: ${STATE_LABEL[run.state]}, round ${run.round} of ${run.rounds}`;
       if (spoken !== announced) announcer.textContent = announced = spoken;
@@ -101,14 +108,37 @@ export function createRunStatusView(onAction: (action: RunAction) => void): RunS
           summary ? fact('Trainable (client / server)', `${formatCount(summary.clientTrainable)} / ${formatCount(summary.serverTrainable)}`) : null,
         ]),
         h('p', { class: 'run-leakage muted', id: 'run-leakage' }, [leakageLine(run)]),
+        privacy === null ? null : privacyBlock(privacy),
         run.error ? h('p', { class: 'run-error', role: 'alert' }, [run.error]) : null,
       ]);
     },
     setMessage(text, tone = 'info') {
+      // "Run started." is news for a moment (the badge says the rest); errors stay until the next action.
+      if (messageTimer !== null) clearTimeout(messageTimer);
+      messageTimer = tone === 'info' && text !== '' ? setTimeout(() => { message.textContent = ''; }, MESSAGE_SHOWN_MS) : null;
       message.textContent = text;
       message.className = `action-message ${tone === 'error' ? 'is-error' : ''}`.trim();
     },
   };
+}
+
+/** Differential privacy (ε so far against the budget, as a bar) and secure aggregation. */
+function privacyBlock(privacy: PrivacyStatus): HTMLElement {
+  const { dp, secureAggregation } = privacy;
+  const parts: (HTMLElement | null)[] = [h('h4', { class: 'privacy-title' }, ['Privacy'])];
+  if (dp !== null) {
+    parts.push(h('p', { class: 'privacy-dp' }, [`Differential privacy (DP-FedAvg, σ ${dp.noiseMultiplier}, clip ${dp.clipNorm}): ${dp.detail}`]));
+    if (dp.fraction !== null) {
+      const percent = Math.round(dp.fraction * 100);
+      parts.push(h('div', {
+        class: 'progress', role: 'progressbar', 'aria-label': 'Privacy budget spent', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': percent,
+        'aria-valuetext': dp.detail,
+      }, [h('div', { class: `progress-fill ${percent >= 100 ? 'progress-failed' : 'progress-training'}`, style: `width: ${percent}%` })]));
+      parts.push(h('p', { class: 'muted' }, [`When the budget is spent the run ${dp.onBudgetSpent === 'stop' ? 'stops before the round that would pass it' : 'goes on and warns'}.`]));
+    }
+  }
+  if (secureAggregation !== null) parts.push(h('p', { class: 'privacy-secagg' }, [`Secure aggregation on: ${secureAggregation.detail}`]));
+  return h('section', { class: 'run-privacy', 'aria-label': 'Privacy' }, parts);
 }
 
 function fact(term: string, value: string): HTMLElement {

@@ -43,4 +43,29 @@ describe('ClientRegistry', () => {
     expect(registry.online()).toBe(1);
     expect(registry.join('socket-c', 'cpu', undefined, gone.resumeToken, 1_001).resumed).toBe(false);
   });
+
+  it('refuses a second session on one connection, whatever token it brings: no ghost stays online', () => {
+    const registry = new ClientRegistry();
+    const { record } = registry.join('socket-a', 'cpu', undefined, undefined, 0);
+    const other = registry.join('socket-b', 'cpu', undefined, undefined, 0).record;
+    for (const token of ['f'.repeat(32), other.resumeToken]) {
+      expect(() => registry.join('socket-a', 'cpu', undefined, token, 1)).toThrow(/one session per connection/);
+    }
+    expect(registry.bySocket('socket-a')?.id).toBe(record.id);
+    expect(registry.online()).toBe(2);
+    registry.disconnected('socket-a', 2);
+    registry.disconnected('socket-b', 2);
+    expect(registry.online()).toBe(0);
+  });
+
+  it('caps the sessions online from one address', () => {
+    const registry = new ClientRegistry(2);
+    registry.join('a', 'cpu', undefined, undefined, 0, '10.0.0.1');
+    const second = registry.join('b', 'cpu', undefined, undefined, 0, '10.0.0.1').record;
+    expect(() => registry.join('c', 'cpu', undefined, undefined, 0, '10.0.0.1')).toThrow(/already online from this address/);
+    expect(registry.join('d', 'cpu', undefined, undefined, 0, '10.0.0.2').resumed).toBe(false);
+    registry.disconnected('b', 1);
+    expect(registry.join('e', 'cpu', undefined, second.resumeToken, 2, '10.0.0.1').resumed).toBe(true);
+    expect(() => registry.join('f', 'cpu', undefined, undefined, 3, '10.0.0.1')).toThrow(/already online/);
+  });
 });

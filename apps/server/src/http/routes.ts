@@ -1,13 +1,17 @@
 // The server's small HTTP API: health, the public run description for the volunteer page, and the tokenizer.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ComputeDevice } from '@splitlora/node';
 import { modelWeights, PROTOCOL_VERSION } from '@splitlora/protocol';
 import type { RunHost } from '../run/run-host.js';
 
 export interface RouteDeps {
   host: RunHost;
   backend: string;
+  device: ComputeDevice;
   startedAt: number;
   volunteersOnline: () => number;
+  /** Volunteers need the run's invite link (?invite=…). */
+  inviteRequired: boolean;
   /** The tokenizer files as JSON bytes ({vocabJson, mergesTxt}), or null when the server has none. */
   tokenizerJson: () => Promise<Uint8Array | null>;
 }
@@ -16,10 +20,20 @@ function json(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-cache', ...headers }).end(JSON.stringify(body));
 }
 
+/** What a new volunteer downloads once (client weights and tokenizer), or null while the run's model is not ready. */
+function downloadBytes(run: RunHost['current']): number | null {
+  try {
+    const { weights, tokenizer } = run!.manifest().assets;
+    return weights.bytes + tokenizer.bytes;
+  } catch {
+    return null;
+  }
+}
+
 export async function handleApi(deps: RouteDeps, req: IncomingMessage, res: ServerResponse, pathname: string): Promise<boolean> {
   if (pathname === '/healthz') {
     json(res, 200, {
-      ok: true, backend: deps.backend, protocolVersion: PROTOCOL_VERSION, run: deps.host.current?.info() ?? null,
+      ok: true, backend: deps.backend, device: deps.device, protocolVersion: PROTOCOL_VERSION, run: deps.host.current?.info() ?? null,
       volunteersOnline: deps.volunteersOnline(), uptimeSeconds: Math.round((Date.now() - deps.startedAt) / 1000),
     });
     return true;
@@ -30,11 +44,19 @@ export async function handleApi(deps: RouteDeps, req: IncomingMessage, res: Serv
     json(res, 200, {
       run: run?.info() ?? null,
       volunteersOnline: deps.volunteersOnline(),
+      inviteRequired: deps.inviteRequired,
       training: snapshot === null ? null : {
         model: snapshot.model, weights: modelWeights(snapshot.model), cut: snapshot.config.cut, layout: snapshot.config.layout, leakage: snapshot.leakage ?? null, layers: snapshot.modelSummary?.layers ?? null, wireDtype: snapshot.config.wireDtype,
         batchSize: snapshot.config.batchSize, maxSeqLen: snapshot.config.maxSeqLen, localSteps: snapshot.config.localSteps,
         rounds: snapshot.config.rounds, sfl: snapshot.config.sfl, loraRank: snapshot.config.lora.r,
         clientTrainable: snapshot.modelSummary?.clientTrainable ?? null, clientParams: snapshot.modelSummary?.clientParams ?? null,
+        privacy: {
+          dp: snapshot.config.dp === null ? null : {
+            noiseMultiplier: snapshot.config.dp.noiseMultiplier, clipNorm: snapshot.config.dp.clipNorm, delta: snapshot.config.dp.delta, epsilonBudget: snapshot.config.dp.epsilonBudget,
+          },
+          secureAggregation: snapshot.config.secureAggregation,
+        },
+        downloadBytes: downloadBytes(run),
       },
     });
     return true;

@@ -81,6 +81,7 @@ export class RoundAccount {
       kind: 'round', runId, round: this.round, trainLoss: this.lossTokens > 0 ? this.lossSum / this.lossTokens : null,
       evalLoss, evalPerplexity: evalLoss === null ? null : Math.exp(evalLoss), tokens,
       bytesUp: traffic.up - this.upAtStart, bytesDown: traffic.down - this.downAtStart, clients: reporters.length, participants: reporters,
+      trainers: [...new Set([...reporters, ...this.tokensByClient.keys()])],
       seconds, tokensPerSecond: tokens / Math.max(seconds, 1e-3), endedAt: now,
     };
   }

@@ -88,7 +88,7 @@ describe('RoundMachine', () => {
     expect(m.checkStep('a', 1, 1)).toEqual({ ok: true });
   });
 
-  it('closes at the timeout with the reporters when there are enough, else restarts the round', () => {
+  it('closes at the timeout with the reporters, else restarts the round', () => {
     const m = new RoundMachine({ ...config, minClients: 1, maxClients: 2 });
     m.start(0);
     m.clientReady('a', 0);
@@ -105,10 +105,23 @@ describe('RoundMachine', () => {
     m2.start(0);
     m2.clientReady('a', 0);
     m2.clientReady('b', 0);
-    trainAll(m2, ['a'], 1);
+    m2.checkStep('a', 1, 0);
+    m2.stepDone('a');
     const restart = m2.tick(10_000);
     expect(types(restart)).toContain('restartRound');
     expect(m2.round).toBe(1); // the same round starts again with whoever is ready
+  });
+
+  it('keeps the reporters\' work at the timeout when a participant never reports, even below minClients', () => {
+    const m = new RoundMachine({ ...config, minClients: 2, maxClients: 2 });
+    m.start(0);
+    m.clientReady('a', 0);
+    m.clientReady('b', 0);
+    trainAll(m, ['a'], 1);
+    const actions = m.tick(10_000);
+    expect(actions).toContainEqual({ type: 'dropParticipant', round: 1, id: 'b', reason: 'round timeout' });
+    expect(actions).toContainEqual({ type: 'aggregate', round: 1, reporters: ['a'] });
+    expect(types(actions)).not.toContain('restartRound');
   });
 
   it('pauses: steps are refused, the timeout clock stops, and resume continues', () => {

@@ -1,5 +1,5 @@
 // The round state machine of a run, as plain code (no sockets, no clock of its own): who trains this round,
-// which steps and updates are accepted, when a round closes (all reported, or timeout with ≥ min clients),
+// which steps and updates are accepted, when a round closes (all reported, or at the timeout with the reporters),
 // and what happens when participants vanish. Every method returns the actions the caller must carry out.
 import type { ErrorCode, RunState } from '@splitlora/protocol';
 
@@ -166,8 +166,10 @@ export class RoundMachine {
           actions.push({ type: 'dropParticipant', round: this.round, id, reason: 'round timeout' });
         }
       }
-      if (reporters.length >= this.config.minClients) actions.push(...this.beginAggregation(reporters));
-      else actions.push(...this.restart(now, `timeout with ${reporters.length} of ${this.config.minClients} required updates`));
+      // The reporters' work is kept even below the quorum (minClients governs when a round starts): one participant
+      // that never reports cannot throw it away.
+      if (reporters.length > 0) actions.push(...this.beginAggregation(reporters));
+      else actions.push(...this.restart(now, 'timeout without any update'));
       return actions;
     }
     return [...actions, ...this.maybeClose(now)];

@@ -6,13 +6,17 @@ import type { ClientRegistry } from '../clients/client-registry.js';
 import type { Logger } from '../log.js';
 import type { LoadedModel } from './model-source.js';
 import type { RunStore } from './run-store.js';
+import type { SecAggPush } from './secagg-round.js';
 import type { ServerSplit } from './server-split.js';
+import type { serverAdapterPolicyFor } from './server-adapters/server-adapter-policy.js';
 
 export interface RunNotifier {
   roundStart(clientId: string, msg: RoundStart): void;
   runState(info: RunInfo): void;
   roundEnd(record: RoundRecord, more: boolean): void;
   metric(record: MetricRecord): void;
+  /** A secure-aggregation message for one volunteer of the round. */
+  secagg(clientId: string, push: SecAggPush): void;
   changed(): void;
 }
 
@@ -25,6 +29,8 @@ export interface RunDeps {
   logger: Logger;
   notify: RunNotifier;
   now?: () => number;
+  /** Who trains the server adapter (default: the run's SFL variant in this process; a coordinator's workers in scale-out). */
+  serverAdapterPolicy?: typeof serverAdapterPolicyFor;
 }
 
 /** Everything a Run is made of, prepared by run-factory.ts for a new or a resumed run. */

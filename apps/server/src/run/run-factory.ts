@@ -12,12 +12,13 @@ import { describeModel, MESSAGE_OVERHEAD_BYTES, type MetricRecord, ProtocolError
 import { saveBaseModel } from './base-model-ref.js';
 import { loadModel, type LoadedModel } from './model-source.js';
 import type { RunDeps } from './run-deps.js';
+import { loadCheckpoint, readStoredRun, readStoredState } from './run-checkpoint.js';
 import { RunStore } from './run-store.js';
 import { Run } from './run.js';
 import { ServerSplit, type ServerSplitState } from './server-split.js';
 
 /** A run's model with its split plan, both checked against the run config. */
-interface PreparedModel {
+export interface PreparedModel {
   model: LoadedModel;
   plan: SplitPlan;
 }
@@ -53,20 +54,16 @@ export async function createRun(config: RunConfig, deps: RunDeps): Promise<Run> 
 export async function resumeRun(dir: string, deps: RunDeps): Promise<Run> {
   const store = new RunStore(resolve(dir));
   if (!RunStore.exists(store.dir)) throw new Error(`${dir} is not a run folder (config.json and state.json expected)`);
-  const stored = store.readRun();
-  const { completedRounds } = store.readState();
+  const stored = readStoredRun(store.dir);
+  const { completedRounds } = readStoredState(store.dir, stored.config);
   const prepared = await prepareModel(stored.config, deps);
-  const clientAdapter = await store.loadAdapter(completedRounds, 'client-adapter', prepared.plan.config);
-  const serverAdapter = await store.loadAdapter(completedRounds, 'server-adapter', prepared.plan.config);
-  const optimizer = await store.loadOptimizer(completedRounds);
-  // Step records of an unfinished round stay (they happened); round records past the resume point cannot exist twice.
-  const metrics = store.readMetrics().filter((r) => r.kind === 'step' || r.round <= completedRounds);
+  const { clientAdapter, serverAdapter, optimizer, metrics } = await loadCheckpoint(store, prepared.plan, stored.config, completedRounds);
   const run = await assemble(stored.config, stored.createdAt, prepared, store, deps, stored.runId, completedRounds, metrics, clientAdapter, { serverAdapter, optimizer });
   deps.logger.child(stored.runId).info(`resumed after round ${completedRounds} of ${stored.config.rounds}`, { dir: store.dir });
   return run;
 }
 
-async function prepareModel(config: RunConfig, deps: RunDeps): Promise<PreparedModel> {
+export async function prepareModel(config: RunConfig, deps: Pick<RunDeps, 'modelsDir' | 'maxMessageBytes'>): Promise<PreparedModel> {
   let model: LoadedModel;
   let plan: SplitPlan;
   try {
@@ -88,19 +85,24 @@ async function assemble(
   config: RunConfig, createdAt: number, { model, plan }: PreparedModel, store: RunStore, deps: RunDeps, runId: string, completedRounds: number,
   metrics: MetricRecord[], clientAdapter: NamedHostTensors, server: ServerSplitState,
 ): Promise<Run> {
+  const { tokenizer, weightsBlob, tokenizerBlob } = await clientAssets({ model, plan }, deps);
+  const evalExamples = await loadEval(config, tokenizer, deps);
+  const strategy = strategyFor(config, { roundsDone: completedRounds });
+  const split = new ServerSplit(plan, model.params, config, server, deps.serverAdapterPolicy);
+  return new Run({
+    runId, createdAt, config, plan, strategy, model, tokenizer, split, store, evalExamples, completedRounds, metrics, clientAdapter, weightsBlob, tokenizerBlob,
+  }, deps);
+}
+
+/** What volunteers download (the client split's base weights, the tokenizer files), and the tokenizer itself. */
+export async function clientAssets({ model, plan }: PreparedModel, deps: Pick<RunDeps, 'dataDir'>): Promise<{ tokenizer: Gpt2Tokenizer; weightsBlob: Uint8Array; tokenizerBlob: Uint8Array }> {
   const tokenizerDir = model.tokenizerDir ?? (deps.dataDir === null ? null : join(deps.dataDir, 'gpt2-tokenizer'));
   if (tokenizerDir === null) throw new ProtocolError('UNAVAILABLE', 'no tokenizer: the server has no data folder with gpt2-tokenizer/ (set SPLITLORA_DATA_DIR)');
   const files = await readTokenizerFiles(tokenizerDir);
   const tokenizer = Gpt2Tokenizer.fromFiles(files.vocabJson, files.mergesTxt);
-  const evalExamples = await loadEval(config, tokenizer, deps);
   const clientNames = Object.keys(plan.clientParamShapes());
   const weightsBlob = writeSafetensors(Object.fromEntries(clientNames.map((n) => [n, model.params[n]!])), 'F32');
-  const strategy = strategyFor(config);
-  const split = new ServerSplit(plan, model.params, config, server);
-  return new Run({
-    runId, createdAt, config, plan, strategy, model, tokenizer, split, store, evalExamples, completedRounds, metrics, clientAdapter, weightsBlob,
-    tokenizerBlob: new TextEncoder().encode(JSON.stringify(files)),
-  }, deps);
+  return { tokenizer, weightsBlob, tokenizerBlob: new TextEncoder().encode(JSON.stringify(files)) };
 }
 
 async function loadEval(config: RunConfig, tokenizer: Gpt2Tokenizer, deps: RunDeps): Promise<Example[]> {

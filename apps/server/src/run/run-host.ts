@@ -38,7 +38,12 @@ export class RunHost {
   }
 
   private async replace(run: Run): Promise<void> {
-    await this.current?.dispose();
+    const previous = this.current;
+    // The run going into history keeps its last round as one whole-model adapter (final-adapter/ in its folder).
+    if (previous !== null && previous.machine.completedRounds > 0) {
+      await previous.exportCombined().catch((error: Error) => this.deps.logger.warn(`run ${previous.runId}: could not write its final adapter: ${error.message}`));
+    }
+    await previous?.dispose();
     this.current = run;
     this.deps.notify.runState(run.info());
     this.deps.notify.changed();

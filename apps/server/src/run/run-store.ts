@@ -54,14 +54,6 @@ export class RunStore {
     return existsSync(join(dir, 'config.json')) && existsSync(join(dir, 'state.json'));
   }
 
-  readRun(): StoredRun {
-    return JSON.parse(readFileSync(join(this.dir, 'config.json'), 'utf8')) as StoredRun;
-  }
-
-  readState(): StoredState {
-    return JSON.parse(readFileSync(join(this.dir, 'state.json'), 'utf8')) as StoredState;
-  }
-
   /** Saves a round's files (0 = the initial adapters); markCompleted() then makes it the resume point. */
   async saveRoundFiles(
     round: number, plan: SplitPlan, clientAdapter: NamedHostTensors, serverAdapter: NamedHostTensors, optimizer: AdamWState | null,
@@ -115,6 +107,11 @@ export class RunStore {
 
   appendMetric(record: MetricRecord): void {
     appendFileSync(join(this.dir, 'metrics.jsonl'), `${JSON.stringify(record)}\n`);
+  }
+
+  /** Replaces metrics.jsonl with these records (atomically). */
+  async rewriteMetrics(records: readonly MetricRecord[]): Promise<void> {
+    await writeAtomic(join(this.dir, 'metrics.jsonl'), records.map((r) => `${JSON.stringify(r)}\n`).join(''));
   }
 
   /** All metric records; a line cut short by a crash is skipped. */

@@ -2,11 +2,12 @@
 // things happen), the step service (training steps), the round closer (round starts, updates, aggregation) and the
 // run's outputs (adapter files, generation). It carries out the machine's actions and tells the server what to send
 // through the RunNotifier (run-deps.ts). Runs are built by run-factory.ts.
-import type { SplitPlan } from '@splitlora/core';
+import { type NamedHostTensors, PrivacyBudgetSpent, type SecAggClientMessage, type SplitPlan } from '@splitlora/core';
 import {
   type ActivationsRequest, type ActivationsResponse, type AssetInfo, type ClientManifest, type CutForwardRequest, type CutForwardResponse,
   type EvalForwardRequest, type EvalForwardResponse, type GenerateResponse, type GenerateSettings, type MetricRecord, type OutputGradientRequest,
-  type OutputGradientResponse, ProtocolError, type RunConfig, type RunInfo, type RunLeakage, type RunSnapshot, type UpdateRequest, type UpdateResponse,
+  type OutputGradientResponse, ProtocolError, type RunConfig, type RunInfo, type RunLeakage, type RunSnapshot, type SecAggAccepted,
+  type SecAggMaskedInput, type Stamp, type UpdateRequest, type UpdateResponse,
 } from '@splitlora/protocol';
 import type { Logger } from '../log.js';
 import { AssetStore } from './asset-store.js';
@@ -67,6 +68,7 @@ export class Run {
     this.rounds = new RoundCloser({
       runId: this.runId, config, plan: parts.plan, strategy: parts.strategy, split: parts.split, queue: this.queue, store: parts.store,
       metrics: this.metrics, registry: deps.registry, evalExamples: parts.evalExamples, log: this.log, now: this.now,
+      sendSecAgg: (clientId, push) => deps.notify.secagg(clientId, push),
     }, parts.clientAdapter);
     this.steps = new StepService({
       runId: this.runId, config, modelName: parts.plan.modelName, machine: this.machine, queue: this.queue, split: parts.split,
@@ -121,6 +123,11 @@ export class Run {
     return this.queue.busyMs;
   }
 
+  /** The current global client adapter. */
+  get globalClient(): NamedHostTensors {
+    return this.rounds.globalClient;
+  }
+
   /** The run's folder on disk. */
   get runDir(): string {
     return this.store.dir;
@@ -157,6 +164,8 @@ export class Run {
   }
 
   clientGone(clientId: string): void {
+    // Its masked update is in: its only part left is unmasking, which the others' shares cover (docs/PRIVACY.md).
+    if (this.rounds.secaggReported(clientId)) this.rounds.secaggDropped(clientId);
     this.apply(this.machine.clientGone(clientId, this.now()));
   }
 
@@ -184,12 +193,41 @@ export class Run {
     return this.uSteps;
   }
 
+  /** A step a scale-out worker trained for this run (its own checks passed): the round machine and the books count it. */
+  remoteStep(clientId: string, round: number, step: number, loss: number, tokens: number): boolean {
+    if (!this.machine.checkStep(clientId, round, step).ok) return false;
+    this.machine.stepDone(clientId);
+    this.stepDone(clientId, round, step, loss, tokens);
+    return true;
+  }
+
   async update(clientId: string, req: UpdateRequest): Promise<UpdateResponse> {
     const { stamp } = req;
     if (stamp.runId !== this.runId) throw new ProtocolError('STALE', `run ${stamp.runId} is not the current run ${this.runId}`);
     const verdict = this.machine.checkUpdate(clientId, stamp.round, stamp.step);
     if (!verdict.ok) throw new ProtocolError(verdict.code, verdict.message);
     const tokens = this.rounds.acceptUpdate(clientId, req);
+    const record = this.deps.registry.get(clientId);
+    if (record !== undefined) record.rounds += 1;
+    this.apply(this.machine.reported(clientId, Math.max(tokens, 1), this.now()));
+    return { round: stamp.round, accepted: true };
+  }
+
+  /** A secure-aggregation message of a participant of the current round (keys, shares, unmasking). */
+  async secagg(clientId: string, stamp: Stamp, message: Exclude<SecAggClientMessage, { type: 'masked-input' }>): Promise<SecAggAccepted> {
+    this.checkRoundStamp(clientId, stamp);
+    await this.rounds.secaggMessage(message);
+    return { accepted: true };
+  }
+
+  /** A participant's masked update under secure aggregation: its report of the round (instead of round:update). */
+  async maskedUpdate(clientId: string, req: SecAggMaskedInput): Promise<UpdateResponse> {
+    const { stamp } = req;
+    if (stamp.runId !== this.runId) throw new ProtocolError('STALE', `run ${stamp.runId} is not the current run ${this.runId}`);
+    const verdict = this.machine.checkUpdate(clientId, stamp.round, stamp.step);
+    if (!verdict.ok) throw new ProtocolError(verdict.code, verdict.message);
+    const tokens = await this.rounds.acceptMaskedUpdate(clientId, req);
+    if (tokens !== req.tokens) this.log.warn(`client ${clientId} reports ${req.tokens} tokens, the server counted ${tokens}`);
     const record = this.deps.registry.get(clientId);
     if (record !== undefined) record.rounds += 1;
     this.apply(this.machine.reported(clientId, Math.max(tokens, 1), this.now()));
@@ -222,6 +260,12 @@ export class Run {
 
   // ---- internals ----
 
+  private checkRoundStamp(clientId: string, stamp: Stamp): void {
+    if (stamp.runId !== this.runId) throw new ProtocolError('STALE', `run ${stamp.runId} is not the current run ${this.runId}`);
+    if (stamp.round !== this.machine.round) throw new ProtocolError('STALE', `round ${stamp.round} is not the current round ${this.machine.round}`);
+    if (!this.machine.participants.has(clientId)) throw new ProtocolError('NOT_SELECTED', `this client is not a participant of round ${stamp.round}`);
+  }
+
   /** A trained step; a u-shaped step has no loss (it stays in the tab) and counts positions as tokens. */
   private stepDone(clientId: string, round: number, step: number, loss: number | null, tokens: number): void {
     this.rounds.recordStep(clientId, round, loss, tokens);
@@ -243,7 +287,14 @@ export class Run {
           this.deps.notify.runState(this.info());
           break;
         case 'startRound':
-          this.rounds.open(action.round, action.participants);
+          try {
+            this.rounds.open(action.round, action.participants);
+          } catch (error) {
+            if (!(error instanceof PrivacyBudgetSpent)) throw error;
+            this.log.warn(error.message);
+            this.apply(this.machine.stop());
+            return;
+          }
           this.steps.newRound();
           this.uSteps.newRound();
           this.log.info(`round ${action.round}/${this.config.rounds} starts with ${action.participants.length} volunteer(s)`, { participants: action.participants });
@@ -252,9 +303,11 @@ export class Run {
         case 'resumeParticipant':
           this.log.info(`${action.id} continues round ${action.round} at step ${action.firstStep}`);
           this.deps.notify.roundStart(action.id, this.rounds.roundStart(action.id, action.round, action.firstStep));
+          this.rounds.secaggResend(action.id);
           break;
         case 'dropParticipant':
           this.log.warn(`round ${action.round} goes on without ${action.id} (${action.reason})`);
+          this.rounds.secaggDropped(action.id);
           break;
         case 'restartRound':
           this.log.warn(`round ${action.round} restarts: ${action.reason}`);

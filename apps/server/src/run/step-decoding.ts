@@ -1,6 +1,7 @@
 // Checks a training step's frames against the run (dtype, shape, size, values) and decodes them for the server split.
 import {
-  type ActivationsRequest, decodeFloatFrame, decodeIntFrame, FrameError, ProtocolError, type RunConfig, type TensorFrame,
+  type ActivationsRequest, decodeFloatFrame, decodeIntFrame, type ErrorCode, type FrameBundle, FrameError, ProtocolError, type RunConfig,
+  type TensorFrame, unpackFrames,
 } from '@splitlora/protocol';
 
 export interface DecodedStep {
@@ -12,10 +13,10 @@ export interface DecodedStep {
   tokens: number;
 }
 
+const FRAME_ERROR_CODES: Record<FrameError['reason'], ErrorCode> = { 'non-finite': 'NON_FINITE', range: 'OUT_OF_RANGE', dtype: 'DTYPE', size: 'SHAPE_MISMATCH' };
+
 function asProtocolError(error: unknown): never {
-  if (error instanceof FrameError) {
-    throw new ProtocolError(error.reason === 'non-finite' ? 'NON_FINITE' : error.reason === 'dtype' ? 'DTYPE' : 'SHAPE_MISMATCH', error.message);
-  }
+  if (error instanceof FrameError) throw new ProtocolError(FRAME_ERROR_CODES[error.reason], error.message);
   throw error;
 }
 
@@ -88,11 +89,18 @@ export function decodeStep(req: ActivationsRequest, run: RunConfig, embd: number
   return { hidden, batch: B, seqLen: T, targets: ids, mask, tokens };
 }
 
-/** Checks an adapter update: exactly the layout's names and shapes, float values, all finite. */
-export function decodeAdapter(frames: readonly TensorFrame[], layout: Record<string, number[]>): Record<string, { shape: number[]; data: Float32Array }> {
-  const out: Record<string, { shape: number[]; data: Float32Array }> = {};
+/** Checks an adapter update: exactly the layout's names and shapes, float values, all finite and within range. */
+export function decodeAdapter(bundle: FrameBundle, layout: Record<string, number[]>): Record<string, { shape: number[]; data: Float32Array }> {
+  // No prototype: a tensor named "__proto__" or "constructor" is just an unknown name.
+  const out = Object.create(null) as Record<string, { shape: number[]; data: Float32Array }>;
+  let frames: TensorFrame[];
+  try {
+    frames = unpackFrames(bundle);
+  } catch (error) {
+    return asProtocolError(error);
+  }
   for (const frame of frames) {
-    const shape = layout[frame.name];
+    const shape = Object.prototype.hasOwnProperty.call(layout, frame.name) ? layout[frame.name] : undefined;
     if (shape === undefined) throw new ProtocolError('SHAPE_MISMATCH', `adapter tensor ${frame.name} is not part of the client adapter`);
     if (out[frame.name] !== undefined) throw new ProtocolError('BAD_REQUEST', `adapter tensor ${frame.name} sent twice`);
     if (frame.shape.join() !== shape.join()) {

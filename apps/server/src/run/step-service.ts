@@ -1,6 +1,7 @@
 // A run's training steps: checks a step's stamp against the round machine, answers a replayed step from its cache
 // (never training twice), decodes and checks the frames against the split plan, runs the step on the server split —
 // fused with other clients' steps when the server-adapter policy shares one adapter — and encodes the gradient.
+import { createHash } from 'node:crypto';
 import {
   type ActivationsRequest, type ActivationsResponse, encodeFloatFrame, ProtocolError, type RunConfig,
 } from '@splitlora/protocol';
@@ -12,11 +13,14 @@ import type { ServerSplit, StepInput, StepOutput } from './server-split.js';
 import { decodeStep } from './step-decoding.js';
 import { StepFuser } from './step-fuser.js';
 
+/** What the step service asks of whoever decides which steps are accepted (the round machine, or a worker's mirror of it). */
+export type StepGate = Pick<RoundMachine, 'checkStep' | 'stepDone' | 'isOver' | 'participants'>;
+
 export interface StepServiceDeps {
   runId: string;
   config: RunConfig;
   modelName: string;
-  machine: RoundMachine;
+  machine: StepGate;
   queue: SerialQueue;
   split: ServerSplit;
   /** A step was trained and answered: the round's bookkeeping and the metrics. */
@@ -25,7 +29,17 @@ export interface StepServiceDeps {
   onBackendLost(reason: string): void;
 }
 
-interface AnsweredStep { round: number; step: number; response: ActivationsResponse }
+interface AnsweredStep { round: number; step: number; digest: string; response: ActivationsResponse }
+
+/** A digest of a step's content (frames and their bytes): a replay must be the same step, not just the same stamp. */
+function stepDigest(req: ActivationsRequest): string {
+  const hash = createHash('sha256');
+  for (const frame of [req.activations, req.targets, req.lossMask]) {
+    hash.update(JSON.stringify([frame.name, frame.shape, frame.dtype, frame.scale ?? null]));
+    hash.update(frame.data instanceof Uint8Array ? frame.data : new Uint8Array(frame.data));
+  }
+  return hash.digest('hex');
+}
 
 export class StepService {
   /** Server-side latency of each training step (arrival to answer, fusion wait included), for load measurements. */
@@ -47,7 +61,11 @@ export class StepService {
     const { machine, config, split, runId } = this.deps;
     if (stamp.runId !== runId) throw new ProtocolError('STALE', `run ${stamp.runId} is not the current run ${runId}`);
     const cached = this.lastStep.get(clientId);
-    if (cached !== undefined && cached.round === stamp.round && cached.step === stamp.step) return cached.response;
+    const digest = stepDigest(req);
+    if (cached !== undefined && cached.round === stamp.round && cached.step === stamp.step) {
+      if (cached.digest === digest) return cached.response;
+      throw new ProtocolError('STALE', `step ${stamp.step} of round ${stamp.round} was already trained; this message carries other content than that step`);
+    }
     if (this.inFlight.has(clientId)) throw new ProtocolError('UNAVAILABLE', 'a step of this client is still being processed; ask again shortly');
     const verdict = machine.checkStep(clientId, stamp.round, stamp.step);
     if (!verdict.ok) throw new ProtocolError(verdict.code, verdict.message);
@@ -78,7 +96,7 @@ export class StepService {
       stamp, loss: output.loss, tokens: decoded.tokens,
       gradient: encodeFloatFrame('gradient', [decoded.batch, decoded.seqLen, embd], output.gradient, config.wireDtype),
     };
-    this.lastStep.set(clientId, { round: stamp.round, step: stamp.step, response });
+    this.lastStep.set(clientId, { round: stamp.round, step: stamp.step, digest, response });
     return response;
   }
 

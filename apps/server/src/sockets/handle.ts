@@ -8,6 +8,7 @@ import {
 import type { Socket } from 'socket.io';
 import type { RateLimiter } from '../clients/rate-limiter.js';
 import type { Logger } from '../log.js';
+import { payloadShapeProblem } from './payload-shape.js';
 
 /** What the socket layer needs of any namespace's socket, whatever its events. */
 export interface EventSocket {
@@ -39,6 +40,11 @@ export function on<T extends RequestTable, E extends keyof T & string, P extends
     const reply = ack as (response: unknown) => void;
     if (!ctx.limiter.allow(ctx.rateKey?.(socket.id) ?? socket.id, Date.now())) {
       reply(errorAck('RATE_LIMITED', `too many messages; slow down (${event})`));
+      return;
+    }
+    const shapeProblem = payloadShapeProblem(payload);
+    if (shapeProblem !== null) {
+      reply(errorAck('BAD_REQUEST', `${event}: ${shapeProblem}`));
       return;
     }
     const parsed = schema.safeParse(payload);

@@ -1,7 +1,9 @@
 // The volunteer namespace ("/"): join, model download, readiness, training steps and round updates.
 import {
-  type ClientToServerEvents, VOLUNTEER_REQUESTS, type VolunteerRequests, PROTOCOL_VERSION, ProtocolError, type ServerToClientEvents,
+  type ClientToServerEvents, VOLUNTEER_REQUESTS, type VolunteerRequests, PROTOCOL_VERSION, ProtocolError, SECAGG_CIPHERTEXT_BYTES, SECAGG_KEY_BYTES,
+  type ServerToClientEvents, unpackBytes,
 } from '@splitlora/protocol';
+import type { IncomingMessage } from 'node:http';
 import type { Namespace } from 'socket.io';
 import type { ClientRecord, ClientRegistry } from '../clients/client-registry.js';
 import type { RunHost } from '../run/run-host.js';
@@ -14,6 +16,18 @@ export interface VolunteerNamespaceDeps extends Omit<VolunteerContext, 'requests
   host: RunHost;
   backend: string;
   onSwarmChange: () => void;
+  /** Null when a volunteer from `address` may join now, else why not (per-address join limit). */
+  joinRefusal: (address: string) => string | null;
+  addressOf: (request: IncomingMessage) => string;
+}
+
+/** What a volunteer's status report changes in its record (also for volunteers of a scale-out worker). */
+export function applyStatus(record: ClientRecord, req: { state: 'idle' | 'downloading' | 'training' | 'paused'; tokensPerSecond: number }): void {
+  record.tokensPerSecond = req.tokensPerSecond;
+  if (req.state === 'paused') record.state = 'paused';
+  else if (req.state === 'training') record.state = 'training';
+  else if (req.state === 'downloading') record.state = 'downloading';
+  else if (record.state === 'paused' || record.state === 'training') record.state = 'ready';
 }
 
 export function attachVolunteerNamespace(nsp: Namespace<ClientToServerEvents, ServerToClientEvents>, deps: VolunteerNamespaceDeps): void {
@@ -35,7 +49,9 @@ export function attachVolunteerNamespace(nsp: Namespace<ClientToServerEvents, Se
       if (req.protocolVersion !== PROTOCOL_VERSION) {
         throw new ProtocolError('PROTOCOL_VERSION', `the server speaks protocol ${PROTOCOL_VERSION}, this client ${req.protocolVersion}; reload the page`);
       }
-      const { record, resumed } = registry.join(socket.id, req.backend, req.name, req.resumeToken, Date.now());
+      const tooMany = deps.joinRefusal(deps.addressOf(socket.request));
+      if (tooMany !== null) throw new ProtocolError('RATE_LIMITED', tooMany);
+      const { record, resumed } = registry.join(socket.id, req.backend, req.name, req.resumeToken, Date.now(), socket.handshake.address);
       deps.logger.info(`${record.id} ${resumed ? 'rejoined' : 'joined'} (${record.backend})`);
       deps.onSwarmChange();
       return {
@@ -75,13 +91,30 @@ export function attachVolunteerNamespace(nsp: Namespace<ClientToServerEvents, Se
 
     on(socket, 'round:update', ctx, (req) => host.require().update(joined().id, req));
 
+    on(socket, 'secagg:advertise-keys', ctx, (req) => {
+      const from = joined().id;
+      return host.require().secagg(from, req.stamp, { type: 'advertise-keys', from, keys: { encryptionKey: req.encryptionKey, maskingKey: req.maskingKey } });
+    });
+
+    on(socket, 'secagg:share-keys', ctx, (req) => {
+      const from = joined().id;
+      const ciphertexts = unpackBytes(req.shares.packed, SECAGG_CIPHERTEXT_BYTES);
+      return host.require().secagg(from, req.stamp, { type: 'share-keys', from, shares: req.shares.ids.map((to, i) => ({ to, ciphertext: ciphertexts[i]! })) });
+    });
+
+    on(socket, 'secagg:masked-input', ctx, (req) => host.require().maskedUpdate(joined().id, req));
+
+    on(socket, 'secagg:unmask', ctx, (req) => {
+      const from = joined().id;
+      const shares = (list: typeof req.keyShares) => {
+        const items = unpackBytes(list.packed, SECAGG_KEY_BYTES);
+        return list.ids.map((of, i) => ({ of, share: items[i]! }));
+      };
+      return host.require().secagg(from, req.stamp, { type: 'unmask', from, selfMaskShares: shares(req.selfMaskShares), keyShares: shares(req.keyShares) });
+    });
+
     on(socket, 'client:status', ctx, (req) => {
-      const record = joined();
-      record.tokensPerSecond = req.tokensPerSecond;
-      if (req.state === 'paused') record.state = 'paused';
-      else if (req.state === 'training') record.state = 'training';
-      else if (req.state === 'downloading') record.state = 'downloading';
-      else if (record.state === 'paused' || record.state === 'training') record.state = 'ready';
+      applyStatus(joined(), req);
       return {};
     });
 

@@ -101,6 +101,23 @@ describe('bad input', () => {
     expect(okStep.ok).toBe(true);
     const replay = await send<ActivationsResponse>('train:activations', frames());
     expect(replay.ok && okStep.ok && replay.data.loss === okStep.data.loss).toBe(true);
+    // A replay with the same stamp but other content is not answered from the cache.
+    const changed = frames({ activations: encodeFloatFrame('activations', [2, 8, E], new Float32Array(2 * 8 * E).fill(-0.3), 'float16') });
+    expect(code(await send('train:activations', changed))).toBe('STALE');
+    // A __proto__ key in a binary message (socket.io's reconstruction would make it the prototype) is refused.
+    // socket.io-client would drop such a key itself, so the packet is written raw, as an attacker would.
+    const next = frames({ stamp: { runId, round: 1, step: 1 } });
+    const parts = [next.activations, next.targets, next.lossMask];
+    const placeholders = parts.map((f, num) => ({ ...f, data: { _placeholder: true, num } }));
+    const json = JSON.stringify(['train:activations', { stamp: next.stamp, activations: placeholders[0], targets: placeholders[1], lossMask: placeholders[2] }])
+      .replace('{"stamp"', '{"__proto__":{"admin":true},"stamp"');
+    const ackId = 900_001;
+    const polluted = new Promise<Ack<unknown>>((resolve) => {
+      (raw as unknown as { acks: Record<number, (r: Ack<unknown>) => void> }).acks[ackId] = resolve;
+    });
+    raw.io.engine.write(`5${parts.length}-${ackId}${json}`);
+    for (const part of parts) raw.io.engine.write(part.data as Uint8Array as never);
+    expect(code(await polluted)).toBe('BAD_REQUEST');
     run.machine.participants.delete(record.id);
 
     // The well-behaved volunteers were not disturbed.
@@ -110,7 +127,7 @@ describe('bad input', () => {
     expect(await partner.done).toBe('finished');
     const health = await (await fetch(`${server.url}/healthz`)).json() as { ok: boolean };
     expect(health.ok).toBe(true);
-  });
+  }, 300_000);
 
   it('rate-limits a client that floods the server', async () => {
     const flood = io(server.url, { forceNew: true, transports: ['websocket'], reconnection: false });

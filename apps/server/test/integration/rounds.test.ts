@@ -1,7 +1,7 @@
 // Three real volunteers train two rounds against a real server, in SFL-V2 and SFL-V1: the eval loss drops, and the
 // global adapter is exactly the token-weighted mean of the uploaded adapters.
 import { join } from 'node:path';
-import { decodeFloatFrame, type RoundRecord, type TensorFrame } from '@splitlora/protocol';
+import { decodeFloatFrame, type FrameBundle, type RoundRecord, type TensorFrame, unpackFrames } from '@splitlora/protocol';
 import { gpt2Config, importPeftAdapter } from '@splitlora/core';
 import { dirSource } from '@splitlora/node';
 import { describe, expect, it } from 'vitest';
@@ -18,10 +18,10 @@ for (const sfl of ['v2', 'v1'] as const) {
       const uploads = new Map<string, { round: number; tokens: number; adapter: TensorFrame[] }[]>();
       const volunteers = shards.map((shard, i) => {
         const v = startVolunteer(server.url, shard, `node-${i}`);
-        v.socket.onAnyOutgoing((event: string, payload: { stamp: { round: number }; tokens: number; adapter: TensorFrame[] }) => {
+        v.socket.onAnyOutgoing((event: string, payload: { stamp: { round: number }; tokens: number; adapter: FrameBundle }) => {
           if (event !== 'round:update') return;
           const list = uploads.get(`node-${i}`) ?? [];
-          list.push({ round: payload.stamp.round, tokens: payload.tokens, adapter: payload.adapter });
+          list.push({ round: payload.stamp.round, tokens: payload.tokens, adapter: unpackFrames(payload.adapter) });
           uploads.set(`node-${i}`, list);
         });
         return v;

@@ -7,8 +7,9 @@ import { adminRequest, createAndStart, e2eShards, startVolunteer, testRunConfig,
 
 const FRAME_FIELDS = ['activations', 'gradient', 'adapter'];
 
-function isFrame(value: unknown): value is TensorFrame {
-  return typeof value === 'object' && value !== null && 'dtype' in value && 'shape' in value && 'data' in value;
+/** A tensor frame, or a tensor's header in a frame bundle (the adapter travels as one: its bytes at `offset`). */
+function isFrame(value: unknown): value is Pick<TensorFrame, 'dtype' | 'name'> {
+  return typeof value === 'object' && value !== null && 'dtype' in value && 'shape' in value && ('data' in value || 'offset' in value);
 }
 
 /** Every problem with one sent message: forbidden fields, integer frames, arrays of numbers (token ids in JSON). */

@@ -83,7 +83,7 @@ export interface TestVolunteer {
   onFirst(matches: (event: VolunteerEvent) => boolean, act: (event: VolunteerEvent) => void): void;
 }
 
-export function startVolunteer(url: string, examples: Example[], name: string, options: { reconnection?: boolean } = {}): TestVolunteer {
+export function startVolunteer(url: string, examples: Example[], name: string, options: { reconnection?: boolean; observeUpdate?: (round: number, update: Float64Array) => void } = {}): TestVolunteer {
   const socket: VolunteerSocket = io(url, { forceNew: true, autoConnect: false, transports: ['websocket'], reconnection: options.reconnection ?? true, reconnectionDelay: 200, reconnectionDelayMax: 1000 });
   const events: VolunteerEvent[] = [];
   const hooks: { matches: (event: VolunteerEvent) => boolean; act: (event: VolunteerEvent) => void }[] = [];
@@ -95,7 +95,10 @@ export function startVolunteer(url: string, examples: Example[], name: string, o
       hook.act(event);
     }
   };
-  const volunteer = new Volunteer({ socket, backend: 'node', name, cache: memoryAssetCache(), loadExamples: () => examples, onEvent, statusIntervalMs: 500 });
+  const volunteer = new Volunteer({
+    socket, backend: 'node', name, cache: memoryAssetCache(), loadExamples: () => examples, onEvent, statusIntervalMs: 500,
+    ...(options.observeUpdate ? { observeUpdate: options.observeUpdate } : {}),
+  });
   return { volunteer, socket, events, done: volunteer.run(), onFirst: (matches, act) => hooks.push({ matches, act }) };
 }
 

@@ -25,6 +25,17 @@ describe('readRunOverview', () => {
     expect(() => readRunOverview({ run, volunteersOnline: 0, training: { ...training, leakage: { ...leakage, exact: 1.5 } } })).toThrow('GET /api/run.training.leakage.exact');
   });
 
+  it('reads whether the run takes volunteers by invitation', () => {
+    expect(readRunOverview({ run, volunteersOnline: 1, training, inviteRequired: true }).inviteRequired).toBe(true);
+    expect(readRunOverview({ run, volunteersOnline: 1, training, inviteRequired: false })).not.toHaveProperty('inviteRequired');
+  });
+
+  it('reads the download size when the server gives it', () => {
+    expect(readRunOverview({ run, volunteersOnline: 1, training: { ...training, downloadBytes: 13_600_000 } }).training?.downloadBytes).toBe(13_600_000);
+    expect(readRunOverview({ run, volunteersOnline: 1, training: { ...training, downloadBytes: null } }).training).not.toHaveProperty('downloadBytes');
+    expect(() => readRunOverview({ run, volunteersOnline: 1, training: { ...training, downloadBytes: -1 } })).toThrow('downloadBytes');
+  });
+
   it('says which field is wrong', () => {
     expect(() => readRunOverview({ run, volunteersOnline: 0, training: { ...training, cut: '3' } })).toThrow('GET /api/run.training.cut: expected a finite number, found "3"');
     expect(() => readRunOverview({ run, volunteersOnline: 0, training: { ...training, weights: 'trained' } })).toThrow('GET /api/run.training.weights: expected one of pretrained, random');

@@ -1,7 +1,7 @@
 // The server's public description of its run (GET /api/run), checked field by field: what the consent screen shows.
 import type { LayoutName, RunInfo, RunLeakage } from '@splitlora/protocol';
 import { checkRunInfo } from '../protocol/volunteer-event-check.js';
-import { fail, type Fields, nullableNum, num, oneOf, record, str } from '../protocol/shape-checks.js';
+import { bool, fail, type Fields, nullableNum, num, oneOf, record, str } from '../protocol/shape-checks.js';
 import { ADAPTER_STATES, LAYOUT_NAMES, MODEL_WEIGHTS, SFL_VERSIONS } from '../protocol/closed-lists.js';
 
 export interface TrainingSummary {
@@ -23,6 +23,10 @@ export interface TrainingSummary {
   layout?: LayoutName;
   /** The measured token recovery at this run's cut; absent when not measured. */
   leakage?: RunLeakage;
+  /** The run's privacy options (absent from servers that predate them: then neither is on). */
+  privacy?: TrainingPrivacy;
+  /** Bytes a new volunteer downloads once (model layers and tokenizer); absent when the server does not say yet. */
+  downloadBytes?: number;
 }
 
 function readLeakage(value: unknown, where: string): RunLeakage | undefined {
@@ -40,8 +44,28 @@ function readLeakage(value: unknown, where: string): RunLeakage | undefined {
   };
 }
 
+export interface TrainingPrivacy {
+  dp: { noiseMultiplier: number; clipNorm: number; delta: number; epsilonBudget: number | null } | null;
+  secureAggregation: boolean;
+}
+
+function readPrivacy(value: unknown, where: string): TrainingPrivacy {
+  const p = record(value, where);
+  const dpWhere = `${where}.dp`;
+  const dp = p['dp'] === null ? null : record(p['dp'], dpWhere);
+  return {
+    dp: dp === null ? null : {
+      noiseMultiplier: num(dp, 'noiseMultiplier', dpWhere, { min: 0 }), clipNorm: num(dp, 'clipNorm', dpWhere, { min: 0 }), delta: num(dp, 'delta', dpWhere, { min: 0 }),
+      epsilonBudget: nullableNum(dp, 'epsilonBudget', dpWhere),
+    },
+    secureAggregation: bool(p, 'secureAggregation', where),
+  };
+}
+
 export interface RunOverview {
   run: RunInfo | null;
+  /** The server admits volunteers only with the run's invite link (?invite=…). */
+  inviteRequired?: boolean;
   volunteersOnline: number;
   training: TrainingSummary | null;
 }
@@ -57,6 +81,8 @@ function readTraining(value: unknown, where: string): TrainingSummary | null {
     clientTrainable: nullableNum(t, 'clientTrainable', where), clientParams: nullableNum(t, 'clientParams', where),
     layout: t['layout'] === undefined ? undefined : oneOf(t, 'layout', LAYOUT_NAMES, where),
     leakage: readLeakage(t['leakage'], `${where}.leakage`),
+    ...(t['privacy'] === undefined ? {} : { privacy: readPrivacy(t['privacy'], `${where}.privacy`) }),
+    ...(t['downloadBytes'] === undefined || t['downloadBytes'] === null ? {} : { downloadBytes: num(t, 'downloadBytes', where, { int: true, min: 0 }) }),
   };
 }
 
@@ -67,6 +93,7 @@ export function readRunOverview(value: unknown): RunOverview {
     run: checkRunInfo(body['run'], `${where}.run`),
     volunteersOnline: num(body, 'volunteersOnline', where, { int: true, min: 0 }),
     training: readTraining(body['training'], `${where}.training`),
+    ...(body['inviteRequired'] === true ? { inviteRequired: true } : {}),
   };
 }
 

@@ -4,7 +4,7 @@ import type { RunInfo } from '@splitlora/protocol';
 import { RUN_STATES, SFL_VERSIONS, VOLUNTEER_STATUSES } from './closed-lists.js';
 import { bool, fail, nullableNum, num, oneOf, record, str } from './shape-checks.js';
 
-const EVENT_TYPES = ['status', 'download', 'dataset', 'round-start', 'step', 'round-end', 'traffic', 'swarm', 'run', 'error'] as const;
+const EVENT_TYPES = ['status', 'download', 'dataset', 'round-start', 'step', 'round-end', 'traffic', 'swarm', 'run', 'secagg', 'identity', 'error'] as const;
 
 export function checkRunInfo(value: unknown, where: string): RunInfo | null {
   if (value === null) return null;
@@ -50,6 +50,10 @@ export function checkVolunteerEvent(value: unknown, where = 'volunteer event'): 
       return { type, volunteersOnline: index('volunteersOnline'), participants: index('participants') };
     case 'run':
       return { type, run: checkRunInfo(e['run'], `${at}.run`) };
+    case 'secagg':
+      return { type, round: index('round'), phase: oneOf(e, 'phase', ['keys', 'masked', 'done', 'failed'] as const, at), message: str(e, 'message', at) };
+    case 'identity':
+      return { type, clientId: str(e, 'clientId', at, { min: 1 }), resumeToken: str(e, 'resumeToken', at, { min: 1 }), resumed: bool(e, 'resumed', at) };
     case 'error':
       return { type, message: str(e, 'message', at), fatal: bool(e, 'fatal', at) };
     default:

@@ -21,8 +21,8 @@ export type MainToWorker =
   | { type: 'init'; serverUrl: string; maxSeqLen: number }
   | { type: 'add-files'; files: FileHandoff[] }
   | { type: 'remove-file'; id: string }
-  /** Consent given and files chosen: connect to the server and train. */
-  | { type: 'start'; name?: string }
+  /** Consent given and files chosen: connect to the server and train (as the volunteer of `resumeToken`, if set). */
+  | { type: 'start'; name?: string; invite?: string; resumeToken?: string }
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'leave' };
@@ -94,9 +94,11 @@ export function readMainToWorker(value: unknown): MainToWorker {
       onlyKeys(m, ['type', 'id'], at);
       return { type, id: str(m, 'id', at, { min: 1, max: 100 }) };
     case 'start': {
-      onlyKeys(m, ['type', 'name'], at);
+      onlyKeys(m, ['type', 'name', 'invite', 'resumeToken'], at);
       const name = optionalStr(m, 'name', at, { max: 40 });
-      return name === undefined ? { type } : { type, name };
+      const invite = optionalStr(m, 'invite', at, { max: 200 });
+      const resumeToken = optionalStr(m, 'resumeToken', at, { max: 200 });
+      return { type, ...(name === undefined ? {} : { name }), ...(invite === undefined ? {} : { invite }), ...(resumeToken === undefined ? {} : { resumeToken }) };
     }
     case 'pause':
     case 'resume':

@@ -21,6 +21,8 @@ export interface TrainingState {
   /** 'starting' between the Start click and the Volunteer's first status. */
   status: VolunteerStatus | 'starting';
   message: string;
+  /** Who the server knows this tab as (kept across reloads), once joined. */
+  clientId: string | null;
   run: RunInfo | null;
   round: number;
   rounds: number;
@@ -30,6 +32,8 @@ export interface TrainingState {
   losses: LossPoint[];
   lastLoss: number | null;
   tokensPerSecond: number;
+  /** Seconds per step, a moving average of this page load's steps (null before its first step): the ETA's pace. */
+  secondsPerStep: number | null;
   tokensTrained: number;
   bytesUp: number;
   bytesDown: number;
@@ -49,8 +53,8 @@ export interface TrainingState {
 
 export function initialTrainingState(rounds = 0, localSteps = 0, volunteersOnline: number | null = null): TrainingState {
   return {
-    status: 'starting', message: 'starting…', run: null, round: 0, rounds, localSteps, stepsDone: 0, roundsDone: 0,
-    losses: [], lastLoss: null, tokensPerSecond: 0, tokensTrained: 0, bytesUp: 0, bytesDown: 0, volunteersOnline,
+    status: 'starting', message: 'starting…', clientId: null, run: null, round: 0, rounds, localSteps, stepsDone: 0, roundsDone: 0,
+    losses: [], lastLoss: null, tokensPerSecond: 0, secondsPerStep: null, tokensTrained: 0, bytesUp: 0, bytesDown: 0, volunteersOnline,
     weights: null, dataset: null, lastEvalLoss: null, notice: null, error: null, outcome: null, pausedByYou: false,
   };
 }
@@ -76,6 +80,7 @@ export function reduceTraining(state: TrainingState, event: VolunteerEvent): Tra
       return {
         ...state, round: event.round, localSteps: event.localSteps, stepsDone: event.step + 1, lastLoss: event.loss,
         tokensPerSecond: event.tokensPerSecond, tokensTrained: state.tokensTrained + event.tokens,
+        secondsPerStep: state.secondsPerStep === null ? event.seconds : 0.6 * state.secondsPerStep + 0.4 * event.seconds,
         losses: [...state.losses, { x, loss: event.loss, round: event.round, step: event.step }],
       };
     }
@@ -91,6 +96,10 @@ export function reduceTraining(state: TrainingState, event: VolunteerEvent): Tra
       return { ...state, volunteersOnline: event.volunteersOnline };
     case 'run':
       return { ...state, run: event.run, rounds: event.run !== null && event.run.rounds > 0 ? event.run.rounds : state.rounds };
+    case 'secagg':
+      return event.phase === 'failed' ? { ...state, notice: event.message } : { ...state, message: event.message };
+    case 'identity':
+      return { ...state, clientId: event.clientId };
     case 'error':
       return event.fatal ? { ...state, error: event.message } : { ...state, notice: event.message };
   }

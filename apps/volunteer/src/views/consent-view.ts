@@ -1,7 +1,7 @@
 // The first screen: what this run trains (from GET /api/run), what leaves the browser and what never does,
 // and the consent button. No connection to the training server exists while it is shown.
 import type { RunOverview, TrainingSummary } from '../api/run-overview.js';
-import { formatCompact, formatInteger } from '../format/format.js';
+import { formatBytes, formatCompact, formatInteger } from '../format/format.js';
 import { type Child, h, ICONS, icon, setChildren } from './dom.js';
 import { flowItem as item, whatLeaves } from './what-leaves.js';
 
@@ -9,6 +9,8 @@ export interface ConsentView {
   element: HTMLElement;
   showRun(overview: RunOverview): void;
   showRunProblem(message: string): void;
+  /** The run takes volunteers by invitation and this page was not opened from the invite link. */
+  showInviteNeeded(): void;
   /** The consent button waits until the run's description has loaded (or failed to). */
   enable(): void;
 }
@@ -40,7 +42,26 @@ function runFacts(o: RunOverview): HTMLElement {
     fact('Rounds', `${t.rounds} × ${t.localSteps} local steps`, `now: ${state}`),
     fact('Each step', `${t.batchSize} windows × ${t.maxSeqLen} tokens`, `sent as ${t.wireDtype}`),
     fact('Volunteers online', formatInteger(o.volunteersOnline), 'connected right now'),
+    ...privacyFacts(t),
+    t.downloadBytes !== undefined ? fact('Download', `${formatBytes(t.downloadBytes)} once`, 'model layers and tokenizer, kept in this browser') : null,
   ]);
+}
+
+/** What the run's privacy options do for the volunteer — and what they do not (docs/PRIVACY.md). */
+function privacyFacts(t: TrainingSummary): HTMLElement[] {
+  const p = t.privacy;
+  const facts: HTMLElement[] = [];
+  if (p?.secureAggregation) {
+    facts.push(fact('Secure aggregation: on', 'The server learns only the sum of all volunteers’ adapter updates, never yours alone',
+      'your tab masks its update with keys agreed with the other volunteers; the activations and labels of each step still reach the server in the clear'));
+  }
+  if (p?.dp) {
+    const budget = p.dp.epsilonBudget === null ? 'ε is reported after every round' : `the run stops at ε = ${p.dp.epsilonBudget}`;
+    facts.push(fact('Differential privacy: on', `Noise (σ = ${p.dp.noiseMultiplier}) hides any one volunteer in the averaged adapters`,
+      `each update is limited to norm ${p.dp.clipNorm}; ${budget} (δ = ${p.dp.delta}); it covers the shared client adapters, not the per-step activations and labels`));
+  }
+  if (facts.length === 0 && p !== undefined) facts.push(fact('Privacy protection', 'None beyond what is listed below', 'the server sees your adapter update in the clear; this run uses neither differential privacy nor secure aggregation'));
+  return facts;
 }
 
 export function createConsentView(serverHost: string, onConsent: () => void): ConsentView {
@@ -92,6 +113,11 @@ export function createConsentView(serverHost: string, onConsent: () => void): Co
     },
     enable() {
       consentButton.disabled = false;
+    },
+    showInviteNeeded() {
+      runBody.append(h('p', { class: 'notice notice-bad', role: 'alert', id: 'invite-needed' }, [
+        'This run takes volunteers by invitation: open the invite link the organiser gave you (it ends in ?invite=…).',
+      ]));
     },
     showRunProblem(message) {
       setChildren(runBody, [h('p', { class: 'notice notice-bad', role: 'alert' }, [`Could not reach the training server: ${message}`])]);

@@ -34,12 +34,14 @@ export function createOutcomeView(actions: OutcomeActions): OutcomeView {
       element.className = `card outcome outcome-${kind ?? 'none'}`;
       if (kind === 'finished') {
         const steps = s.losses.length;
+        // The rounds this tab trained in, not the run's: a tab that joined late took part in fewer.
+        const rounds = new Set(s.losses.map((p) => p.round)).size;
         setChildren(element, [
           h('div', { class: 'outcome-icon' }, [icon(ICONS.heart)]),
           h('div', {}, [
             h('h2', { id: 'thank-you' }, ['Thank you!']),
             h('p', {}, [
-              `The run is finished. This tab trained ${plural(steps, 'step')} over ${plural(s.roundsDone || s.rounds, 'round')}`,
+              `The run is finished. This tab trained ${plural(steps, 'step')} over ${plural(rounds, 'round')}`,
               s.tokensTrained > 0 ? ` on ${formatInteger(s.tokensTrained)} tokens` : '',
               `, sending ${formatBytes(s.bytesUp)} and receiving ${formatBytes(s.bytesDown)}. `,
               'Your files never left this device. You can close this tab.',

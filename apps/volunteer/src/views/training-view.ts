@@ -1,6 +1,7 @@
 // The training screen: status (announced to screen readers), round progress, pause/resume/leave, the numbers
 // people look at (loss, speed, traffic, volunteers online, model download) and the local loss chart.
 import { formatBytes, formatInteger, formatLoss, formatPercent, formatRate, plural } from '../format/format.js';
+import { etaText, phaseText } from '../state/progress-phase.js';
 import { statusHeadline } from '../state/status-text.js';
 import { isOver, type TrainingState } from '../state/training-state.js';
 import { h, ICONS, icon, setChildren, setText } from './dom.js';
@@ -43,13 +44,14 @@ export function createTrainingView(actions: TrainingActions): TrainingView {
 
   const progressLabel = h('span', { id: 'round-label' }, ['Waiting for the first round']);
   const progressPercent = h('span', { class: 'muted' }, ['']);
+  const etaLine = h('p', { class: 'muted eta-line', id: 'eta', hidden: true });
   const fill = h('div', { class: 'progress-fill' });
   const bar = h('div', {
     class: 'progress', id: 'round-progress', role: 'progressbar', 'aria-label': 'Steps done in this round',
     'aria-valuemin': 0, 'aria-valuemax': 1, 'aria-valuenow': 0,
   }, [fill]);
   const reconnecting = h('p', { class: 'banner banner-warn', id: 'reconnecting', hidden: true }, [
-    h('span', { class: 'spinner', 'aria-hidden': 'true' }), 'Your progress in this round is kept; training goes on as soon as the server answers again.',
+    h('span', { class: 'spinner', 'aria-hidden': 'true' }), 'Connection to the server lost; this tab keeps trying. Your files, name and loss chart stay in this browser. When the server answers again it says where training goes on: this round, or — if the server restarted — the round after its last saved one.',
   ]);
   const notice = h('p', { class: 'banner banner-info', hidden: true });
   const backendLine = h('p', { class: 'backend-line', id: 'backend-line' }, ['Choosing how this device computes…']);
@@ -59,7 +61,7 @@ export function createTrainingView(actions: TrainingActions): TrainingView {
       h('span', { class: 'status-dot', 'aria-hidden': 'true' }), statusRegion,
       h('div', { class: 'controls' }, [pause, resume, leave]),
     ]),
-    h('div', { class: 'progress-block' }, [h('div', { class: 'progress-labels' }, [progressLabel, progressPercent]), bar]),
+    h('div', { class: 'progress-block' }, [h('div', { class: 'progress-labels' }, [progressLabel, progressPercent]), bar, etaLine]),
     reconnecting, notice, backendLine,
   ]);
 
@@ -107,8 +109,12 @@ export function createTrainingView(actions: TrainingActions): TrainingView {
 
       const steps = Math.max(1, s.localSteps);
       const done = Math.min(s.stepsDone, steps);
-      setText(progressLabel, s.round === 0 ? 'Waiting for the first round' : `Round ${s.round}${s.rounds ? ` of ${s.rounds}` : ''} · step ${done} of ${s.localSteps}`);
+      const phase = phaseText(s);
+      const eta = etaText(s);
+      setText(progressLabel, phase ?? (s.round === 0 ? 'Waiting for the first round' : `Round ${s.round}${s.rounds ? ` of ${s.rounds}` : ''} · step ${done} of ${s.localSteps}`));
       setText(progressPercent, s.round === 0 ? '' : formatPercent(done, steps));
+      setText(etaLine, eta === null ? '' : `${eta.charAt(0).toUpperCase()}${eta.slice(1)} (training time at this tab’s pace)`);
+      etaLine.hidden = eta === null;
       fill.style.width = s.round === 0 ? '0%' : formatPercent(done, steps);
       bar.setAttribute('aria-valuemax', String(steps));
       bar.setAttribute('aria-valuenow', String(done));

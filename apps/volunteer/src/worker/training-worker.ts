@@ -46,7 +46,7 @@ function requireSession(action: string): Session {
   return session;
 }
 
-async function start(name: string | undefined): Promise<void> {
+async function start({ name, invite, resumeToken }: Extract<MainToWorker, { type: 'start' }>): Promise<void> {
   const s = requireSession('start');
   if (volunteer !== null || starting) return; // already running
   if (s.files.count === 0) throw new Error('no usable files: add at least one file that can be read before starting');
@@ -58,7 +58,7 @@ async function start(name: string | undefined): Promise<void> {
     starting = false;
   }
   volunteer = startVolunteer({
-    serverUrl: s.serverUrl, backend, ...(name ? { name } : {}), files: s.files, cache: assetCache,
+    serverUrl: s.serverUrl, backend, ...(name ? { name } : {}), ...(invite ? { invite } : {}), ...(resumeToken ? { resumeToken } : {}), files: s.files, cache: assetCache,
     onEvent: (event) => post({ type: 'volunteer-event', event }),
     onOutcome: (outcome) => {
       volunteer = null;
@@ -79,7 +79,7 @@ async function handle(message: MainToWorker): Promise<void> {
     case 'remove-file':
       return requireSession('remove-file').files.remove(message.id);
     case 'start':
-      return start(message.name);
+      return start(message);
     case 'pause':
       return volunteer?.pause();
     case 'resume':

@@ -9,6 +9,10 @@ export interface SessionOptions {
   serverUrl: string;
   backend: BackendName;
   name?: string;
+  /** The run's invite token (the page's ?invite=), sent in the handshake. */
+  invite?: string;
+  /** The resume token of the session before a reload: the server knows this volunteer again. */
+  resumeToken?: string;
   files: LocalFiles;
   cache: AssetCache;
   onEvent: (event: VolunteerEvent) => void;
@@ -16,11 +20,14 @@ export interface SessionOptions {
 }
 
 export function startVolunteer(options: SessionOptions): Volunteer {
-  const socket = io(options.serverUrl, { forceNew: true, autoConnect: false, transports: ['websocket'] }) as VolunteerSocket;
+  const socket = io(options.serverUrl, {
+    forceNew: true, autoConnect: false, transports: ['websocket'], ...(options.invite ? { auth: { invite: options.invite } } : {}),
+  }) as VolunteerSocket;
   const volunteer = new Volunteer({
     socket,
     backend: options.backend,
     ...(options.name ? { name: options.name } : {}),
+    ...(options.resumeToken ? { resumeToken: options.resumeToken } : {}),
     cache: options.cache,
     onEvent: options.onEvent,
     loadExamples: (tokenizer, maxSeqLen) => options.files.examples(tokenizer, maxSeqLen),

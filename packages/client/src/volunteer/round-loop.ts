@@ -1,9 +1,15 @@
 // One round of local training against the server: each step's exchanges (standard: activations, targets and mask
-// up, the gradient back; u-shaped: u-shaped-exchanges.ts), then the adapter upload. It waits out the volunteer's
-// pause (send-with-retry.ts: the organiser's, a busy server) and gives the round up when it moved on.
-import { isProtocolError, ConnectionLostError, type HeldOutReport, MESSAGE_OVERHEAD_BYTES, type RoundStart, request } from '@splitlora/protocol';
+// up, the gradient back; u-shaped: u-shaped-exchanges.ts), then the adapter upload (in the clear, or masked under
+// secure aggregation). It waits out the volunteer's pause (send-with-retry.ts: the organiser's, a busy server) and
+// gives the round up when it moved on.
+import { clippedUpdate, type NamedHostTensors } from '@splitlora/core';
+import {
+  isProtocolError, ConnectionLostError, decodeFloatFrame, type HeldOutReport, MESSAGE_OVERHEAD_BYTES, packFrames, type RoundStart, request,
+  type TensorFrame, unpackFrames,
+} from '@splitlora/protocol';
 import type { LocalTrainer } from '../local-trainer.js';
 import { UShapedTrainer } from '../u-shaped-trainer.js';
+import { maskedBytes, type SecAggParticipant } from './secagg-participant.js';
 import { sendWithRetry, sleep } from './send-with-retry.js';
 import { evaluateHeldOut, uShapedStep } from './u-shaped-exchanges.js';
 import type { VolunteerSocket } from '../socket-types.js';
@@ -30,6 +36,10 @@ export interface RoundLoopHost {
   notApplied(message: string): void;
   /** Bytes went over the wire (the host reports its traffic). */
   traffic(): void;
+  /** This round's secure aggregation (when the run uses it): the update leaves only masked. */
+  secagg?: SecAggParticipant | null;
+  /** Sees the (clipped) update before it is masked: for tests and benchmarks; it never leaves the volunteer. */
+  observeUpdate?: (round: number, update: Float64Array) => void;
 }
 
 export async function trainRound(msg: RoundStart, trainer: LocalTrainer, host: RoundLoopHost): Promise<void> {
@@ -48,24 +58,32 @@ export async function trainRound(msg: RoundStart, trainer: LocalTrainer, host: R
     host.stepDone(step, done.loss, done.tokens, (Date.now() - started) / 1000);
     host.traffic();
   }
+  const uShaped = trainer instanceof UShapedTrainer;
   let heldOut: HeldOutReport | undefined;
-  if (trainer instanceof UShapedTrainer && trainer.heldOutBatches.length > 0) {
+  if (uShaped && trainer.heldOutBatches.length > 0) {
     host.status('training', `evaluating round ${msg.round} on your held-out text`);
     heldOut = (await evaluateHeldOut(msg, trainer, host)) ?? undefined;
     if (!host.live()) return;
   }
-  host.status('uploading', `sending your adapter for round ${msg.round}`);
   const frames = await trainer.adapterFrames();
-  const adapterBytes = frames.reduce((s, f) => s + f.data.byteLength, 0);
+  const report = { tokens: Math.max(1, progress.tokens), meanLoss: progress.tokens > 0 ? progress.lossSum / progress.tokens : 0, seconds: progress.seconds };
+  if (msg.secureAggregation !== undefined) {
+    // The run config refuses secure aggregation in the u-shaped layout: its masked report would carry the training loss.
+    if (uShaped) throw new Error(`round ${msg.round} uses secure aggregation, which the u-shaped layout does not support`);
+    await sendMasked(msg, frames, report, host);
+    return;
+  }
+  host.status('uploading', `sending your adapter for round ${msg.round}`);
+  const adapter = packFrames(frames);
+  const adapterBytes = adapter.data.byteLength;
   if (adapterBytes + MESSAGE_OVERHEAD_BYTES > host.maxMessageBytes) {
     throw new Error(`the adapter update of ${adapterBytes} bytes exceeds the server's message limit of ${host.maxMessageBytes} bytes`);
   }
   try {
     await request(host.socket, 'round:update', {
-      stamp: { runId: msg.runId, round: msg.round, step: msg.localSteps }, adapter: frames,
-      tokens: Math.max(1, progress.tokens), seconds: progress.seconds,
+      stamp: { runId: msg.runId, round: msg.round, step: msg.localSteps }, adapter, tokens: report.tokens, seconds: report.seconds,
       // U-shaped: the training loss stays in the tab; only the held-out evaluation is reported.
-      ...(trainer instanceof UShapedTrainer ? { heldOut } : { meanLoss: progress.tokens > 0 ? progress.lossSum / progress.tokens : 0 }),
+      ...(uShaped ? { heldOut } : { meanLoss: report.meanLoss }),
     }, host.timeoutMs);
   } catch (error) {
     if (error instanceof ConnectionLostError || isProtocolError(error, 'STALE', 'NOT_SELECTED', 'RUN_STATE')) return;
@@ -85,4 +103,30 @@ async function standardStep(msg: RoundStart, step: number, trainer: LocalTrainer
   if (result === null || !host.live()) return null;
   await trainer.backward(pending, result.gradient, msg.globalStepBase + step);
   return { loss: result.loss, tokens: pending.batch.tokens };
+}
+
+/** Secure aggregation: the update (adapter − start, clipped to the DP clip norm if any) goes up masked, with the report. */
+async function sendMasked(msg: RoundStart, frames: TensorFrame[], report: { tokens: number; meanLoss: number; seconds: number }, host: RoundLoopHost): Promise<void> {
+  const secagg = host.secagg;
+  if (secagg == null) throw new Error(`round ${msg.round} uses secure aggregation, but this volunteer has no secure-aggregation session for it`);
+  host.status('uploading', `masking your update for round ${msg.round} (secure aggregation)`);
+  const table = (list: readonly TensorFrame[]): NamedHostTensors => Object.fromEntries(list.map((f) => [f.name, { shape: f.shape, data: decodeFloatFrame(f) }]));
+  const { update } = clippedUpdate(table(frames), table(unpackFrames(msg.adapter)), msg.secureAggregation!.clipNorm ?? Infinity);
+  host.observeUpdate?.(msg.round, update);
+  let masked: Uint32Array;
+  try {
+    masked = await secagg.submit(update);
+  } catch (error) {
+    host.notApplied(`the update of round ${msg.round} was not aggregated: ${(error as Error).message}`);
+    return;
+  }
+  if (!host.live()) return;
+  try {
+    await request(host.socket, 'secagg:masked-input', { stamp: { runId: msg.runId, round: msg.round, step: msg.localSteps }, masked: maskedBytes(masked), ...report }, host.timeoutMs);
+  } catch (error) {
+    if (error instanceof ConnectionLostError || isProtocolError(error, 'STALE', 'NOT_SELECTED', 'RUN_STATE')) return;
+    throw error;
+  }
+  host.traffic();
+  if (host.live()) host.status('waiting', `round ${msg.round} done — waiting for the other volunteers (secure aggregation)`);
 }

@@ -2,6 +2,7 @@
 // busy or slow on a live connection (a message it already answered comes back from its cache, never trained twice),
 // waits out the organiser's pause, and gives up (null) when the round moved on or the connection dropped.
 import { ConnectionLostError, isProtocolError, MESSAGE_OVERHEAD_BYTES, type RoundStart } from '@splitlora/protocol';
+import { notAppliedText } from './not-applied-text.js';
 import type { RoundLoopHost } from './round-loop.js';
 
 export const RETRY_PAUSE_MS = 500;
@@ -21,7 +22,7 @@ export async function sendWithRetry<T>(msg: RoundStart, step: number, bytes: num
         continue;
       }
       if (error instanceof ConnectionLostError || isProtocolError(error, 'STALE', 'NOT_SELECTED', 'NOT_JOINED')) {
-        host.notApplied(`step ${step} of round ${msg.round} not applied: ${(error as Error).message}`);
+        host.notApplied(notAppliedText(error, step, msg.round));
         return null;
       }
       if (isProtocolError(error, 'RUN_STATE')) {

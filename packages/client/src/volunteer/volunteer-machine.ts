@@ -106,6 +106,11 @@ export class VolunteerMachine {
     return [...this.setStatus('left', 'you left the run'), ...this.finish('left')];
   }
 
+  /** The resume token of an earlier session (a reloaded page), sent with the first join. */
+  rememberSession(resumeToken: string): void {
+    this.resumeToken = resumeToken;
+  }
+
   // ---- the connection ----
 
   connected(): VolunteerAction[] {
@@ -138,7 +143,10 @@ export class VolunteerMachine {
     this.clientId = reply.clientId;
     this.resumeToken = reply.resumeToken;
     this.connection = 'joined';
-    const actions: VolunteerAction[] = [{ type: 'emit', event: { type: 'run', run: reply.run } }];
+    const actions: VolunteerAction[] = [
+      { type: 'emit', event: { type: 'identity', clientId: reply.clientId, resumeToken: reply.resumeToken, resumed: reply.resumed } },
+      { type: 'emit', event: { type: 'run', run: reply.run } },
+    ];
     if (reply.run === null || !ACTIVE_RUN_STATES.has(reply.run.state)) {
       return [...actions, ...this.setStatus('no-run', 'connected; no run is open right now — waiting for the organiser to start one')];
     }

@@ -2,10 +2,13 @@
 // then for each round trains local steps against the server and uploads the adapter. A thin host around the pure
 // VolunteerMachine: socket events go in as machine events, and the machine's actions are carried out here with the
 // session (requests) and the round loop (training).
-import { ConnectionLostError, isProtocolError } from '@splitlora/protocol';
+import {
+  ConnectionLostError, connectionRefusal, isProtocolError, type RoundStart, SECAGG_CIPHERTEXT_BYTES, SECAGG_KEY_BYTES, unpackBytes, unpackFrames,
+} from '@splitlora/protocol';
 import type { VolunteerEvent } from '../volunteer-events.js';
 import { TrafficMeter } from '../traffic-meter.js';
 import { trainRound } from './round-loop.js';
+import { SecAggParticipant } from './secagg-participant.js';
 import { type PreparedRun, type SessionOptions, VolunteerSession } from './session.js';
 import { type VolunteerAction, VolunteerMachine, type VolunteerOutcome } from './volunteer-machine.js';
 
@@ -15,6 +18,10 @@ export interface VolunteerOptions extends Omit<SessionOptions, 'timeoutMs'> {
   requestTimeoutMs?: number;
   /** How often the volunteer reports its speed to the server. */
   statusIntervalMs?: number;
+  /** Sees each round's update before secure aggregation masks it (tests, benchmarks); it never leaves the volunteer. */
+  observeUpdate?: (round: number, update: Float64Array) => void;
+  /** The resume token of an earlier session (a reloaded page): the server then knows this volunteer again. */
+  resumeToken?: string;
 }
 
 export class Volunteer {
@@ -22,6 +29,8 @@ export class Volunteer {
   private readonly session: VolunteerSession;
   private readonly meter: TrafficMeter;
   private prepared: PreparedRun | null = null;
+  /** The current round's secure aggregation, when the run uses it. */
+  private secagg: SecAggParticipant | null = null;
   private wakeups: (() => void)[] = [];
   private statusTimer: ReturnType<typeof setInterval> | null = null;
   private resolveDone!: (outcome: VolunteerOutcome) => void;
@@ -30,6 +39,7 @@ export class Volunteer {
   constructor(private readonly options: VolunteerOptions) {
     this.session = new VolunteerSession({ ...options, timeoutMs: options.requestTimeoutMs ?? 120_000 });
     this.meter = new TrafficMeter(options.socket);
+    if (options.resumeToken !== undefined) this.machine.rememberSession(options.resumeToken);
   }
 
   /** Connects and trains until the run ends, the volunteer leaves, or a fatal error; resolves with which. */
@@ -42,7 +52,24 @@ export class Volunteer {
     s.on('round:start', (msg) => this.apply(m.roundStart(msg)));
     s.on('round:end', (msg) => this.apply(m.roundEnd(msg.round, msg.trainLoss, msg.evalLoss, msg.more)));
     s.on('swarm:info', (msg) => this.emit({ type: 'swarm', ...msg }));
+    s.on('secagg:keys', (msg) => this.secaggReceive(msg, () => {
+      const keys = unpackBytes(msg.keys, SECAGG_KEY_BYTES);
+      return { type: 'keys', keys: msg.ids.map((id, i) => ({ id, encryptionKey: keys[2 * i]!, maskingKey: keys[2 * i + 1]! })) };
+    }));
+    s.on('secagg:relayed-shares', (msg) => this.secaggReceive(msg, () => {
+      const ciphertexts = unpackBytes(msg.ciphertexts, SECAGG_CIPHERTEXT_BYTES);
+      return { type: 'relayed-shares', shares: msg.from.map((from, i) => ({ from, ciphertext: ciphertexts[i]! })) };
+    }));
+    s.on('secagg:unmask-request', (msg) => this.secaggReceive(msg, () => ({ type: 'unmask-request', survivors: msg.survivors, dropped: msg.dropped })));
+    s.on('secagg:abort', (msg) => {
+      if (this.secagg?.owns(msg)) this.secagg.abort(`${msg.code}: ${msg.message}`);
+    });
     s.on('protocol:error', (msg) => this.emit({ type: 'error', message: `${msg.code}: ${msg.message}`, fatal: false }));
+    // A refusal (foreign page, no invite) is final: socket.io does not retry it, and the message says what to do.
+    s.on('connect_error', (error) => {
+      const refused = connectionRefusal(error);
+      if (refused !== null) this.apply(m.fatal(refused.message));
+    });
     s.io.on('reconnect_attempt', (attempt) => this.apply(m.reconnecting(attempt)));
     this.statusTimer = setInterval(() => this.reportStatus(), this.options.statusIntervalMs ?? 2000);
     this.apply(m.start());
@@ -144,8 +171,9 @@ export class Volunteer {
     const prepared = this.prepared;
     const progress = this.machine.progress;
     if (prepared === null || progress === null) return;
-    if (fromGlobal) prepared.trainer.loadGlobal(msg.adapter);
+    if (fromGlobal) prepared.trainer.loadGlobal(unpackFrames(msg.adapter));
     const m = this.machine;
+    this.openSecAgg(msg);
     const live = () => m.isLive(generation);
     try {
       await trainRound(msg, prepared.trainer, {
@@ -157,10 +185,42 @@ export class Volunteer {
         stepDone: (step, loss, tokens, seconds) => this.apply(m.stepDone(msg.round, step, msg.localSteps, loss, tokens, seconds)),
         notApplied: (message) => this.emit({ type: 'error', message, fatal: false }),
         traffic: () => this.emitTraffic(),
+        secagg: this.secagg,
+        ...(this.options.observeUpdate ? { observeUpdate: this.options.observeUpdate } : {}),
       });
     } finally {
       this.apply(m.loopEnded(generation));
     }
+  }
+
+  /** A round with secure aggregation starts (or continues after a reconnect): its session, keys advertised now. */
+  private openSecAgg(msg: RoundStart): void {
+    const settings = msg.secureAggregation;
+    if (settings === undefined) {
+      this.secagg = null;
+      return;
+    }
+    if (this.secagg?.context === settings.context) return; // a reconnect within the round: same keys
+    const clientId = this.machine.clientId;
+    if (clientId === null) return;
+    this.secagg = new SecAggParticipant({
+      socket: this.options.socket, clientId, runId: msg.runId, round: msg.round, settings, timeoutMs: this.session.timeoutMs, emit: (event) => this.emit(event),
+    });
+    void this.secagg.start();
+  }
+
+  /** A server message of the current round's secure aggregation; one that cannot be unpacked is reported, not fatal. */
+  private secaggReceive(owner: { runId: string; round: number }, event: () => Parameters<SecAggParticipant['receive']>[0]): void {
+    const secagg = this.secagg;
+    if (!secagg?.owns(owner)) return;
+    let decoded: Parameters<SecAggParticipant['receive']>[0];
+    try {
+      decoded = event();
+    } catch (error) {
+      this.emit({ type: 'error', message: `a secure-aggregation message of the server could not be read: ${(error as Error).message}`, fatal: false });
+      return;
+    }
+    void secagg.receive(decoded);
   }
 
   private waitUntil(condition: () => boolean, live: () => boolean): Promise<void> {

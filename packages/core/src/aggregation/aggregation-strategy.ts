@@ -3,6 +3,7 @@
 // round's end how to combine what the participants sent back (aggregateFit, aggregate_fit). The server's round
 // closer and the convergence benchmark aggregate volunteers' adapters through it; a new method (DP-FedAvg, secure
 // aggregation, FedCyBGD…) is a new file beside fedavg-strategy.ts plus its line in strategy-for.ts.
+import type { RoundPrivacy } from '@splitlora/protocol';
 import type { NamedHostTensors } from '../tensors/named-tensors.js';
 import type { WeightedAdapter } from '../train/fedavg.js';
 
@@ -26,6 +27,19 @@ export interface FitConfiguration {
 /** What aggregating a round gives: the next global tensors. */
 export interface FitResult {
   global: NamedHostTensors;
+  /** What the round spent or used of the privacy mechanisms (DP-FedAvg's ε, secure aggregation's survivors). */
+  privacy?: RoundPrivacy;
+}
+
+/** What secure aggregation gives a round instead of the updates: the decoded sum of the survivors' update vectors. */
+export interface MaskedSum {
+  /** Σ (adapter − global) over the survivors, in flatLayoutOf(global) order (clipped by each volunteer under DP). */
+  sum: Float64Array;
+  survivors: readonly string[];
+  /** Volunteers that shared keys but sent no masked update (their masks were removed). */
+  dropped: readonly string[];
+  /** Largest error of one element of `sum` from the fixed-point encoding. */
+  errorBound: number;
 }
 
 export interface AggregationStrategy {
@@ -35,4 +49,6 @@ export interface AggregationStrategy {
   configureFit(round: FitRound): FitConfiguration;
   /** Round end: the next global tensors from the reporters' updates (a subset of the participants). */
   aggregateFit(round: FitRound, updates: readonly WeightedUpdate[]): FitResult;
+  /** Round end under secure aggregation: the next global tensors from the sum of the survivors' updates only. */
+  aggregateSum(round: FitRound, masked: MaskedSum): FitResult;
 }

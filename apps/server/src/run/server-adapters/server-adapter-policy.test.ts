@@ -36,6 +36,25 @@ describe('server-adapter policies', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('SFL-V2 rolls the shared adapter and its optimizer back when a round restarts', async () => {
+    const before = tf.memory().numTensors;
+    const policy = serverAdapterPolicyFor(runConfigSchema.parse({ sfl: 'v2', cut: 1 }), plan, { serverAdapter: start, optimizer: null });
+    const shared = policy.trainerFor('a');
+    shared.adapter.load(filled(start, 0.9)); // trained by a round that then restarts
+    shared.optimizer.steps = 4;
+    policy.abortRound();
+    expect(await policy.current()).toEqual(start);
+    expect((await policy.optimizerState())?.steps).toBe(0);
+    shared.adapter.load(filled(start, 0.5));
+    await policy.closeRound(['a'], 1);
+    shared.adapter.load(filled(start, -2));
+    shared.optimizer.steps = 7;
+    policy.abortRound();
+    expect(Object.values(await policy.current()).every((t) => t.data.every((v) => v === 0.5))).toBe(true);
+    policy.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('SFL-V1 trains a copy per client and aggregates the reporters\' copies by tokens at the round\'s end', async () => {
     const before = tf.memory().numTensors;
     const policy = serverAdapterPolicyFor(runConfigSchema.parse({ sfl: 'v1', cut: 1 }), plan, { serverAdapter: start, optimizer: null });

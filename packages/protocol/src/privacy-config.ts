@@ -1,0 +1,42 @@
+// The privacy options of a run (docs/PRIVACY.md): client-level DP-FedAvg (clip norm, noise multiplier, δ, an ε budget
+// and what happens when it is spent) and secure aggregation; and the per-round privacy figures a round record carries.
+import { z } from 'zod';
+
+export const BUDGET_ACTIONS = ['stop', 'warn'] as const;
+
+export const dpConfigSchema = z.strictObject({
+  /** σ: the Gaussian noise on the sum of clipped updates has std σ·C; 0 clips only (no privacy, bounded influence). */
+  noiseMultiplier: z.number().min(0).max(100),
+  /** C: each volunteer's update (its adapter minus the global one) is clipped to this L2 norm over all tensors. */
+  clipNorm: z.number().positive().max(1e6).default(0.1),
+  /** δ of the (ε, δ) guarantee ε is reported for. */
+  delta: z.number().gt(0).lt(1).default(1e-5),
+  /** The ε the run may spend (at δ); null reports ε without a budget. */
+  epsilonBudget: z.number().positive().nullable().default(null),
+  /** When the next round would pass the budget: 'stop' ends the run before it, 'warn' runs it and says so. */
+  onBudgetSpent: z.enum(BUDGET_ACTIONS).default('stop'),
+});
+
+export type DpConfigInput = z.input<typeof dpConfigSchema>;
+export type DpConfig = z.output<typeof dpConfigSchema>;
+
+/** What a round's aggregation adds to its record about privacy. */
+export interface RoundPrivacy {
+  /** DP figures after this round; null without DP. */
+  dp: {
+    /** ε spent so far (this round included) at δ; null when σ = 0 (no guarantee at all). */
+    epsilon: number | null;
+    delta: number;
+    noiseMultiplier: number;
+    clipNorm: number;
+    /** Std of the noise on each element of the mean update (σC/n). */
+    noiseStd: number;
+    /** Updates longer than the clip norm this round (clipped by the server; with secure aggregation, by volunteers: null). */
+    clipped: number | null;
+    epsilonBudget: number | null;
+    /** Set when this round ran past the budget (onBudgetSpent: 'warn'). */
+    budgetWarning: string | null;
+  } | null;
+  /** Secure-aggregation figures of this round; null when it was off. */
+  secureAggregation: { survivors: number; dropped: number; errorBound: number } | null;
+}
