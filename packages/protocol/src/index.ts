@@ -6,6 +6,7 @@ export * from './tensor-frame.js';
 export * from './model-presets.js';
 export * from './lora-config.js';
 export * from './run-config.js';
+export * from './training-method.js';
 export * from './shared-records.js';
 export * from './volunteer-messages.js';
 export * from './admin-messages.js';

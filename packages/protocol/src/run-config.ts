@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { loraConfigSchema, PAPER_LORA } from './lora-config.js';
 import { DEFAULT_MODEL, EMBEDDED_MODEL_NAMES, modelDepth } from './embedded-models.js';
 import { MODEL_PRESET_NAMES } from './model-presets.js';
+import { cycleConfigSchema, DEFAULT_CYCLE, TRAINING_METHODS } from './training-method.js';
 
 export const SFL_VARIANTS = ['v1', 'v2'] as const;
 export const WIRE_DTYPES = ['float16', 'float32'] as const;
@@ -10,6 +11,10 @@ export const SCHEDULES = ['constant', 'linear', 'cosine'] as const;
 
 export const runConfigSchema = z.strictObject({
   name: z.string().trim().min(1).max(80).default('SplitLoRA run'),
+  /** The training method (training-method.ts); `splitlora` is SFL-V1/V2 with LoRA. */
+  method: z.enum(TRAINING_METHODS).default('splitlora'),
+  /** FedCyBGD's block schedule, upload precision and download compression (methods cybgd and cybgd-split). */
+  cycle: cycleConfigSchema.default(DEFAULT_CYCLE),
   /** An embedded pretrained model, a preset name (random weights), or `hf:<folder>` in the server's models folder. */
   model: z.string().min(1).max(200).default(DEFAULT_MODEL),
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),

@@ -1,10 +1,31 @@
-// Chooses a run's aggregation strategy once, from its config. Every run config of this protocol version aggregates
-// with FedAvg; options that change the aggregation (a training method, differential privacy, secure aggregation)
-// choose their strategy here, each implemented in its own file.
+// Chooses a run's aggregation strategy once, from its config: FedAvg for the LoRA methods, FedCyBGD's per-block
+// versions for the block-training ones. Options that change the aggregation (differential privacy, secure
+// aggregation) choose their strategy here too, each implemented in its own file.
 import type { RunConfig } from '@splitlora/protocol';
+import type { Gpt2Config } from '../config/gpt2-config.js';
+import type { NamedHostTensors } from '../tensors/named-tensors.js';
 import type { AggregationStrategy } from './aggregation-strategy.js';
+import { CycleBlockStrategy } from './cycle-block-strategy.js';
 import { FedAvgStrategy } from './fedavg-strategy.js';
 
-export function strategyFor(_config: RunConfig): AggregationStrategy {
-  return new FedAvgStrategy();
+/** What a block-training strategy needs besides the config: the model's shape and its base weights. */
+export interface StrategyModel {
+  config: Gpt2Config;
+  params: NamedHostTensors;
+}
+
+export function strategyFor(config: RunConfig, model?: StrategyModel): AggregationStrategy {
+  switch (config.method) {
+    case 'splitlora':
+      return new FedAvgStrategy();
+    case 'cybgd':
+    case 'cybgd-split': {
+      if (model === undefined) throw new Error(`method ${config.method} needs the model to build its strategy`);
+      const { cycle } = config;
+      return new CycleBlockStrategy({
+        config: model.config, blocks: config.method === 'cybgd' ? model.config.n_layer : config.cut, schedule: cycle.schedule,
+        downloadFraction: cycle.downloadFraction, downloadPick: cycle.downloadPick, seed: config.seed, initial: model.params,
+      });
+    }
+  }
 }
