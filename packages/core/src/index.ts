@@ -38,6 +38,7 @@ export * from './aggregation/fedavg-strategy.js';
 export * from './aggregation/strategy-for.js';
 export * from './aggregation/cycle-block-strategy.js';
 export * from './cycle-block/block-names.js';
+export * from './cycle-block/block-packing.js';
 export * from './cycle-block/block-schedule.js';
 export * from './cycle-block/block-versions.js';
 export * from './cycle-block/download-plan.js';

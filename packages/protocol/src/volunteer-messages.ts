@@ -146,13 +146,18 @@ export interface BlockDownload {
   block: number;
   version: number;
   base: number | null;
-  frames: TensorFrame[];
 }
 
-/** FedCyBGD's instruction for one round: train `block`; first apply `downloads` (the trained block always among them or current). */
+/**
+ * FedCyBGD's instruction for one round: train `block`; first apply `downloads` (the trained block is among them
+ * unless the tab holds its latest version). A block travels packed: its tensors concatenated in the model's order;
+ * `deltas` holds the delta downloads (fp16) one after the other, `wholes` the whole ones (fp32), each in download order.
+ */
 export interface BlockTask {
   block: number;
   downloads: BlockDownload[];
+  deltas: TensorFrame | null;
+  wholes: TensorFrame | null;
   /** The version of every block the tab holds once the downloads are applied. */
   versions: number[];
 }

@@ -6,8 +6,9 @@ import {
   type AggregationStrategy, type Example, type FitConfiguration, type FitRound, hashName, mixSeed, type NamedHostTensors, type SplitPlan,
 } from '@splitlora/core';
 import {
-  encodeFloatFrame, type RoundRecord, type RoundStart, type RunConfig, type TensorFrame, type UpdateRequest,
+  encodeFloatFrame, ProtocolError, type RoundRecord, type RoundStart, type RunConfig, type TensorFrame, type UpdateRequest,
 } from '@splitlora/protocol';
+import { blockTaskMessage } from './block-task-frames.js';
 import type { ClientRegistry } from '../clients/client-registry.js';
 import type { Logger } from '../log.js';
 import type { MetricLog } from './metric-log.js';
@@ -28,6 +29,8 @@ export interface RoundCloserDeps {
   metrics: MetricLog;
   registry: ClientRegistry;
   evalExamples: readonly Example[];
+  /** The model's base weights (a block-training round's checkpoint holds them beside the trained blocks). */
+  baseParams: NamedHostTensors;
   log: Logger;
   now: () => number;
 }
@@ -69,9 +72,11 @@ export class RoundCloser {
     const { config, runId } = this.deps;
     const fit = this.fit;
     if (fit === null || fit.round.round !== round) throw new Error(`round ${round} was not configured`);
+    const blockTask = fit.configuration.blockTaskFor?.(clientId);
     return {
       runId, round, rounds: config.rounds, localSteps: config.localSteps, firstStep, globalStepBase: (round - 1) * config.localSteps,
       adapter: this.frames(fit.configuration.startFor(clientId)), seed: mixSeed(config.seed, round, hashName(clientId)),
+      ...(blockTask === undefined ? {} : { blockTask: blockTaskMessage(this.deps.plan.config, blockTask) }),
     };
   }
 
@@ -83,7 +88,17 @@ export class RoundCloser {
 
   /** Checks and keeps a participant's adapter; returns the weight it gets (the tokens the server counted). */
   acceptUpdate(clientId: string, req: UpdateRequest): number {
-    const adapter = decodeAdapter(req.adapter, this.deps.plan.clientAdapterLayout());
+    const configuration = this.fit?.configuration;
+    const adapter = decodeAdapter(req.adapter, configuration?.updateLayoutFor?.(clientId) ?? this.deps.plan.clientAdapterLayout());
+    if (req.blockVersions !== undefined) {
+      const { strategy } = this.deps;
+      if (strategy.holdings === undefined) throw new ProtocolError('BAD_REQUEST', `blockVersions are only sent in block-training methods, not ${strategy.name}`);
+      try {
+        strategy.holdings(clientId, req.blockVersions);
+      } catch (error) {
+        throw new ProtocolError('BAD_REQUEST', (error as Error).message);
+      }
+    }
     const account = this.account!;
     account.addUpdate(clientId, adapter);
     const tokens = account.tokensOf(clientId);
@@ -104,7 +119,7 @@ export class RoundCloser {
     const evalLoss = await this.evaluate();
     const serverAdapter = await split.serverAdapter();
     const optimizer = await split.optimizerState();
-    await store.saveRoundFiles(round, plan, this.global, serverAdapter, optimizer);
+    await store.saveRoundFiles(round, plan, this.global, serverAdapter, optimizer, this.deps.baseParams);
     const record = account.record(this.deps.runId, reporters, evalLoss, { up: registry.totalUp, down: registry.totalDown }, this.deps.now());
     this.deps.metrics.push(record);
     await store.markCompleted(round);

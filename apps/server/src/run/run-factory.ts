@@ -5,11 +5,11 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import {
-  clientPart, CoreError, type Example, examplesFromFile, expectedParamShapes, Gpt2Tokenizer, initAdapter, type NamedHostTensors,
+  blockTable, clientPart, CoreError, type Example, examplesFromFile, expectedParamShapes, Gpt2Tokenizer, initAdapter, type NamedHostTensors,
   SplitPlan, strategyFor, writeSafetensors,
 } from '@splitlora/core';
 import { readTokenizerFiles } from '@splitlora/node';
-import { describeModel, MESSAGE_OVERHEAD_BYTES, type MetricRecord, ProtocolError, type RunConfig } from '@splitlora/protocol';
+import { describeModel, MESSAGE_OVERHEAD_BYTES, type MetricRecord, ProtocolError, type RunConfig, trainsBlocks, trainsLocally } from '@splitlora/protocol';
 import { loadModel, type LoadedModel } from './model-source.js';
 import type { RunDeps } from './run-deps.js';
 import { RunStore } from './run-store.js';
@@ -39,12 +39,12 @@ export async function createRun(config: RunConfig, deps: RunDeps): Promise<Run> 
   const { plan } = prepared;
   const runId = newRunId(now);
   const store = await RunStore.create(join(deps.runsDir, runId), { runId, createdAt: now, config });
-  const clientAdapter = initAdapter(plan.config, plan.lora, 0, plan.cut, config.seed);
+  const clientAdapter = initialClientTensors(config, prepared);
   const serverAdapter = initAdapter(plan.config, plan.lora, plan.cut, plan.config.n_layer, config.seed);
-  await store.saveRoundFiles(0, plan, clientAdapter, serverAdapter, null);
+  await store.saveRoundFiles(0, plan, clientAdapter, serverAdapter, null, prepared.model.params);
   await store.markCompleted(0);
   const run = await assemble(config, now, prepared, store, deps, runId, 0, [], clientAdapter, { serverAdapter, optimizer: null });
-  deps.logger.child(runId).info(`created ${config.sfl.toUpperCase()} run "${config.name}" on ${describeModel(plan.modelName)}, cut ${plan.cut}`, { dir: store.dir });
+  deps.logger.child(runId).info(`created ${config.method} ${config.sfl.toUpperCase()} run "${config.name}" on ${describeModel(plan.modelName)}, cut ${plan.cut}`, { dir: store.dir });
   return run;
 }
 
@@ -53,6 +53,7 @@ export async function resumeRun(dir: string, deps: RunDeps): Promise<Run> {
   const store = new RunStore(resolve(dir));
   if (!RunStore.exists(store.dir)) throw new Error(`${dir} is not a run folder (config.json and state.json expected)`);
   const stored = store.readRun();
+  if (trainsBlocks(stored.config.method)) throw new Error(`a ${stored.config.method} run cannot be resumed yet: its block versions and what each volunteer holds are not saved`);
   const { completedRounds } = store.readState();
   const prepared = await prepareModel(stored.config, deps);
   const clientAdapter = await store.loadAdapter(completedRounds, 'client-adapter', prepared.plan.config);
@@ -63,6 +64,12 @@ export async function resumeRun(dir: string, deps: RunDeps): Promise<Run> {
   const run = await assemble(stored.config, stored.createdAt, prepared, store, deps, stored.runId, completedRounds, metrics, clientAdapter, { serverAdapter, optimizer });
   deps.logger.child(stored.runId).info(`resumed after round ${completedRounds} of ${stored.config.rounds}`, { dir: store.dir });
   return run;
+}
+
+/** Round 0's global client tensors: the LoRA adapter of the client split, or the base weights of the blocks a cycle trains. */
+function initialClientTensors(config: RunConfig, { model, plan }: PreparedModel): NamedHostTensors {
+  if (!trainsBlocks(config.method)) return initAdapter(plan.config, plan.lora, 0, plan.cut, config.seed);
+  return blockTable(plan.config, model.params, trainsLocally(config.method) ? plan.config.n_layer : plan.cut);
 }
 
 async function prepareModel(config: RunConfig, deps: RunDeps): Promise<PreparedModel> {
@@ -91,9 +98,10 @@ async function assemble(
   const files = await readTokenizerFiles(tokenizerDir);
   const tokenizer = Gpt2Tokenizer.fromFiles(files.vocabJson, files.mergesTxt);
   const evalExamples = await loadEval(config, tokenizer, deps);
-  const clientNames = Object.keys(expectedParamShapes(plan.config, clientPart(plan.cut)));
+  // What a volunteer holds: its split, or the whole model when it trains without the server.
+  const clientNames = Object.keys(trainsLocally(config.method) ? expectedParamShapes(plan.config) : expectedParamShapes(plan.config, clientPart(plan.cut)));
   const weightsBlob = writeSafetensors(Object.fromEntries(clientNames.map((n) => [n, model.params[n]!])), 'F32');
-  const strategy = strategyFor(config);
+  const strategy = strategyFor(config, { config: plan.config, params: model.params });
   const split = new ServerSplit(plan, model.params, config, server);
   return new Run({
     runId, createdAt, config, plan, strategy, model, tokenizer, split, store, evalExamples, completedRounds, metrics, clientAdapter, weightsBlob,

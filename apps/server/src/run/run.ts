@@ -5,7 +5,8 @@
 import type { SplitPlan } from '@splitlora/core';
 import {
   type ActivationsRequest, type ActivationsResponse, type AssetInfo, type ClientManifest, type GenerateResponse, type GenerateSettings,
-  type MetricRecord, ProtocolError, type RunConfig, type RunInfo, type RunSnapshot, type UpdateRequest, type UpdateResponse,
+  type LocalStepRequest, type LocalStepResponse, type MetricRecord, ProtocolError, type RunConfig, type RunInfo, type RunSnapshot, trainsLocally,
+  type UpdateRequest, type UpdateResponse,
 } from '@splitlora/protocol';
 import type { Logger } from '../log.js';
 import { AssetStore } from './asset-store.js';
@@ -60,7 +61,7 @@ export class Run {
     }, parts.completedRounds);
     this.rounds = new RoundCloser({
       runId: this.runId, config, plan: parts.plan, strategy: parts.strategy, split: parts.split, queue: this.queue, store: parts.store,
-      metrics: this.metrics, registry: deps.registry, evalExamples: parts.evalExamples, log: this.log, now: this.now,
+      metrics: this.metrics, registry: deps.registry, evalExamples: parts.evalExamples, baseParams: parts.model.params, log: this.log, now: this.now,
     }, parts.clientAdapter);
     this.steps = new StepService({
       runId: this.runId, config, modelName: parts.plan.modelName, machine: this.machine, queue: this.queue, split: parts.split,
@@ -152,7 +153,22 @@ export class Run {
   // ---- training messages ----
 
   activations(clientId: string, req: ActivationsRequest): Promise<ActivationsResponse> {
+    if (trainsLocally(this.config.method)) throw new ProtocolError('BAD_REQUEST', `method ${this.config.method} trains inside the tab; send train:local-step, not activations`);
     return this.steps.handle(clientId, req);
+  }
+
+  /** A step a volunteer trained inside its tab (method cybgd): counted like a server step, in order, once. */
+  localStep(clientId: string, req: LocalStepRequest): LocalStepResponse {
+    const { stamp } = req;
+    if (!trainsLocally(this.config.method)) throw new ProtocolError('BAD_REQUEST', `method ${this.config.method} trains through the server; send train:activations`);
+    if (stamp.runId !== this.runId) throw new ProtocolError('STALE', `run ${stamp.runId} is not the current run ${this.runId}`);
+    const p = this.machine.participants.get(clientId);
+    if (stamp.round === this.machine.round && p !== undefined && !p.dropped && p.stepsDone === stamp.step + 1) return { stamp, accepted: true }; // a replay: counted once
+    const verdict = this.machine.checkStep(clientId, stamp.round, stamp.step);
+    if (!verdict.ok) throw new ProtocolError(verdict.code, verdict.message);
+    this.machine.stepDone(clientId);
+    this.stepDone(clientId, stamp.round, stamp.step, req.loss, req.tokens);
+    return { stamp, accepted: true };
   }
 
   async update(clientId: string, req: UpdateRequest): Promise<UpdateResponse> {

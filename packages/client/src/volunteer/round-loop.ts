@@ -2,7 +2,8 @@
 // backward; then the adapter upload. It waits out the volunteer's pause and the organiser's, asks again when the
 // server is busy or slow on a live connection, and gives the round up when it moved on or the connection dropped.
 import { isProtocolError, ConnectionLostError, MESSAGE_OVERHEAD_BYTES, type ActivationsResponse, type RoundStart, request } from '@splitlora/protocol';
-import type { LocalTrainer, PendingStep } from '../local-trainer.js';
+import type { PendingStep } from '../pending-step.js';
+import type { RoundTrainer, SplitRoundTrainer } from '../round-trainer.js';
 import type { VolunteerSocket } from '../socket-types.js';
 import type { VolunteerStatus } from '../volunteer-events.js';
 import type { RoundProgress } from './volunteer-machine.js';
@@ -32,7 +33,7 @@ export interface RoundLoopHost {
 const RETRY_PAUSE_MS = 500;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(() => resolve(), ms));
 
-export async function trainRound(msg: RoundStart, trainer: LocalTrainer, host: RoundLoopHost): Promise<void> {
+export async function trainRound(msg: RoundStart, trainer: SplitRoundTrainer, host: RoundLoopHost): Promise<void> {
   const { progress } = host;
   host.status('training', `training round ${msg.round} of ${msg.rounds}`);
   while (progress.stepsDone < msg.localSteps) {
@@ -50,16 +51,24 @@ export async function trainRound(msg: RoundStart, trainer: LocalTrainer, host: R
     host.stepDone(step, result.loss, pending.batch.tokens, (Date.now() - started) / 1000);
     host.traffic();
   }
-  host.status('uploading', `sending your adapter for round ${msg.round}`);
-  const frames = await trainer.adapterFrames();
+  await uploadUpdate(msg, trainer, host);
+}
+
+/** Sends the round's update (the adapter, or the trained block with the versions the tab holds). */
+export async function uploadUpdate(msg: RoundStart, trainer: RoundTrainer, host: RoundLoopHost): Promise<void> {
+  const { progress } = host;
+  const versions = trainer.blockVersions();
+  host.status('uploading', `sending your ${versions === undefined ? 'adapter' : 'trained block'} for round ${msg.round}`);
+  const frames = await trainer.updateFrames();
   const adapterBytes = frames.reduce((s, f) => s + f.data.byteLength, 0);
   if (adapterBytes + MESSAGE_OVERHEAD_BYTES > host.maxMessageBytes) {
-    throw new Error(`the adapter update of ${adapterBytes} bytes exceeds the server's message limit of ${host.maxMessageBytes} bytes`);
+    throw new Error(`the update of ${adapterBytes} bytes exceeds the server's message limit of ${host.maxMessageBytes} bytes`);
   }
   try {
     await request(host.socket, 'round:update', {
       stamp: { runId: msg.runId, round: msg.round, step: msg.localSteps }, adapter: frames,
       tokens: Math.max(1, progress.tokens), meanLoss: progress.tokens > 0 ? progress.lossSum / progress.tokens : 0, seconds: progress.seconds,
+      ...(versions === undefined ? {} : { blockVersions: versions }),
     }, host.timeoutMs);
   } catch (error) {
     if (error instanceof ConnectionLostError || isProtocolError(error, 'STALE', 'NOT_SELECTED', 'RUN_STATE')) return;

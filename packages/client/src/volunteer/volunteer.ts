@@ -5,7 +5,8 @@
 import { ConnectionLostError, isProtocolError } from '@splitlora/protocol';
 import type { VolunteerEvent } from '../volunteer-events.js';
 import { TrafficMeter } from '../traffic-meter.js';
-import { trainRound } from './round-loop.js';
+import { trainLocalRound } from './local-round-loop.js';
+import { type RoundLoopHost, trainRound } from './round-loop.js';
 import { type PreparedRun, type SessionOptions, VolunteerSession } from './session.js';
 import { type VolunteerAction, VolunteerMachine, type VolunteerOutcome } from './volunteer-machine.js';
 
@@ -144,11 +145,13 @@ export class Volunteer {
     const prepared = this.prepared;
     const progress = this.machine.progress;
     if (prepared === null || progress === null) return;
-    if (fromGlobal) prepared.trainer.loadGlobal(msg.adapter);
+    const { trainer } = prepared;
+    if (fromGlobal) trainer.startRound(msg);
     const m = this.machine;
     const live = () => m.isLive(generation);
     try {
-      await trainRound(msg, prepared.trainer, {
+      const loop = trainer.kind === 'local' ? (h: RoundLoopHost) => trainLocalRound(msg, trainer, h) : (h: RoundLoopHost) => trainRound(msg, trainer, h);
+      await loop({
         socket: this.options.socket, timeoutMs: this.session.timeoutMs, maxMessageBytes: prepared.manifest.maxMessageBytes, progress, live,
         waitUntil: (condition) => this.waitUntil(condition, live),
         pausedByVolunteer: () => m.paused,

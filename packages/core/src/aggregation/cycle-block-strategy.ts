@@ -5,7 +5,7 @@
 import type { BlockSchedule } from '@splitlora/protocol';
 import type { Gpt2Config } from '../config/gpt2-config.js';
 import { blockOf, pickBlock } from '../cycle-block/block-names.js';
-import { blockParamShapes } from '../model/param-names.js';
+import { packedBlockName, packedBlockSize, unpackBlocks } from '../cycle-block/block-packing.js';
 import { scheduleBlocks } from '../cycle-block/block-schedule.js';
 import { blockDelta, BlockVersions } from '../cycle-block/block-versions.js';
 import { planDownloads } from '../cycle-block/download-plan.js';
@@ -63,13 +63,18 @@ export class CycleBlockStrategy implements AggregationStrategy {
         }
         return task;
       },
-      updateLayoutFor: (clientId) => blockParamShapes(config, blockOfClient(clientId)),
+      // An update is the trained block, packed into one tensor (block-packing.ts).
+      updateLayoutFor: (clientId) => {
+        const b = blockOfClient(clientId);
+        return { [packedBlockName(b)]: [packedBlockSize(config, b)] };
+      },
     };
   }
 
   aggregateFit(round: FitRound, updates: readonly WeightedUpdate[]): FitResult {
     const byBlock = new Map<number, WeightedUpdate[]>();
-    for (const update of updates) {
+    for (const packed of updates) {
+      const update = { ...packed, adapter: this.unpacked(packed.adapter) };
       const blocks = new Set(Object.keys(update.adapter).map(blockOf));
       const b = [...blocks][0];
       if (blocks.size !== 1 || b === null || b === undefined || b >= this.options.blocks) {
@@ -90,6 +95,16 @@ export class CycleBlockStrategy implements AggregationStrategy {
   holdings(clientId: string, versions: readonly number[]): void {
     if (!this.store.isValid(versions)) fail('adapter', `block versions [${versions.join(', ')}] do not match the ${this.store.blocks} blocks at versions up to [${this.store.latest().join(', ')}]`);
     this.held.set(clientId, [...versions]);
+  }
+
+  /** A packed block (one tensor named transformer.h.{b}) as its named tensors; named tensors as they are. */
+  private unpacked(tensors: NamedHostTensors): NamedHostTensors {
+    const names = Object.keys(tensors);
+    const match = names.length === 1 ? /^transformer\.h\.(\d+)$/.exec(names[0]!) : null;
+    if (match === null) return tensors;
+    const b = Number(match[1]);
+    if (b >= this.options.blocks) fail('adapter', `block ${b} is outside the cycle 0..${this.options.blocks - 1}`);
+    return unpackBlocks(this.options.config, [b], tensors[names[0]!]!.data)[0]!;
   }
 
   private task(clientId: string, block: number, seed: number): BlockTaskPlan {
