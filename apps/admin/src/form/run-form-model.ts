@@ -17,6 +17,7 @@ export type RunFormModel = Record<NumberField, string> & {
   /** Which of q, k, v of c_attn get an adapter (loralib's enable_lora); all three = the whole module. */
   loraQkv: [boolean, boolean, boolean];
   schedule: RunConfig['schedule'];
+  method: RunConfig['method'];
   sfl: RunConfig['sfl'];
   wireDtype: RunConfig['wireDtype'];
   /** '' = no evaluation. */
@@ -30,6 +31,7 @@ export function formFromConfig(c: RunConfig): RunFormModel {
   const modules = targetsToModules(c.lora.target_modules);
   return {
     name: c.name,
+    method: c.method,
     model: c.model,
     seed: String(c.seed),
     cut: String(c.cut),
@@ -88,6 +90,7 @@ export function formToConfigInput(model: RunFormModel, numbers: Record<NumberFie
   const allQkv = model.loraQkv.every(Boolean);
   return {
     name: model.name,
+    method: model.method,
     model: model.model,
     seed: numbers.seed,
     cut: numbers.cut,

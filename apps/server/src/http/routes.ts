@@ -1,6 +1,6 @@
 // The server's small HTTP API: health, the public run description for the volunteer page, and the tokenizer.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { modelWeights, PROTOCOL_VERSION } from '@splitlora/protocol';
+import { methodUploadSummary, modelWeights, PROTOCOL_VERSION } from '@splitlora/protocol';
 import type { RunHost } from '../run/run-host.js';
 
 export interface RouteDeps {
@@ -31,6 +31,7 @@ export async function handleApi(deps: RouteDeps, req: IncomingMessage, res: Serv
       run: run?.info() ?? null,
       volunteersOnline: deps.volunteersOnline(),
       training: snapshot === null ? null : {
+        method: snapshot.config.method, uploads: methodUploadSummary(snapshot.config.method),
         model: snapshot.model, weights: modelWeights(snapshot.model), cut: snapshot.config.cut, layers: snapshot.modelSummary?.layers ?? null, wireDtype: snapshot.config.wireDtype,
         batchSize: snapshot.config.batchSize, maxSeqLen: snapshot.config.maxSeqLen, localSteps: snapshot.config.localSteps,
         rounds: snapshot.config.rounds, sfl: snapshot.config.sfl, loraRank: snapshot.config.lora.r,

@@ -198,6 +198,11 @@ export class Run {
     return this.outputs.exportCombined(round);
   }
 
+  /** Block-training runs: writes the round's model as a Hugging Face checkpoint; returns its folder (null for LoRA runs). */
+  exportModel(round = this.machine.completedRounds): Promise<string | null> {
+    return this.outputs.exportModel(round);
+  }
+
   /** Releases the run's tensors once the work in its queue is done. */
   async dispose(): Promise<void> {
     if (this.disposed) return;
