@@ -18,6 +18,8 @@ export type RunFormModel = Record<NumberField, string> & {
   loraQkv: [boolean, boolean, boolean];
   schedule: RunConfig['schedule'];
   method: RunConfig['method'];
+  /** FedCyBGD's schedule and compression: carried over from the config (the form shows no inputs for them yet). */
+  cycle: RunConfig['cycle'];
   sfl: RunConfig['sfl'];
   wireDtype: RunConfig['wireDtype'];
   /** '' = no evaluation. */
@@ -32,6 +34,7 @@ export function formFromConfig(c: RunConfig): RunFormModel {
   return {
     name: c.name,
     method: c.method,
+    cycle: { ...c.cycle },
     model: c.model,
     seed: String(c.seed),
     cut: String(c.cut),
@@ -91,6 +94,7 @@ export function formToConfigInput(model: RunFormModel, numbers: Record<NumberFie
   return {
     name: model.name,
     method: model.method,
+    cycle: { ...model.cycle },
     model: model.model,
     seed: numbers.seed,
     cut: numbers.cut,

@@ -1,4 +1,4 @@
-// FedCyBGD on the real server with three Node volunteers, two rounds: the whole-model variant (each tab trains one
+// FedCyBGD on the real server with three Node volunteers, two rounds (small batches: each tab computes the whole model): the whole-model variant (each tab trains one
 // block with full parameters locally, uploads only that block, gets the blocks it lacks as deltas) and the split
 // variant (the cycle over the client's blocks [0, cut), the server keeping its LoRA). The eval loss drops, each upload
 // is one block's bytes, the block versions advance as the schedule says, and the round's Hugging Face checkpoint
@@ -37,7 +37,7 @@ for (const method of ['cybgd', 'cybgd-split'] as const) {
         });
         return v;
       });
-      const run = await createAndStart(admin, testRunConfig({ method, lr: 2e-3 }));
+      const run = await createAndStart(admin, testRunConfig({ method, lr: 2e-3, batchSize: 2, maxSeqLen: 32, evalSamples: 16 }));
       expect(run.modelSummary?.clientTrainable).toBe(BLOCK_BYTES_FP16 / 2);
       const outcomes = await Promise.all(volunteers.map((v) => v.done));
       expect(outcomes).toEqual(['finished', 'finished', 'finished']);
@@ -78,12 +78,12 @@ for (const method of ['cybgd', 'cybgd-split'] as const) {
       // The round's Hugging Face checkpoint loads with the project's loader and gives the server's eval loss.
       const checkpoint = await loadHfGpt2(dirSource(join(server.host.current!.runDir, 'rounds', '0002', 'model')));
       const tokenizer = await loadTokenizer(join(DATA_DIR, 'gpt2-tokenizer'));
-      const examples = examplesFromFile(tokenizer, 'testset_w_refs.csv', readFileSync(join(DATA_DIR, 'e2e', 'testset_w_refs.csv'), 'utf8'), { maxSeqLen: 48 }).slice(0, 32);
+      const examples = examplesFromFile(tokenizer, 'testset_w_refs.csv', readFileSync(join(DATA_DIR, 'e2e', 'testset_w_refs.csv'), 'utf8'), { maxSeqLen: 32 }).slice(0, 16);
       const model = { config: checkpoint.config, params: withTransposedHead(namedToTensors(checkpoint.params)) };
       let lossSum = 0;
       let tokens = 0;
-      for (let i = 0; i < examples.length; i += 4) {
-        const batch = collate(examples.slice(i, i + 4), { batchSize: 4, maxSeqLen: 48, padMultiple: 8, padTokenId: checkpoint.config.eos_token_id });
+      for (let i = 0; i < examples.length; i += 2) {
+        const batch = collate(examples.slice(i, i + 2), { batchSize: 2, maxSeqLen: 32, padMultiple: 8, padTokenId: checkpoint.config.eos_token_id });
         const loss = tf.tidy(() => fullLoss(model, null, tf.tensor2d(batch.inputIds, [batch.batchSize, batch.seqLen], 'int32'), tf.tensor1d(batch.targets, 'int32'), tf.tensor1d(batch.lossMask), batch.tokens));
         lossSum += loss.dataSync()[0]! * batch.tokens;
         tokens += batch.tokens;
