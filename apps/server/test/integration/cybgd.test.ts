@@ -40,7 +40,7 @@ for (const method of ['cybgd', 'cybgd-split'] as const) {
       const run = await createAndStart(admin, testRunConfig({ method, lr: 2e-3, batchSize: 2, maxSeqLen: 32, evalSamples: 16 }));
       expect(run.modelSummary?.clientTrainable).toBe(BLOCK_BYTES_FP16 / 2);
       const outcomes = await Promise.all(volunteers.map((v) => v.done));
-      expect(outcomes).toEqual(['finished', 'finished', 'finished']);
+      expect(outcomes, JSON.stringify(volunteers.flatMap((v) => v.events.filter((e) => e.type === 'error')))).toEqual(['finished', 'finished', 'finished']);
 
       const metrics = await adminRequest(admin, 'metrics:history', { runId: run.runId });
       const rounds = metrics.filter((m): m is RoundRecord => m.kind === 'round').sort((a, b) => a.round - b.round);
