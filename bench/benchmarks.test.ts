@@ -133,6 +133,23 @@ describe('pnpm bench', () => {
     expect(result['tensorsLeaked']).toBe(0);
   }, 150_000);
 
+  it('gpu: server and client steps on webgpu (Dawn; SwiftShader here) with kernels, dispatches and host ms', async () => {
+    const json = await smoke('gpu', 840_000);
+    expect(json['backend']).toBe('webgpu');
+    expect(typeof json['device']['fallback']).toBe('boolean');
+    const cases = json['cases'] as Json[];
+    expect(cases.map((c) => c['case'])).toEqual(['server:tiny:1x8', 'client:tiny:1x8']);
+    for (const c of cases) {
+      expect(c['status'], String(c['reason'])).toBe('ok');
+      expect(c['msPerStep']).toBeGreaterThan(0);
+      expect(c['kernelsPerStep']).toBeGreaterThan(100);
+      expect(c['dispatchesPerStep']).toBeGreaterThan(0);
+      expect(c['dispatchesPerStep']).toBeLessThanOrEqual(c['kernelsPerStep']);
+      expect(c['hostMsPerStep']).toBeGreaterThan(0);
+      expect(c['hostMsPerStep']).toBeLessThanOrEqual(c['msPerStep']);
+    }
+    expect(Number.isFinite(cases[0]!['loss'])).toBe(true);
+  }, 900_000);
   it('leak-attack: recovery rates per cut, attack and adapter; the cut activations give tokens away', async () => {
     const json = await smoke('leak-attack', 150_000);
     const results = json['results'] as Json[];
@@ -163,6 +180,18 @@ describe('pnpm bench', () => {
     const summary = leakageFiguresSchema.parse(JSON.parse(readFileSync(join(REPO_ROOT, json['summary']), 'utf8')));
     expect(recoveryAtCut(summary, 1)).toEqual((json['perCut'] as Json[])[0]!['best']);
     expect(recoveryAtCut(summary, 5)).toBeNull();
+  }, 180_000);
+
+  it('fused: kernels and dispatches of a client step with the fused WebGPU kernels off and on', async () => {
+    const json = await smoke('fused', 150_000);
+    const rows = json['rows'] as Json[];
+    const [off, on] = [false, true].map((fused) => rows.find((r) => r['side'] === 'client' && r['fused'] === fused)!);
+    expect(off!['dispatches']).toBeGreaterThan(0);
+    expect(on!['dispatches']).toBeLessThan(off!['dispatches']);
+    expect(on!['engineKernels']).toBeLessThan(off!['engineKernels']);
+    expect(off!['fusedKernelCalls']).toBe(0);
+    expect(on!['fusedKernelCalls']).toBeGreaterThan(0);
+    expect(json['headChunk']['on']['dispatches']).toBeLessThan(json['headChunk']['off']['dispatches']);
   }, 180_000);
 
   it('leak: tensor counts sampled on both sides, flat', async () => {

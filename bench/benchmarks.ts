@@ -15,6 +15,8 @@ export const BENCHMARKS: Record<string, BenchmarkEntry> = {
   conv1d: { summary: 'kernel experiment: frozen Conv1D backward, autograd (transposeB) vs cached transpose', load: async () => (await import('./kernels/conv1d-backward/index.js')).conv1dBenchmark },
   secagg: { summary: 'secure aggregation: bytes and seconds added per round at 3, 10, 50 volunteers (in memory, paper adapter)', load: async () => (await import('./secagg/index.js')).secaggBenchmark },
   decode: { summary: 'beam search on E2E MRs: key/value cache vs full recompute (s per MR, tokens/s, same tokens)', load: async () => (await import('./decode/index.js')).decodeBenchmark },
+  gpu: { summary: 'split steps on a GPU backend (webgpu/Dawn): ms, tokens/s, kernels, GPU and host ms per step; vs PyTorch CUDA', load: async () => (await import('./gpu/index.js')).gpuBenchmark },
+  fused: { summary: 'kernels and GPU dispatches per server/client step, fused WebGPU kernels off vs on (Dawn in Node)', load: async () => (await import('./fused/index.js')).fusedBenchmark },
   leak: { summary: 'tf.memory().numTensors over 1,000 server and client steps (must stay flat)', load: async () => (await import('./leak/index.js')).leakBenchmark },
   'leak-attack': { summary: 'tokens an honest-but-curious server recovers from the cut activations, per cut, attack, LoRA, wire, noise', load: async () => (await import('./leak-attack/index.js')).leakAttackBenchmark },
 };

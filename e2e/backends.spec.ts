@@ -1,5 +1,6 @@
 // The core's math on browser backends: the Hugging Face golden fixtures (logits ≤ 1e-4, LoRA gradients ≤ 1e-4
-// relative) and the split path, on WebGPU (SwiftShader), WebGL and CPU in headless Chromium.
+// relative), the split path and the device dropout kernel (bit for bit), on WebGPU (SwiftShader), WebGL and CPU in
+// headless Chromium.
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { createServer, type ViteDevServer } from 'vite';
@@ -31,6 +32,7 @@ test('golden fixtures and the split step agree with Hugging Face on webgpu, webg
   expect(errors).toEqual([]);
   for (const r of results) {
     expect(r['error'], `${r['backend']}`).toBeUndefined();
+    expect(r['dropout.mismatches'], `${r['backend']} dropout mask vs the JavaScript reference`).toBe(0);
     for (const kind of ['full', 'qv']) {
       expect(r[`${kind}.logits`] as number, `${r['backend']} ${kind} logits`).toBeLessThanOrEqual(1e-4);
       expect(r[`${kind}.loss`] as number, `${r['backend']} ${kind} loss`).toBeLessThanOrEqual(1e-5);

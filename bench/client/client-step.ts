@@ -2,8 +2,8 @@
 // cut, read the activations back and encode them for the wire, then decode a gradient, recompute the forward and
 // backprop into the client adapter, clip, AdamW. Platform-free: Node and the browser page both run it.
 import {
-  AdamW, clientForward, clientGrads, clientPart, clipScale, createRng, disposeNamed, globalNorm, gpt2Config, type Gpt2PresetName,
-  initGpt2Params, mixSeed, namedToTensors, normalSamples, PAPER_LORA, scaleGradsInPlace, SplitPlan, TrainableAdapter,
+  AdamW, clientForward, clientGrads, clientPart, clipGradsByGlobalNorm, createRng, disposeNamed, gpt2Config, type Gpt2PresetName,
+  initGpt2Params, mixSeed, namedToTensors, normalSamples, PAPER_LORA, SplitPlan, TrainableAdapter,
   transposedConv1dHelps, withTransposedConv1d, DEFAULT_ADAMW,
 } from '@splitlora/core';
 import { decodeFloatFrame, encodeFloatFrame } from '@splitlora/protocol';
@@ -19,6 +19,8 @@ export interface ClientStepCase {
 export interface ClientStepper {
   tokensPerStep: number;
   step(index: number): Promise<void>;
+  /** Resolves once the device has finished every step so far (a step ends with work still queued, as in LocalTrainer). */
+  sync(): Promise<void>;
   dispose(): void;
 }
 
@@ -48,9 +50,12 @@ export function createClientStepper(c: ClientStepCase, seed = 0): ClientStepper 
       const grad = tf.tensor3d(decodeFloatFrame(gradientFrame), shape as [number, number, number]);
       const grads = clientGrads(model, adapter, ids, plan, dropoutSeed, grad);
       tf.dispose([grad, ids]);
-      scaleGradsInPlace(grads, clipScale(await globalNorm(grads), 1));
+      clipGradsByGlobalNorm(grads, 1);
       optimizer.apply(adapter.tensors, grads, 2e-4);
       disposeNamed(grads);
+    },
+    async sync() {
+      await Object.values(adapter.tensors)[0]!.data(); // an in-order queue: this read waits for the AdamW before it
     },
     dispose() {
       adapter.dispose();

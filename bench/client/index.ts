@@ -3,7 +3,7 @@
 // on webgpu, webgl and wasm (SwiftShader: numbers for the record, not for a real GPU).
 import { gpt2Config, type Gpt2PresetName } from '@splitlora/core';
 import type { PageBackend } from '../browser/page-backend.js';
-import { activateNodeBackend, NODE_BACKENDS, type NodeBackendName } from '../lib/backends.js';
+import { activateNodeBackend, ALL_NODE_BACKENDS, NODE_BACKENDS, type NodeBackendName } from '../lib/backends.js';
 import { clientStepFlops } from '../lib/flops.js';
 import { matMulGflops } from '../lib/matmul-speed.js';
 import { type BenchOptions, type BenchReport, type Cell, defineBenchmark } from '../lib/report.js';
@@ -47,7 +47,7 @@ function estimateSeconds(c: ClientStepCase, gflops: number): number {
 async function runClientBench({ smoke, flags, log }: BenchOptions): Promise<BenchReport> {
   const cut = flags.number('cut', 3, { min: 1 });
   const maxStepS = flags.number('max-step-s', smoke ? 5 : 15, { min: 0 });
-  const nodeBackends = flags.list('node-backends', smoke ? ['wasm', 'cpu'] : NODE_BACKENDS, NODE_BACKENDS) as NodeBackendName[];
+  const nodeBackends = flags.list('node-backends', smoke ? ['wasm', 'cpu'] : NODE_BACKENDS, ALL_NODE_BACKENDS) as NodeBackendName[];
   const browserBackends = flags.list('browser-backends', smoke ? ['wasm', 'webgpu'] : ['webgpu', 'webgl', 'wasm'], [...PAGE_BACKENDS, 'none'])
     .filter((b) => b !== 'none') as PageBackend[];
   const models = flags.list('models', smoke ? ['tiny'] : ['tiny', 'gpt2'], BENCH_MODELS) as Gpt2PresetName[];

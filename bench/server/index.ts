@@ -1,7 +1,7 @@
 // `pnpm bench server`: tokens/s of the server split's training step (forward + backward with LoRA, clipping,
 // AdamW) per Node tfjs backend, model and batch shape, beside the same step in PyTorch on the same CPU threads.
 import { gpt2Config, type Gpt2PresetName } from '@splitlora/core';
-import { activateNodeBackend, NODE_BACKENDS, type NodeBackendName } from '../lib/backends.js';
+import { activateNodeBackend, ALL_NODE_BACKENDS, NODE_BACKENDS, type NodeBackendName } from '../lib/backends.js';
 import { matMulGflops } from '../lib/matmul-speed.js';
 import { serverStepFlops } from '../lib/flops.js';
 import { findTorchPython } from '../lib/python.js';
@@ -31,7 +31,7 @@ function describeFailure(message: string): string {
 }
 
 async function runServerBench({ smoke, flags, log }: BenchOptions): Promise<BenchReport> {
-  const backends = flags.list('backends', NODE_BACKENDS, NODE_BACKENDS) as NodeBackendName[];
+  const backends = flags.list('backends', NODE_BACKENDS, ALL_NODE_BACKENDS) as NodeBackendName[];
   const models = flags.list('models', smoke ? ['tiny'] : ['tiny', 'gpt2'], BENCH_MODELS) as Gpt2PresetName[];
   const shapes = flags.shapes('shapes', smoke ? ['1x16'] : ['1x128', '8x64', '8x128']);
   const cut = flags.number('cut', 3, { min: 1 });

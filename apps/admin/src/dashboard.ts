@@ -1,6 +1,6 @@
 // The signed-in dashboard: folds admin:* events into the view state, renders the cards once per frame, and turns
 // button presses into acknowledged requests whose errors are shown next to the button.
-import { type AdminSnapshot, request, type RunConfig } from '@splitlora/protocol';
+import { type AdminSnapshot, request, type RoundEvaluation, type RunConfig } from '@splitlora/protocol';
 import { type AdminSocket, errorText, timeoutFor } from './connection.js';
 import { isUnauthorized, REFUSED_TEXT } from './session.js';
 import { clientLabels, lossSeries, roundSeries } from './state/chart-series.js';
@@ -51,7 +51,10 @@ export function mountDashboard({ socket, onSignOut, onRefused }: DashboardOption
   const tryIt = createTryItView((req) => call(() => request(socket, 'generate', req, timeoutFor('generate'))));
   const charts = createChartsView();
   const clients = createClientsView();
-  const rounds = createRoundsView(download);
+  const rounds = createRoundsView(download, evaluate);
+  /** The current run's E2E evaluations by round (admin:evaluation pushes, and evaluations:list on load). */
+  let evaluations = new Map<number, RoundEvaluation>();
+  let evaluationsOf: string | null = null;
   const log = createLogView();
   shell.side.append(runStatus.element, tryIt.element, runForm.element);
   shell.main.append(charts.element, rounds.element, clients.element, log.element);
@@ -115,6 +118,36 @@ export function mountDashboard({ socket, onSignOut, onRefused }: DashboardOption
     }
   }
 
+  async function evaluate(round: number, samples: number): Promise<void> {
+    const run = state.run;
+    if (run === null) return;
+    try {
+      const started = await call(() => request(socket, 'round:evaluate', { runId: run.runId, round, samples }, timeoutFor('round:evaluate')));
+      setEvaluation(started);
+      rounds.setMessage(`Evaluating round ${round} on ${samples} E2E test MRs in the background; training goes on.`);
+    } catch (error) {
+      rounds.setMessage(`Could not evaluate round ${round}: ${errorText(error)}`, 'error');
+    }
+  }
+
+  function setEvaluation(record: RoundEvaluation): void {
+    if (record.runId !== state.run?.runId) return;
+    evaluations = new Map(evaluations).set(record.round, record);
+    scheduleRender();
+  }
+
+  /** A new current run: its stored evaluations. */
+  function syncEvaluations(): void {
+    const runId = state.run?.runId ?? null;
+    if (runId === evaluationsOf) return;
+    evaluationsOf = runId;
+    evaluations = new Map();
+    if (runId === null) return;
+    void call(() => request(socket, 'evaluations:list', { runId }, timeoutFor('evaluations:list')))
+      .then((list) => list.forEach(setEvaluation))
+      .catch((error: unknown) => rounds.setMessage(`Could not read the round evaluations: ${errorText(error)}`, 'error'));
+  }
+
   // ---- rendering: at most once per frame, plus a 1 s tick for "last seen" and elapsed times ----
   let frame = 0;
   let chartsFrom: { steps: unknown; rounds: unknown; clients: unknown } | null = null;
@@ -146,7 +179,8 @@ export function mountDashboard({ socket, onSignOut, onRefused }: DashboardOption
       charts.update(lossSeries(state.steps, run?.config.localSteps ?? 1, labels), roundSeries(state.rounds));
     }
     clients.update(clientRows(state.clients, now));
-    rounds.update(roundRows(state.rounds, labels), online && run !== null);
+    syncEvaluations();
+    rounds.update(roundRows(state.rounds, labels), online && run !== null, evaluations, now);
     log.update(state.logs);
   }
 
@@ -155,11 +189,13 @@ export function mountDashboard({ socket, onSignOut, onRefused }: DashboardOption
   socket.on('admin:clients', (list) => dispatch({ type: 'clients', clients: list }));
   socket.on('admin:metric', (record) => dispatch({ type: 'metric', record }));
   socket.on('admin:log', (entry) => dispatch({ type: 'log', entry }));
+  socket.on('admin:evaluation', setEvaluation);
   socket.on('protocol:error', (error) => shell.notify(`The server rejected ${error.event}: ${error.message} (${error.code})`, 'error'));
 
   return {
     element: shell.element,
     load(snapshot) {
+      evaluationsOf = null; // (re)connected: read the evaluations again, pushes may have been missed
       dispatch({ type: 'snapshot', snapshot });
     },
     setConnection(tone, text) {
@@ -170,7 +206,7 @@ export function mountDashboard({ socket, onSignOut, onRefused }: DashboardOption
     destroy() {
       clearInterval(tick);
       cancelAnimationFrame(frame);
-      for (const event of ['admin:run', 'admin:clients', 'admin:metric', 'admin:log', 'protocol:error'] as const) socket.off(event);
+      for (const event of ['admin:run', 'admin:clients', 'admin:metric', 'admin:log', 'admin:evaluation', 'protocol:error'] as const) socket.off(event);
       charts.destroy();
       shell.element.remove();
     },

@@ -17,8 +17,8 @@ async function main(): Promise<void> {
   }
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const dataDir = await ensureDataDir(options.dataDir, log);
-  const server = await createServer({ port: 0, host: '127.0.0.1', dataDir, runsDir: options.runsDir, quiet: !options.verbose });
-  log(`server on ${server.url} (tfjs ${server.backend}); dashboard: ${server.url}/admin/?token=${server.adminToken}`);
+  const server = await createServer({ port: 0, host: '127.0.0.1', backend: options.backend, dataDir, runsDir: options.runsDir, quiet: !options.verbose });
+  log(`server on ${server.url} (tfjs ${server.backend} on ${server.device.name}); dashboard: ${server.url}/admin/?token=${server.adminToken}`);
   const baseline = tf.memory().numTensors;
   const run = await server.host.create(options.run);
   const rounds = options.run.rounds;
@@ -52,8 +52,8 @@ async function main(): Promise<void> {
       round: r.round, trainLoss: r.trainLoss, evalLoss: r.evalLoss, tokens: r.tokens, bytesUp: r.bytesUp, bytesDown: r.bytesDown, clients: r.clients, seconds: r.seconds,
     })),
     initialEvalLoss: records.find((r) => r.round === 0)?.evalLoss ?? null,
-    method: options.run.method, model: options.run.model, weights: modelWeights(options.run.model), cut: options.run.cut, backend: server.backend, clientBackend: result.backend, sfl: options.run.sfl,
-    wireDtype: options.run.wireDtype, state, volunteers: result.outcomes, tensorsLeaked, adapterDir, modelDir,
+    method: options.run.method, model: options.run.model, weights: modelWeights(options.run.model), cut: options.run.cut, backend: server.backend, device: server.device,
+    clientBackend: result.backend, sfl: options.run.sfl, wireDtype: options.run.wireDtype, state, volunteers: result.outcomes, tensorsLeaked, adapterDir, modelDir,
   };
   if (!options.json) {
     log('');

@@ -1,9 +1,12 @@
 // Command-line options of `pnpm demo` and the run config they describe.
 import { parseArgs } from 'node:util';
+import { NODE_BACKEND_CHOICES, type NodeBackendChoice } from '@splitlora/node';
 import { DEFAULT_MODEL, describeIssues, type RunConfig, runConfigSchema } from '@splitlora/protocol';
 
 export interface DemoOptions {
   clients: number;
+  /** The server's tfjs backend (the volunteers run wasm). */
+  backend: NodeBackendChoice;
   json: boolean;
   verbose: boolean;
   dataDir: string | undefined;
@@ -25,6 +28,7 @@ export const DEMO_HELP = `SplitLoRA demo: a server and a Node fleet fine-tune a 
   --wire fp16|fp32  wire precision (default fp16)   --model M         ${DEFAULT_MODEL} (default, pretrained), a preset
                                                                       (random weights: tiny, gpt2, …) or hf:<folder>
   --cut K           cut layer (default 3)           --eval-samples N  evaluation examples (default 64)
+  --backend B       the server's tfjs backend: auto, tensorflow, webgpu, wasm or cpu (default auto)
   --shard MODE      iid or attr:<attribute>         --workers W       fleet worker threads (default min(N, 2))
   --data-dir D      data folder (default $SPLITLORA_DATA_DIR, ../shared/data, or downloaded)
   --runs-dir D      where the run folder goes (default ./runs)
@@ -39,7 +43,8 @@ export function parseDemoOptions(argv: string[]): DemoOptions | null {
       clients: { type: 'string' }, rounds: { type: 'string' }, 'local-steps': { type: 'string' }, batch: { type: 'string' }, seq: { type: 'string' },
       lr: { type: 'string' }, sfl: { type: 'string' }, wire: { type: 'string' }, model: { type: 'string' }, cut: { type: 'string' },
       'eval-samples': { type: 'string' }, shard: { type: 'string' }, workers: { type: 'string' }, 'data-dir': { type: 'string' },
-      'runs-dir': { type: 'string' }, method: { type: 'string' }, json: { type: 'boolean' }, verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      'runs-dir': { type: 'string' }, method: { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean' }, verbose: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) return null;
@@ -50,6 +55,8 @@ export function parseDemoOptions(argv: string[]): DemoOptions | null {
     return n;
   };
   const clients = num(values.clients, 3, 'clients');
+  const backend = (values.backend ?? 'auto') as NodeBackendChoice;
+  if (!NODE_BACKEND_CHOICES.includes(backend)) throw new Error(`--backend must be one of ${NODE_BACKEND_CHOICES.join(', ')}, found "${backend}"`);
   const wire = values.wire ?? 'fp16';
   if (wire !== 'fp16' && wire !== 'fp32') throw new Error(`--wire must be fp16 or fp32, found "${wire}"`);
   const parsed = runConfigSchema.safeParse({
@@ -61,7 +68,7 @@ export function parseDemoOptions(argv: string[]): DemoOptions | null {
   });
   if (!parsed.success) throw new Error(`invalid demo settings: ${describeIssues(parsed.error)}`);
   return {
-    clients, json: values.json ?? false, verbose: values.verbose ?? false, dataDir: values['data-dir'], runsDir: values['runs-dir'],
+    clients, backend, json: values.json ?? false, verbose: values.verbose ?? false, dataDir: values['data-dir'], runsDir: values['runs-dir'],
     workers: values.workers === undefined ? undefined : num(values.workers, 2, 'workers'), shard: values.shard, run: parsed.data,
   };
 }

@@ -1,6 +1,7 @@
 // Command-line options of `pnpm evaluate`, validated with a clear message for each bad value.
 import { parseArgs } from 'node:util';
 import { type DecodeSettings, PAPER_DECODING } from '@splitlora/core';
+import { NODE_BACKEND_CHOICES, type NodeBackendChoice } from '@splitlora/node';
 
 export interface EvaluateCliOptions {
   adapter: string;
@@ -12,7 +13,7 @@ export interface EvaluateCliOptions {
   decoding: DecodeSettings;
   /** MRs decoded together. */
   batch: number;
-  backend: 'auto' | 'wasm' | 'cpu' | 'tensorflow';
+  backend: NodeBackendChoice;
   dataDir: string | undefined;
   out: string | undefined;
   json: boolean;
@@ -34,7 +35,7 @@ BLEU, NIST, METEOR (exact+stem), ROUGE-L, CIDEr (the E2E NLG Challenge scorer's 
   --no-repeat-ngram N    ban repeated N-grams (default 4; 0 = off)
   --max-new-tokens N     generated tokens at most (default 64)
   --batch N              MRs decoded together, each with its beams (default 8)
-  --backend B            auto | wasm | cpu | tensorflow (default auto)
+  --backend B            auto | tensorflow | webgpu | wasm | cpu (default auto)
   --data-dir D           data folder (default $SPLITLORA_DATA_DIR, ../shared/data, or downloaded)
   --out FILE             where to store the results with every output (default <adapter>/e2e-evaluation.json)
   --json                 end with one JSON object on the last line of stdout
@@ -64,7 +65,7 @@ export function parseEvaluateOptions(argv: string[]): EvaluateCliOptions | null 
     return n;
   };
   const backend = values.backend ?? 'auto';
-  if (!['auto', 'wasm', 'cpu', 'tensorflow'].includes(backend)) throw new Error(`--backend must be auto, wasm, cpu or tensorflow, found "${backend}"`);
+  if (!(NODE_BACKEND_CHOICES as readonly string[]).includes(backend)) throw new Error(`--backend must be one of ${NODE_BACKEND_CHOICES.join(', ')}, found "${backend}"`);
   return {
     adapter: values.adapter,
     base: values.base,
@@ -78,7 +79,7 @@ export function parseEvaluateOptions(argv: string[]): EvaluateCliOptions | null 
       maxNewTokens: int(values['max-new-tokens'], PAPER_DECODING.maxNewTokens, 'max-new-tokens', 1),
     },
     batch: int(values.batch, 8, 'batch', 1),
-    backend: backend as EvaluateCliOptions['backend'],
+    backend: backend as NodeBackendChoice,
     dataDir: values['data-dir'],
     out: values.out,
     json: values.json ?? false,

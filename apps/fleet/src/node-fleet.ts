@@ -1,9 +1,9 @@
 // The Node fleet: N volunteers spread over worker threads (each with its own tfjs backend), or all in this
 // thread when workers = 0. Reports every volunteer event to the caller and resolves when all are done.
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { VolunteerEvent, VolunteerOutcome } from '@splitlora/client';
 import { memoryAssetCache } from '@splitlora/client';
-import { type NodeBackendChoice, selectNodeBackend } from '@splitlora/node';
+import { type NodeBackendChoice, selectNodeBackend, startTsWorker } from '@splitlora/node';
 import * as tf from '@tensorflow/tfjs-core';
 import { startFleetClient } from './fleet-client.js';
 import type { ShardSpec } from './fleet-data.js';
@@ -38,10 +38,8 @@ export function startNodeFleet(options: NodeFleetOptions): NodeFleet {
   if (workers === 0) return inThisThread(options, onEvent);
   const groups: number[][] = Array.from({ length: workers }, () => []);
   for (let i = 0; i < options.clients; i++) groups[i % workers]!.push(i);
-  const entry = new URL('./fleet-worker.ts', import.meta.url).href;
-  const threads = groups.map((indices) => new Worker(new URL('./worker-boot.mjs', import.meta.url), {
-    workerData: { entry, input: { server: options.server, indices, shards: options.shards, backend: options.backend ?? 'wasm' } },
-  }));
+  const entry = new URL('./fleet-worker.ts', import.meta.url);
+  const threads = groups.map((indices) => startTsWorker(entry, { server: options.server, indices, shards: options.shards, backend: options.backend ?? 'wasm' }));
   const outcomes: VolunteerOutcome[] = new Array(options.clients);
   let leaked = 0;
   let backend = 'unknown';

@@ -6,7 +6,7 @@ import { DEFAULT_MODEL, describeIssues, describeModel, runConfigSchema } from '@
 import { numberFlag, parseCli } from './cli-args.js';
 import { downloadModelCommand } from './download-model.js';
 import { createServer } from './server.js';
-import { ensureDataDir, type NodeBackendChoice } from '@splitlora/node';
+import { ensureDataDir, NODE_BACKEND_CHOICES, type NodeBackendChoice } from '@splitlora/node';
 
 const HELP = `SplitLoRA server
 
@@ -15,7 +15,9 @@ const HELP = `SplitLoRA server
   --port N              port to listen on (default 8080; 0 picks a free one)
   --host H              interface (default 0.0.0.0)
   --admin-token T       admin token (default: $SPLITLORA_ADMIN_TOKEN or a random one, printed)
-  --backend B           auto | tensorflow | wasm | cpu (default auto: CUDA, native, wasm, then cpu)
+  --backend B           auto | tensorflow | webgpu | wasm | cpu (default auto: TensorFlow on CUDA, WebGPU on a
+                        hardware adapter, native TensorFlow, wasm, then cpu; webgpu by name also takes a
+                        software adapter such as SwiftShader)
   --data-dir D          data folder with e2e/ and gpt2-tokenizer/ (default: $SPLITLORA_DATA_DIR or ../shared/data)
   --runs-dir D          where run folders are written (default ./runs)
   --models-dir D        Hugging Face GPT-2 folders offered as hf:<name> (default ./models)
@@ -43,7 +45,7 @@ async function main(): Promise<void> {
     return;
   }
   const backend = (values.backend ?? 'auto') as NodeBackendChoice;
-  if (!['auto', 'tensorflow', 'wasm', 'cpu'].includes(backend)) throw new Error(`--backend must be auto, tensorflow, wasm or cpu, found "${backend}"`);
+  if (!NODE_BACKEND_CHOICES.includes(backend)) throw new Error(`--backend must be one of ${NODE_BACKEND_CHOICES.join(', ')}, found "${backend}"`);
   // The tokenizer and evaluation files: the given folder, $SPLITLORA_DATA_DIR, ../shared/data, or downloaded.
   const dataDir = await ensureDataDir(values['data-dir'], (line) => process.stderr.write(`${line}\n`)).catch((error: Error) => {
     process.stderr.write(`warning: ${error.message}\n`);
@@ -61,7 +63,7 @@ async function main(): Promise<void> {
     const run = await server.host.create(parsed.data);
     if (values.start) run.start();
   }
-  process.stdout.write(`\nSplitLoRA server ready (${server.backend})\n  volunteers: ${server.url}/\n  dashboard:  ${server.url}/admin/?token=${server.adminToken}\n  admin token: ${server.adminToken}\n` +
+  process.stdout.write(`\nSplitLoRA server ready (tfjs ${server.backend} on ${server.device.name})\n  volunteers: ${server.url}/\n  dashboard:  ${server.url}/admin/?token=${server.adminToken}\n  admin token: ${server.adminToken}\n` +
     `  model: ${describeModel(server.host.current?.config.model ?? DEFAULT_MODEL)}${server.host.current ? '' : ' by default in the run form'}\n\n`);
   const shutdown = () => {
     process.stdout.write('shutting down…\n');

@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { fetchHubModel, gpt2ConfigFromHf } from '@splitlora/core';
 import { writeFiles } from '@splitlora/node';
+import { HUB_SOURCE_FILE } from './run/base-model-ref.js';
 
 function bar(received: number, total: number | null): string {
   if (total === null || total === 0) return `${(received / 1e6).toFixed(1)} MB`;
@@ -18,6 +19,6 @@ export async function downloadModelCommand(repo: string, modelsDir: string): Pro
   process.stderr.write('\n');
   const config = gpt2ConfigFromHf(JSON.parse(new TextDecoder().decode(files['config.json'])) as Record<string, unknown>);
   const folder = repo.split('/').pop()!.replace(/[^\w.-]/g, '_');
-  await writeFiles(join(modelsDir, folder), files);
+  await writeFiles(join(modelsDir, folder), { ...files, [HUB_SOURCE_FILE]: new TextEncoder().encode(JSON.stringify({ repo })) });
   process.stdout.write(`saved ${repo} (${config.n_layer} layers, ${config.n_embd} wide) to ${join(modelsDir, folder)}; use model "hf:${folder}" in a run\n`);
 }

@@ -6,7 +6,7 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import type { AddressInfo } from 'node:net';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findDataDir, type NodeBackendChoice, readTokenizerFiles, selectNodeBackend } from '@splitlora/node';
+import { type ComputeDevice, findDataDir, type NodeBackendChoice, readTokenizerFiles, selectNodeBackend } from '@splitlora/node';
 import {
   type AdminClientToServerEvents, type AdminServerToClientEvents, type ClientToServerEvents, DEFAULT_MAX_MESSAGE_BYTES, EMBEDDED_MODEL_NAMES, NAMESPACES,
   type LogEntry, MODEL_PRESET_NAMES, type ServerToClientEvents,
@@ -19,6 +19,7 @@ import { serveStatic } from './http/static-files.js';
 import { createLogger, type LogSink, stderrSink } from './log.js';
 import { listHfModels } from './run/model-source.js';
 import { RunHost } from './run/run-host.js';
+import { RoundEvaluations } from './eval/round-evaluations.js';
 import type { RunNotifier } from './run/run-deps.js';
 import { adminSnapshot, attachAdminNamespace } from './sockets/admin-namespace.js';
 import { attachVolunteerNamespace } from './sockets/volunteer-namespace.js';
@@ -60,6 +61,8 @@ export interface SplitLoraServer {
   adminToken: string;
   backend: string;
   backendDetail: string;
+  /** What the backend computes on (the WebGPU adapter, a CUDA GPU, the CPU). */
+  device: ComputeDevice;
   host: RunHost;
   registry: ClientRegistry;
   http: HttpServer;
@@ -158,8 +161,9 @@ export async function createServer(options: ServerOptions = {}): Promise<SplitLo
 
   const handlerCtx = { logger, limiter };
   attachVolunteerNamespace(volunteers, { ...handlerCtx, registry, host, backend: selection.backend, onSwarmChange: () => { pushSwarm(); pushAdmin(); } });
+  const evaluations = new RoundEvaluations({ modelsDir, dataDir, logger: logger.child('run'), onChange: (record) => admins.emit('admin:evaluation', record) });
   const adminDeps = {
-    ...handlerCtx, token: adminToken, registry, host, backend: selection.backend,
+    ...handlerCtx, token: adminToken, registry, host, backend: selection.backend, device: selection.device, evaluations,
     models: () => [...EMBEDDED_MODEL_NAMES, ...MODEL_PRESET_NAMES, ...listHfModels(modelsDir)],
     dataFiles: () => listDataFiles(dataDir),
     logs: () => [...recentLogs],
@@ -173,7 +177,7 @@ export async function createServer(options: ServerOptions = {}): Promise<SplitLo
 
   let tokenizerCache: Uint8Array | null = null;
   const routes = {
-    host, backend: selection.backend, startedAt, volunteersOnline: () => registry.online(),
+    host, backend: selection.backend, device: selection.device, startedAt, volunteersOnline: () => registry.online(),
     tokenizerJson: async () => {
       if (tokenizerCache === null && dataDir !== null) tokenizerCache = new TextEncoder().encode(JSON.stringify(await readTokenizerFiles(join(dataDir, 'gpt2-tokenizer'))));
       return tokenizerCache;
@@ -210,9 +214,10 @@ export async function createServer(options: ServerOptions = {}): Promise<SplitLo
   logger.info(`listening on ${url} (volunteer page at /, admin at /admin/)`);
 
   return {
-    url, port, adminToken, backend: selection.backend, backendDetail: selection.detail, host, registry, http, io,
+    url, port, adminToken, backend: selection.backend, backendDetail: selection.detail, device: selection.device, host, registry, http, io,
     async close() {
       clearInterval(clientsTimer);
+      await evaluations.dispose();
       await host.dispose();
       await new Promise<void>((r) => io.close(() => r()));
       if (http.listening) await new Promise<void>((r) => http.close(() => r()));

@@ -1,8 +1,8 @@
 // A learner holding the whole model with LoRA on every block (centralized training and each FedAvg client):
 // fused head + loss, clipping, AdamW on the batches it is given.
 import {
-  AdamW, BatchStream, batchTensors, clipScale, DEFAULT_ADAMW, disposeNamed, type Example, fullLossAndGrads, globalNorm, mixSeed,
-  type NamedHostTensors, scaleGradsInPlace, type TokenBatch, TrainableAdapter,
+  AdamW, BatchStream, batchTensors, clipGradsByGlobalNorm, DEFAULT_ADAMW, disposeNamed, type Example, fullLossAndGrads, mixSeed,
+  type NamedHostTensors, type TokenBatch, TrainableAdapter,
 } from '@splitlora/core';
 import type { World } from '../setup.js';
 
@@ -28,7 +28,7 @@ export class FullLearner {
     const { loss, grads } = fullLossAndGrads(this.world.fullModel, this.adapter, bt.ids, bt.targets, bt.mask, batch.tokens, { dropoutSeed });
     bt.dispose();
     loss.dispose();
-    scaleGradsInPlace(grads, clipScale(await globalNorm(grads), this.world.run.maxGradNorm));
+    clipGradsByGlobalNorm(grads, this.world.run.maxGradNorm);
     this.optimizer.apply(this.adapter.tensors, grads, this.world.settings.lr);
     disposeNamed(grads);
     return batch.tokens;

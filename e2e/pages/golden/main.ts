@@ -1,10 +1,11 @@
-// Runs the Hugging Face golden fixtures (logits, loss, LoRA gradients) and one split step on each browser backend,
-// and publishes the worst differences on window.__golden for the Playwright test to check.
+// Runs the Hugging Face golden fixtures (logits, loss, LoRA gradients), one split step and the device dropout kernel
+// (bit for bit against its JavaScript reference) on each browser backend, and publishes the worst differences on
+// window.__golden for the Playwright test to check.
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import {
-  clientForward, clientGrads, fullLogits, fullLossAndGrads, loadHfGpt2, loraConfig, memoryFileSource, namedToTensors, readSafetensors,
-  serverLossAndGrads, SplitPlan, TrainableAdapter, withTransposedHead,
+  activateBackend, applyDropout, clientForward, clientGrads, dropoutParams, fullLogits, fullLossAndGrads, hashDropout, loadHfGpt2, loraConfig,
+  memoryFileSource, namedToTensors, readSafetensors, serverLossAndGrads, SplitPlan, TrainableAdapter, withTransposedHead,
 } from '@splitlora/core';
 
 interface JsonTensor { shape: number[]; data: number[] }
@@ -26,10 +27,26 @@ function maxRel(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return maxAbs(a, b) / Math.max(scale, 1e-12);
 }
 
+/** Elements where the HashDropout kernel differs (bit for bit) from the JavaScript reference, over 1-D to 3-D shapes. */
+async function dropoutMismatches(): Promise<number> {
+  let mismatches = 0;
+  for (const shape of [[1000], [37, 64], [3, 5, 7]]) {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const values = Float32Array.from({ length: size }, (_, i) => ((i * 7919) % 1000) / 100 - 5);
+    const x = tf.tensor(values, shape);
+    const y = hashDropout(x, 0.1, 0xdeadbeef);
+    const got = await y.data();
+    const expected = new Float32Array(size);
+    applyDropout(values, expected, dropoutParams(0.1, 0xdeadbeef));
+    for (let i = 0; i < size; i++) if (!Object.is(got[i], expected[i])) mismatches++;
+    tf.dispose([x, y]);
+  }
+  return mismatches;
+}
+
 async function runOn(backend: string): Promise<Record<string, number | string>> {
-  const ok = await tf.setBackend(backend);
-  await tf.ready();
-  if (!ok || tf.getBackend() !== backend) return { backend, error: `${backend} did not start (active: ${tf.getBackend()})` };
+  const problem = await activateBackend(backend);
+  if (problem !== null) return { backend, error: `${backend} did not start: ${problem}` };
   const source = memoryFileSource({ 'config.json': await bytes('hf-tiny-gpt2/config.json'), 'model.safetensors': await bytes('hf-tiny-gpt2/model.safetensors') });
   const { config, params } = await loadHfGpt2(source);
   const model = { config, params: withTransposedHead(namedToTensors(params)) };
@@ -38,7 +55,7 @@ async function runOn(backend: string): Promise<Record<string, number | string>> 
   const targets = tf.tensor1d(base.targets.flat(), 'int32');
   const mask = tf.tensor1d(base.mask.flat());
   const normalizer = base.mask.flat().reduce((s, v) => s + v, 0);
-  const out: Record<string, number | string> = { backend };
+  const out: Record<string, number | string> = { backend, 'dropout.mismatches': await dropoutMismatches() };
   for (const kind of ['full', 'qv'] as const) {
     const fx = await json<LoraFixture>(`lora-${kind}.json`);
     const lora = loraConfig({ r: fx.r, lora_alpha: fx.lora_alpha, lora_dropout: 0, target_modules: fx.target_modules, enable_lora: fx.enable_lora });

@@ -2,8 +2,8 @@
 // gradient that came back, pull it through the client blocks and update the client adapter (AdamW).
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  AdamW, type BaseModel, BatchStream, batchTensors, clientForward, clientGrads, clipScale, DEFAULT_ADAMW, disposeNamed, type Example,
-  globalNorm, learningRateAt, mixSeed, scaleGradsInPlace, type SplitPlan, TrainableAdapter, transposedConv1dHelps,
+  AdamW, type BaseModel, BatchStream, batchTensors, clientForward, clientGrads, clipGradsByGlobalNorm, DEFAULT_ADAMW, disposeNamed,
+  type Example, learningRateAt, mixSeed, type SplitPlan, TrainableAdapter, transposedConv1dHelps,
   withTransposedConv1d,
 } from '@splitlora/core';
 import { type ClientManifest, decodeFloatFrame, encodeFloatFrame, type RoundStart, type TensorFrame } from '@splitlora/protocol';
@@ -82,7 +82,7 @@ export class LocalTrainer implements SplitRoundTrainer {
     grad.dispose();
     bt.dispose();
     const t = this.training;
-    if (t.maxGradNorm > 0) scaleGradsInPlace(grads, clipScale(await globalNorm(grads), t.maxGradNorm));
+    if (t.maxGradNorm > 0) clipGradsByGlobalNorm(grads, t.maxGradNorm); // on the device: nothing is read back
     const lr = learningRateAt({ lr: t.lr, warmupSteps: t.warmupSteps, totalSteps: t.totalSteps, kind: t.schedule }, globalStep);
     this.optimizer.apply(this.adapter.tensors, grads, lr);
     disposeNamed(grads);

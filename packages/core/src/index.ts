@@ -1,10 +1,18 @@
 // Public surface of @splitlora/core: GPT-2 + LoRA math, split plan and steps, aggregation strategies, optimizer,
 // tokenizer, data, I/O, privacy.
 export * from './errors.js';
+export * from './backend/backend-flags.js';
+export * from './backend/activate-backend.js';
+export * from './backend/gpu-adapter.js';
+export * from './backend/adapter-tuning.js';
+export * from './kernels/dropout/hash-dropout.js';
+export * from './kernels/dropout/dropout-hash.js';
+export * from './kernels/fused-kernels.js';
 export * from './config/gpt2-config.js';
 export * from './config/lora-config.js';
 export * from './config/split-plan.js';
 export * from './tensors/named-tensors.js';
+export * from './tensors/sum-tensors.js';
 export * from './tensors/owned-variable.js';
 export * from './model/param-names.js';
 export * from './model/init-params.js';

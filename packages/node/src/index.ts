@@ -4,3 +4,6 @@ export * from './data-dir.js';
 export * from './embedded-models.js';
 export * from './tokenizer-files.js';
 export * from './tf-backend.js';
+export * from './dawn-webgpu.js';
+export * from './vulkan-env.js';
+export * from './ts-worker.js';

@@ -93,9 +93,17 @@ export interface RunSnapshot extends RunInfo {
 
 export interface LogEntry { time: number; level: 'info' | 'warn' | 'error'; message: string }
 
+/** What the server's tfjs backend computes on: "nvidia nvidia-h200 (hardware adapter)", "CPU (WebAssembly)". */
+export interface ServerDevice {
+  kind: 'gpu' | 'cpu';
+  name: string;
+  /** A software adapter standing in for a GPU (SwiftShader). */
+  fallback: boolean;
+}
+
 export interface AdminSnapshot {
   /** `time` is the server's clock (ms since epoch), to compare with ClientInfo.lastSeen. */
-  server: { protocolVersion: number; backend: string; models: string[]; dataFiles: string[]; time: number };
+  server: { protocolVersion: number; backend: string; device: ServerDevice; models: string[]; dataFiles: string[]; time: number };
   run: RunSnapshot | null;
   clients: ClientInfo[];
   metrics: MetricRecord[];

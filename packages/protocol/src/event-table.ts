@@ -8,6 +8,7 @@ import {
   type GenerateResponse, type LogEntry, type MetricRecord, type RunSnapshot,
 } from './admin-messages.js';
 import type { AckCallback } from './error-codes.js';
+import { type RoundEvaluation, roundEvaluateSchema } from './evaluation-messages.js';
 import { runConfigSchema } from './run-config.js';
 import { emptySchema, type ProtocolErrorEvent, type RunInfo, runIdRequestSchema } from './shared-records.js';
 import {
@@ -79,6 +80,8 @@ export const EVENT_TABLE = {
   'metrics:history': dashboardAsks(runIdRequestSchema, typeOnly<MetricRecord[]>()),
   'adapter:download': dashboardAsks(adapterDownloadSchema, typeOnly<AdapterDownloadResponse>()),
   'generate': dashboardAsks(generateRequestSchema, typeOnly<GenerateResponse>()),
+  'round:evaluate': dashboardAsks(roundEvaluateSchema, typeOnly<RoundEvaluation>()),
+  'evaluations:list': dashboardAsks(runIdRequestSchema, typeOnly<RoundEvaluation[]>()),
   'round:start': tell(['volunteer'], typeOnly<RoundStart>()),
   'round:end': tell(['volunteer'], typeOnly<RoundEnd>()),
   'run:state': tell(['volunteer'], typeOnly<RunInfo>()),
@@ -87,6 +90,7 @@ export const EVENT_TABLE = {
   'admin:clients': tell(['admin'], typeOnly<ClientInfo[]>()),
   'admin:metric': tell(['admin'], typeOnly<MetricRecord>()),
   'admin:log': tell(['admin'], typeOnly<LogEntry>()),
+  'admin:evaluation': tell(['admin'], typeOnly<RoundEvaluation>()),
   'protocol:error': tell(['volunteer', 'admin'], typeOnly<ProtocolErrorEvent>()),
 } as const satisfies Record<string, RequestSpec | PushSpec>;
 

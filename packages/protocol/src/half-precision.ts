@@ -1,52 +1,103 @@
 // IEEE float16 and bfloat16 codecs (round to nearest even), shared by wire frames and safetensors files.
 
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
+/**
+ * float16 bits of one float32 given as its bits, round to nearest even; overflow becomes ±Infinity, NaN stays NaN.
+ * Integer operations only: the array encoder runs it per element without Math calls or typed-array round trips.
+ */
+function halfFromFloatBits(x: number): number {
+  const sign = (x >>> 16) & 0x8000;
+  const abs = x & 0x7fffffff;
+  if (abs >= 0x47800000) {
+    // |x| ≥ 65536 (beyond the largest half even after rounding), Infinity, or NaN.
+    return abs > 0x7f800000 ? sign | 0x7e00 : sign | 0x7c00;
+  }
+  if (abs >= 0x38800000) {
+    // A normal half: re-bias the exponent (127 → 15) and round the 13 dropped bits to nearest even; a carry out of
+    // the mantissa bumps the exponent, which is still correct (up to Infinity).
+    return sign | ((abs - 0x38000000 + 0xfff + ((abs >>> 13) & 1)) >>> 13);
+  }
+  if (abs < 0x33000000) return sign; // below half the smallest subnormal: ±0
+  // A subnormal half: shift the mantissa (with its implicit 1) right by 14 − e, rounding to nearest even.
+  const exp = abs >>> 23;
+  const mant = (abs & 0x7fffff) | 0x800000;
+  const shift = 126 - exp; // 14 − (exp − 112)
+  const rest = mant & ((1 << shift) - 1);
+  const half = 1 << (shift - 1);
+  const result = mant >>> shift;
+  return sign | (rest > half || (rest === half && (result & 1) === 1) ? result + 1 : result);
+}
+
+const scalarBits = new Uint32Array(1);
+const scalarFloat = new Float32Array(scalarBits.buffer);
 
 /** One float32 → float16 bits, rounding to nearest even; overflow becomes ±Infinity, NaN stays NaN. */
 export function float32ToFloat16Bits(value: number): number {
-  f32[0] = value;
-  const x = u32[0]!;
-  const sign = (x >>> 16) & 0x8000;
-  const exp = (x >>> 23) & 0xff;
-  let mant = x & 0x7fffff;
-  if (exp === 0xff) return sign | 0x7c00 | (mant !== 0 ? 0x200 : 0); // Inf or NaN
-  const e = exp - 127 + 15;
-  if (e >= 0x1f) return sign | 0x7c00; // overflow → Inf
-  if (e <= 0) {
-    if (e < -10) return sign; // underflow → ±0
-    mant |= 0x800000; // implicit leading 1
-    const shift = 14 - e;
-    const half = 1 << (shift - 1);
-    const rest = mant & ((1 << shift) - 1);
-    let result = mant >>> shift;
-    if (rest > half || (rest === half && (result & 1) === 1)) result += 1;
-    return sign | result;
+  scalarFloat[0] = value;
+  return halfFromFloatBits(scalarBits[0]!);
+}
+
+/** float32 bits of every half, built once: decoding is one table lookup per element, exact for all 65,536. */
+let halfToFloatBits: Uint32Array | null = null;
+
+function decodeTable(): Uint32Array {
+  if (halfToFloatBits !== null) return halfToFloatBits;
+  const table = new Uint32Array(65536);
+  for (let h = 0; h < 65536; h++) {
+    const sign = (h & 0x8000) << 16;
+    const exp = (h >>> 10) & 0x1f;
+    const mant = h & 0x3ff;
+    if (exp === 0x1f) table[h] = sign | 0x7f800000 | (mant << 13); // Infinity, NaN (payload kept)
+    else if (exp !== 0) table[h] = sign | ((exp + 112) << 23) | (mant << 13);
+    else if (mant === 0) table[h] = sign; // ±0
+    else {
+      // Subnormal half: normalise the mantissa into a float32 (which has room for it).
+      const lead = 31 - Math.clz32(mant); // position of the highest set bit, 0..9
+      table[h] = sign | ((lead + 103) << 23) | ((mant << (23 - lead)) & 0x7fffff);
+    }
   }
-  let result = (e << 10) | (mant >>> 13);
-  const rest = mant & 0x1fff;
-  if (rest > 0x1000 || (rest === 0x1000 && (result & 1) === 1)) result += 1; // may carry into the exponent: still correct
-  return sign | result;
+  halfToFloatBits = table;
+  return table;
 }
 
 export function float16BitsToFloat32(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exp = (bits >>> 10) & 0x1f;
-  const mant = bits & 0x3ff;
-  if (exp === 0) return sign * mant * 2 ** -24;
-  if (exp === 0x1f) return mant === 0 ? sign * Infinity : NaN;
-  return sign * (1 + mant / 1024) * 2 ** (exp - 15);
+  scalarBits[0] = decodeTable()[bits & 0xffff]!;
+  return scalarFloat[0]!;
 }
 
-export function encodeFloat16(values: Float32Array): Uint16Array {
+const CHUNK = 4096;
+
+/**
+ * float32 → float16 bits, each value first multiplied by `multiplier` in float32 (the wire's power-of-two scale),
+ * through a small scratch buffer so the scaled values never make a full-size copy.
+ */
+export function encodeFloat16(values: Float32Array, multiplier = 1): Uint16Array {
   const out = new Uint16Array(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = float32ToFloat16Bits(values[i]!);
+  if (multiplier === 1) {
+    const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
+    for (let i = 0; i < bits.length; i++) out[i] = halfFromFloatBits(bits[i]!);
+    return out;
+  }
+  const scratch = new Float32Array(CHUNK);
+  const scratchBits = new Uint32Array(scratch.buffer);
+  for (let start = 0; start < values.length; start += CHUNK) {
+    const n = Math.min(CHUNK, values.length - start);
+    for (let i = 0; i < n; i++) scratch[i] = values[start + i]! * multiplier;
+    for (let i = 0; i < n; i++) out[start + i] = halfFromFloatBits(scratchBits[i]!);
+  }
   return out;
 }
 
-export function decodeFloat16(bits: Uint16Array): Float32Array {
+/** float16 bits → float32, each divided by `divisor` (the wire's scale) in the same pass. */
+export function decodeFloat16(bits: Uint16Array, divisor = 1): Float32Array {
+  const table = decodeTable();
+  if (divisor === 1) {
+    const out = new Uint32Array(bits.length);
+    for (let i = 0; i < bits.length; i++) out[i] = table[bits[i]!]!;
+    return new Float32Array(out.buffer);
+  }
+  const floats = new Float32Array(table.buffer);
   const out = new Float32Array(bits.length);
-  for (let i = 0; i < bits.length; i++) out[i] = float16BitsToFloat32(bits[i]!);
+  for (let i = 0; i < bits.length; i++) out[i] = floats[bits[i]!]! / divisor;
   return out;
 }
 

@@ -15,3 +15,5 @@ export * from './request.js';
 export * from './embedded-models.js';
 export * from './limits.js';
 export * from './leakage-figures.js';
+export * from './run-presets.js';
+export * from './evaluation-messages.js';

@@ -1,6 +1,6 @@
 // Binary tensor frames: {name, shape, dtype, data} with raw little-endian bytes, never JSON arrays.
 import { z } from 'zod';
-import { decodeFloat16, encodeFloat16 } from './half-precision.js';
+import { decodeFloat16, encodeFloat16, float16BitsToFloat32 } from './half-precision.js';
 
 export const FRAME_DTYPES = ['float32', 'float16', 'int32', 'uint16', 'uint8'] as const;
 export type FrameDtype = (typeof FRAME_DTYPES)[number];
@@ -54,14 +54,30 @@ export class FrameError extends Error {
 
 /**
  * The power of two that brings the largest magnitude near 2^14 — well inside float16's range and far above its
- * subnormals, so gradients of a mean loss (often ~1e-7) survive the trip. 1 for all-zero tensors.
+ * subnormals, so gradients of a mean loss (often ~1e-7) survive the trip. 1 for all-zero tensors and for tensors
+ * with Infinity or NaN. The largest magnitude is found on the float32 bits (integer compares, no Math per element).
  */
 export function float16Scale(values: Float32Array): number {
-  let max = 0;
-  for (let i = 0; i < values.length; i++) max = Math.max(max, Math.abs(values[i]!));
-  if (!(max > 0) || !Number.isFinite(max)) return 1;
-  const exponent = Math.max(-40, Math.min(40, 14 - Math.ceil(Math.log2(max))));
+  const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
+  let maxAbs = 0;
+  for (let i = 0; i < bits.length; i++) {
+    const abs = bits[i]! & 0x7fffffff;
+    if (abs > maxAbs) maxAbs = abs;
+  }
+  if (maxAbs === 0 || maxAbs >= 0x7f800000) return 1;
+  const exponent = Math.max(-40, Math.min(40, 14 - ceilLog2OfBits(maxAbs)));
   return 2 ** exponent;
+}
+
+/** ⌈log2 v⌉ of a positive finite float32 given by its bits. */
+function ceilLog2OfBits(abs: number): number {
+  const exp = abs >>> 23;
+  const mant = abs & 0x7fffff;
+  if (exp === 0) { // subnormal: v = mant · 2^-149
+    const floor = 31 - Math.clz32(mant);
+    return floor - 149 + ((mant & (mant - 1)) === 0 ? 0 : 1);
+  }
+  return exp - 127 + (mant === 0 ? 0 : 1);
 }
 
 /** Encodes float values as float32, or as float16 with a per-frame power-of-two scale (the wire default). */
@@ -71,8 +87,7 @@ export function encodeFloatFrame(name: string, shape: number[], values: Float32A
     return { name, shape, dtype, data: new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength)) };
   }
   const scale = float16Scale(values);
-  const scaled = scale === 1 ? values : values.map((v) => v * scale);
-  return { name, shape, dtype, data: new Uint8Array(encodeFloat16(scaled).buffer), scale };
+  return { name, shape, dtype, data: new Uint8Array(encodeFloat16(values, scale).buffer), scale };
 }
 
 export function encodeIntFrame(name: string, shape: number[], values: ArrayLike<number>, dtype: 'int32' | 'uint16' | 'uint8'): TensorFrame {
@@ -90,17 +105,27 @@ function checkSize(frame: TensorFrame): Uint8Array {
   return bytes;
 }
 
+/** Index of the first Infinity or NaN among float bits (exponent all ones), or −1; integer tests only. */
+function firstNonFinite(bits: Uint16Array | Uint32Array, exponentMask: number): number {
+  for (let i = 0; i < bits.length; i++) if ((bits[i]! & exponentMask) === exponentMask) return i;
+  return -1;
+}
+
 /** Decodes a float frame to float32, refusing wrong sizes, non-float dtypes and NaN/Infinity. */
 export function decodeFloatFrame(frame: TensorFrame): Float32Array {
   const bytes = checkSize(frame);
-  let values: Float32Array;
-  if (frame.dtype === 'float32') values = new Float32Array(bytes.buffer);
-  else if (frame.dtype === 'float16') values = decodeFloat16(new Uint16Array(bytes.buffer));
-  else throw new FrameError('dtype', `${frame.name}: expected float32 or float16, found ${frame.dtype}`);
-  for (let i = 0; i < values.length; i++) {
-    if (!Number.isFinite(values[i]!)) throw new FrameError('non-finite', `${frame.name}: value ${values[i]} at index ${i} is not finite`);
-  }
   const scale = frame.scale ?? 1;
+  const nonFinite = (index: number, value: number) => new FrameError('non-finite', `${frame.name}: value ${value} at index ${index} is not finite`);
+  if (frame.dtype === 'float16') {
+    const halves = new Uint16Array(bytes.buffer);
+    const bad = firstNonFinite(halves, 0x7c00);
+    if (bad >= 0) throw nonFinite(bad, float16BitsToFloat32(halves[bad]!));
+    return decodeFloat16(halves, scale);
+  }
+  if (frame.dtype !== 'float32') throw new FrameError('dtype', `${frame.name}: expected float32 or float16, found ${frame.dtype}`);
+  const values = new Float32Array(bytes.buffer);
+  const bad = firstNonFinite(new Uint32Array(bytes.buffer), 0x7f800000);
+  if (bad >= 0) throw nonFinite(bad, values[bad]!);
   if (scale !== 1) for (let i = 0; i < values.length; i++) values[i] = values[i]! / scale;
   return values;
 }

@@ -1,7 +1,9 @@
-// Eval loss (and the round's train loss) on the left axis and eval perplexity on the right, per round.
+// Eval loss (and the round's train loss) on the left axis and eval perplexity on the right, per round; both axes
+// scaled by loss-scale.ts so noise is not drawn as a cliff.
 import type { ChartDataset } from 'chart.js';
 import type { Point, RoundSeries } from '../state/chart-series.js';
 import type { LiveChart } from './live-chart.js';
+import { axisRange, LOSS_AXIS, PERPLEXITY_AXIS } from './loss-scale.js';
 import { COLORS } from './palette.js';
 import { Chart } from './register.js';
 
@@ -30,6 +32,9 @@ export function createEvalChart(canvas: HTMLCanvasElement): LiveChart<RoundSerie
       evalLoss.data = series.evalLoss;
       trainLoss.data = series.trainLoss;
       perplexity.data = series.evalPerplexity;
+      const scales = chart.options.scales!;
+      Object.assign(scales['y']!, axisRange([...series.evalLoss, ...series.trainLoss].map((p) => p.y), LOSS_AXIS));
+      Object.assign(scales['y1']!, axisRange(series.evalPerplexity.map((p) => p.y), PERPLEXITY_AXIS));
       chart.update('none');
     },
     destroy() {

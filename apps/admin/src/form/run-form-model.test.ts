@@ -1,22 +1,33 @@
-// The run form starts at the schema's defaults and maps LoRA placement to PEFT's fields and back without loss.
+// The run form starts at the "short run" preset and maps LoRA placement to PEFT's fields and back without loss.
 import { describe, expect, it } from 'vitest';
-import { PAPER_LORA, runConfigSchema } from '@splitlora/protocol';
-import { defaultRunForm, formFromConfig, formToConfigInput, parseNumberFields } from './run-form-model.js';
+import { PAPER_LORA, presetConfig, runConfigSchema } from '@splitlora/protocol';
+import { defaultRunForm, formFromConfig, formToConfigInput, parseNumberFields, presetRunForm } from './run-form-model.js';
 import { modulesToTargets, targetsToModules } from './lora-targets.js';
 
 describe('run form model', () => {
-  it('starts at exactly the schema defaults (the paper settings)', () => {
+  it('starts at exactly the "short run" preset: the schema defaults plus evaluation data (issue 13)', () => {
     const form = defaultRunForm();
     const { numbers, errors } = parseNumberFields(form);
     expect(errors).toEqual({});
     const input = formToConfigInput(form, numbers);
-    expect(input).toEqual(runConfigSchema.parse({}));
+    expect(input).toEqual(runConfigSchema.parse({ evalData: 'e2e/devset.csv' }));
     expect(input.lora).toEqual(PAPER_LORA);
     expect(form.model).toBe('tiny-shakespeare'); // the embedded pretrained default (issue 13)
     expect(form.cut).toBe('3');
     expect(form.lr).toBe('0.0002');
     expect(form.sfl).toBe('v2');
-    expect(form.evalData).toBe('');
+    expect(form.evalData).toBe('e2e/devset.csv'); // a held-out slice of E2E dev, so the Evaluation chart has data
+  });
+
+  it('fills a preset keeping the chosen model and name', () => {
+    const form = presetRunForm('paper', { model: 'gpt2', name: 'mine' });
+    expect(form.model).toBe('gpt2');
+    expect(form.name).toBe('mine');
+    expect(form.labelSmoothing).toBe('0.1');
+    expect(form.warmupSteps).toBe('500');
+    expect(form.maxGradNorm).toBe('0');
+    const { numbers } = parseNumberFields(form);
+    expect(formToConfigInput(form, numbers)).toEqual(presetConfig('paper', { model: 'gpt2', name: 'mine' }));
   });
 
   it('round-trips a non-default config', () => {

@@ -1,5 +1,5 @@
 // The run form's model (what the inputs hold, numbers as typed text) and its mapping to and from a run config.
-import { runConfigSchema, type RunConfig, type RunConfigInput } from '@splitlora/protocol';
+import { DEFAULT_RUN_PRESET, presetConfig, type RunConfig, type RunConfigInput, type RunPresetId } from '@splitlora/protocol';
 import { modulesToTargets, targetsToModules, type LoraModuleChoice } from './lora-targets.js';
 
 /** Fields typed as text, parsed to numbers on submit so "abc" or "" can be reported on the field. */
@@ -66,9 +66,14 @@ export function formFromConfig(c: RunConfig): RunFormModel {
   };
 }
 
-/** The form as it first appears: exactly the schema's defaults (the paper's settings). */
+/** The form filled with a preset's settings, keeping the model and name already chosen (if any). */
+export function presetRunForm(id: RunPresetId, keep: Partial<Pick<RunFormModel, 'model' | 'name'>> = {}): RunFormModel {
+  return formFromConfig(presetConfig(id, keep));
+}
+
+/** The form as it first appears: the "short run" preset on the default model. */
 export function defaultRunForm(): RunFormModel {
-  return formFromConfig(runConfigSchema.parse({}));
+  return presetRunForm(DEFAULT_RUN_PRESET);
 }
 
 export type FieldErrors = Partial<Record<FormField, string>>;

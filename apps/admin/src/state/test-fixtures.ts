@@ -32,7 +32,7 @@ export function roundRecord(round: number, overrides: Partial<RoundRecord> = {})
 
 export function fakeSnapshot(overrides: Partial<AdminSnapshot> = {}): AdminSnapshot {
   return {
-    server: { protocolVersion: 1, backend: 'tensorflow', models: ['tiny', 'gpt2', 'hf:my-model'], dataFiles: ['e2e-test.csv'], time: 0 },
+    server: { protocolVersion: 1, backend: 'tensorflow', device: { kind: 'gpu', name: 'CUDA GPU (@tensorflow/tfjs-node-gpu)', fallback: false }, models: ['tiny', 'gpt2', 'hf:my-model'], dataFiles: ['e2e-test.csv'], time: 0 },
     run: fakeRun(),
     clients: [fakeClient('c1'), fakeClient('c2', { backend: 'wasm' })],
     metrics: [roundRecord(0), step('c1', 1, 0, 3.1), step('c2', 1, 0, 2.9), roundRecord(1)],

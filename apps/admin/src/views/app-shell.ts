@@ -1,5 +1,6 @@
 // The signed-in page frame: header (brand, server, connection status, sign out), two columns, and a notice area.
 import type { ServerInfo } from '../state/dashboard-state.js';
+import { serverDeviceLabel } from '../state/server-device.js';
 import { h } from './dom.js';
 
 export type ConnectionTone = 'online' | 'connecting' | 'offline';
@@ -52,7 +53,9 @@ export function createAppShell(onSignOut: () => void): AppShell {
       banner.className = `conn-banner conn-banner-${tone}`;
     },
     setServer(info) {
-      server.textContent = info === null ? '' : `protocol v${info.protocolVersion} · server ${info.backend}`;
+      const device = info === null ? null : serverDeviceLabel(info.backend, info.device);
+      server.textContent = info === null ? '' : `protocol v${info.protocolVersion} · ${device!.text}`;
+      server.title = device?.title ?? '';
     },
     notify(message, tone = 'info') {
       const close = h('button', { type: 'button', class: 'notice-close', 'aria-label': 'Dismiss' }, ['×']);

@@ -1,10 +1,12 @@
-// The "New run" card: the run form (defaults = the paper's settings), errors next to each field as the admin types,
+// The "New run" card: the run form (starting from a named preset: short run or the paper's), errors next to each field as the admin types,
 // and the Create button, off while a run is in progress.
-import type { RunConfig } from '@splitlora/protocol';
-import { defaultRunForm, formFromConfig, type FormField, type RunFormModel } from '../form/run-form-model.js';
+import { RUN_PRESET_IDS, RUN_PRESETS, type RunConfig } from '@splitlora/protocol';
+import { presetChoices, presetNote } from '../form/preset-note.js';
+import { defaultRunForm, formFromConfig, type FormField, presetRunForm, type RunFormModel } from '../form/run-form-model.js';
 import { validateRunForm, type RunFormValidation } from '../form/run-form-validation.js';
 import type { ServerInfo } from '../state/dashboard-state.js';
 import { card, h, setChildren } from './dom.js';
+import { selectField } from './form-fields.js';
 import { createRunFormFields } from './run-form-fields.js';
 
 export interface RunFormView {
@@ -40,13 +42,13 @@ export function createRunFormView(onCreate: (config: RunConfig) => void): RunFor
   const general = h('ul', { class: 'form-general-errors', role: 'alert' });
   const message = h('p', { class: 'action-message', role: 'status', 'aria-live': 'polite' });
   const submit = h('button', { type: 'submit', class: 'btn btn-primary' }, ['Create run']);
-  const reset = h('button', { type: 'button', class: 'btn btn-ghost' }, ['Paper defaults']);
+  const preset = selectField('Settings preset', '', true);
   const copy = h('button', { type: 'button', class: 'btn btn-ghost', disabled: true }, ['Copy current run']);
   const blocked = h('p', { id: 'create-blocked', class: 'field-help form-blocked' });
   const form = h('form', { class: 'run-form', novalidate: true }, [
-    ...fields.sections, general, h('div', { class: 'button-row' }, [submit, reset, copy]), blocked, message,
+    preset.element, ...fields.sections, general, h('div', { class: 'button-row' }, [submit, copy]), blocked, message,
   ]);
-  const { element, body } = card('New run', { id: 'new-run', description: 'Defaults are the SplitLoRA paper’s settings (GPT-2 E2E recipe).' });
+  const { element, body } = card('New run', { id: 'new-run', description: 'Starts from the “short run” preset; choose “paper (SplitLoRA)” for the authors’ GPT-2 E2E recipe.' });
   body.append(form);
 
   function showErrors(result: RunFormValidation): void {
@@ -63,6 +65,9 @@ export function createRunFormView(onCreate: (config: RunConfig) => void): RunFor
     if (blockedReason === null) submit.removeAttribute('aria-describedby');
     else submit.setAttribute('aria-describedby', blocked.id);
     copy.disabled = currentConfig === null;
+    const note = presetNote(model);
+    preset.setOptions(presetChoices(note.value), note.value);
+    preset.setHelp(note.text);
   }
 
   function load(next: RunFormModel, note: string): void {
@@ -91,7 +96,10 @@ export function createRunFormView(onCreate: (config: RunConfig) => void): RunFor
     const count = Object.keys(result.errors).length;
     view.setMessage(count > 0 ? `Fix the ${count} marked field${count === 1 ? '' : 's'} first.` : (result.general[0] ?? 'The settings are not valid.'), 'error');
   });
-  reset.addEventListener('click', () => load(defaultRunForm(), 'Reset to the paper’s defaults.'));
+  preset.select.addEventListener('change', () => {
+    const id = RUN_PRESET_IDS.find((p) => p === preset.select.value);
+    if (id !== undefined) load(presetRunForm(id, { model: model.model, name: model.name }), `Loaded the “${RUN_PRESETS[id].label}” preset.`);
+  });
   copy.addEventListener('click', () => {
     if (currentConfig !== null) load(formFromConfig(currentConfig), 'Copied the current run’s settings.');
   });

@@ -1,11 +1,13 @@
 // The server's small HTTP API: health, the public run description for the volunteer page, and the tokenizer.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ComputeDevice } from '@splitlora/node';
 import { methodUploadSummary, modelWeights, PROTOCOL_VERSION } from '@splitlora/protocol';
 import type { RunHost } from '../run/run-host.js';
 
 export interface RouteDeps {
   host: RunHost;
   backend: string;
+  device: ComputeDevice;
   startedAt: number;
   volunteersOnline: () => number;
   /** The tokenizer files as JSON bytes ({vocabJson, mergesTxt}), or null when the server has none. */
@@ -19,7 +21,7 @@ function json(res: ServerResponse, status: number, body: unknown, headers: Recor
 export async function handleApi(deps: RouteDeps, req: IncomingMessage, res: ServerResponse, pathname: string): Promise<boolean> {
   if (pathname === '/healthz') {
     json(res, 200, {
-      ok: true, backend: deps.backend, protocolVersion: PROTOCOL_VERSION, run: deps.host.current?.info() ?? null,
+      ok: true, backend: deps.backend, device: deps.device, protocolVersion: PROTOCOL_VERSION, run: deps.host.current?.info() ?? null,
       volunteersOnline: deps.volunteersOnline(), uptimeSeconds: Math.round((Date.now() - deps.startedAt) / 1000),
     });
     return true;

@@ -10,6 +10,7 @@ import {
 } from '@splitlora/core';
 import { readTokenizerFiles } from '@splitlora/node';
 import { describeModel, MESSAGE_OVERHEAD_BYTES, type MetricRecord, ProtocolError, type RunConfig, trainsBlocks, trainsLocally } from '@splitlora/protocol';
+import { saveBaseModel } from './base-model-ref.js';
 import { loadModel, type LoadedModel } from './model-source.js';
 import type { RunDeps } from './run-deps.js';
 import { RunStore } from './run-store.js';
@@ -39,6 +40,7 @@ export async function createRun(config: RunConfig, deps: RunDeps): Promise<Run> 
   const { plan } = prepared;
   const runId = newRunId(now);
   const store = await RunStore.create(join(deps.runsDir, runId), { runId, createdAt: now, config });
+  await saveBaseModel(store.dir, prepared.model, deps.modelsDir);
   const clientAdapter = initialClientTensors(config, prepared);
   const serverAdapter = initAdapter(plan.config, plan.lora, plan.cut, plan.config.n_layer, config.seed);
   await store.saveRoundFiles(0, plan, clientAdapter, serverAdapter, null, prepared.model.params);

@@ -33,10 +33,10 @@ export class RunOutputs {
       if (files === null) throw new ProtocolError('NOT_FOUND', `no ${which} adapter saved for round ${round}`);
       return files;
     }
-    const { config, lora, modelName } = this.deps.plan;
-    const client = await store.loadAdapter(round, 'client-adapter', config);
-    const server = await store.loadAdapter(round, 'server-adapter', config);
-    return { ...exportPeftAdapter(config, lora, { ...client, ...server }, { baseModel: modelName }) };
+    const { plan } = this.deps;
+    const client = await store.loadAdapter(round, 'client-adapter', plan.config);
+    const server = await store.loadAdapter(round, 'server-adapter', plan.config);
+    return { ...exportPeftAdapter(plan.config, plan.lora, { ...client, ...server }, { baseModel: store.baseModelName(plan) }) };
   }
 
   /** Writes a round's client + server adapters as one PEFT adapter for the whole model; returns its folder. */

@@ -10,6 +10,7 @@ import {
 } from '@splitlora/core';
 import { dirSource } from '@splitlora/node';
 import type { MetricRecord, RunConfig } from '@splitlora/protocol';
+import { readBaseModelRef } from './base-model-ref.js';
 
 export interface StoredRun {
   runId: string;
@@ -41,7 +42,15 @@ export function roundDir(dir: string, round: number): string {
 }
 
 export class RunStore {
+  private baseModel: string | null = null;
+
   constructor(readonly dir: string) {}
+
+  /** What exported adapters name as their base (see base-model-ref.ts); older folders without one: the model name. */
+  baseModelName(plan: SplitPlan): string {
+    this.baseModel ??= readBaseModelRef(this.dir)?.base_model_name_or_path ?? plan.modelName;
+    return this.baseModel;
+  }
 
   static async create(dir: string, run: StoredRun): Promise<RunStore> {
     await mkdir(join(dir, 'rounds'), { recursive: true });
@@ -77,7 +86,7 @@ export class RunStore {
     for (const [which, adapter] of adapters) {
       if (which === 'client-adapter' && Object.keys(adapter).length === 0 && Object.keys(weights).length > 0) continue;
       await mkdir(join(dir, which), { recursive: true });
-      for (const [name, bytes] of Object.entries(exportPeftAdapter(plan.config, plan.lora, adapter, { baseModel: plan.modelName }))) {
+      for (const [name, bytes] of Object.entries(exportPeftAdapter(plan.config, plan.lora, adapter, { baseModel: this.baseModelName(plan) }))) {
         await writeAtomic(join(dir, which, name), bytes);
       }
     }

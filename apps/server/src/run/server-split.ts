@@ -4,12 +4,13 @@
 // Also keeps the full model for evaluation and generation.
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  type AdamWState, type AdapterBinding, type BaseModel, clipScale, collate, disposeNamed, type Example, fullLoss, generate,
-  type GenerateOptions, globalNorm, learningRateAt, mixSeed, type NamedHostTensors, namedToTensors, scaleGradsInPlace,
-  serverLossAndGrads, serverPart, expectedParamShapes, type SplitPlan, withTransposedHead, WTE_T, transposedConv1dHelps,
+  type AdamWState, type AdapterBinding, type BaseModel, clipGradsByGlobalNorm, collate, disposeNamed, type Example, fullLoss, generate,
+  type GenerateOptions, learningRateAt, mixSeed, type NamedHostTensors, namedToTensors, serverLossAndGrads, serverPart,
+  expectedParamShapes, type SplitPlan, transposedHeadHelps, withTransposedHead, WTE_T, transposedConv1dHelps,
   withTransposedConv1d, type NamedTensors,
 } from '@splitlora/core';
 import type { RunConfig } from '@splitlora/protocol';
+import { perClientResults } from './per-client-results.js';
 import { type ServerAdapterPolicy, serverAdapterPolicyFor, type ServerAdapterStart } from './server-adapters/server-adapter-policy.js';
 import { partitionClientTensors } from './run-store.js';
 import type { DecodedStep } from './step-decoding.js';
@@ -43,9 +44,10 @@ export class ServerSplit {
     start: ServerSplitState,
   ) {
     const { config } = plan;
-    const all = withTransposedHead(namedToTensors(params));
+    const tensors = namedToTensors(params);
+    const all = transposedHeadHelps() ? withTransposedHead(tensors) : tensors;
     this.fullModel = { config, params: all };
-    const serverNames = [...Object.keys(expectedParamShapes(config, serverPart(config, plan.cut))), WTE_T];
+    const serverNames = [...Object.keys(expectedParamShapes(config, serverPart(config, plan.cut))), ...(WTE_T in all ? [WTE_T] : [])];
     const serverParams: NamedTensors = Object.fromEntries(serverNames.map((n) => [n, all[n]!]));
     // Transposed block weights speed up the backward on wasm; only the server's blocks are ever differentiated.
     this.serverModel = { config, params: transposedConv1dHelps() ? withTransposedConv1d(serverParams) : serverParams };
@@ -88,32 +90,17 @@ export class ServerSplit {
     const result = serverLossAndGrads(this.serverModel, owner.adapter, h, t, m, this.plan, total, {
       dropoutSeed: mixSeed(this.run.seed, inputs[0]!.globalStep, ++this.stepCounter), labelSmoothing: this.run.labelSmoothing, perTokenSink: (x) => (perToken = x),
     });
-    tf.dispose([h, t, m]);
-    if (this.run.maxGradNorm > 0) scaleGradsInPlace(result.grads, clipScale(await globalNorm(result.grads), this.run.maxGradNorm));
+    tf.dispose([h, t]);
+    if (this.run.maxGradNorm > 0) clipGradsByGlobalNorm(result.grads, this.run.maxGradNorm);
     const lr = learningRateAt({ lr: this.run.lr, warmupSteps: this.run.warmupSteps, totalSteps: this.run.rounds * this.run.localSteps, kind: this.run.schedule }, inputs[0]!.globalStep);
     owner.optimizer.apply(owner.adapter.tensors, result.grads, lr);
     owner.tokens += total;
-    const gradAll = (await result.gradHidden.data()) as Float32Array;
-    const losses = (await perToken!.data()) as Float32Array;
-    tf.dispose([result.loss, result.gradHidden, perToken!]);
     disposeNamed(result.grads);
-    const outputs: StepOutput[] = [];
-    row = 0;
-    for (const input of inputs) {
-      const scale = total / input.tokens;
-      const gradient = new Float32Array(input.batch * input.seqLen * E);
-      let lossSum = 0;
-      for (let b = 0; b < input.batch; b++, row++) {
-        for (let s = 0; s < input.seqLen; s++) {
-          const src = (row * T + s) * E;
-          const dst = (b * input.seqLen + s) * E;
-          for (let e = 0; e < E; e++) gradient[dst + e] = gradAll[src + e]! * scale;
-          lossSum += losses[row * T + s]! * mask[row * T + s]!;
-        }
-      }
-      outputs.push({ loss: lossSum / input.tokens, gradient });
+    try {
+      return await perClientResults(inputs, result.gradHidden, perToken!, m, total);
+    } finally {
+      tf.dispose([m, result.loss, result.gradHidden, perToken!]);
     }
-    return outputs;
   }
 
   /** The current global server adapter (SFL-V2: the shared one; SFL-V1: the last aggregate). */

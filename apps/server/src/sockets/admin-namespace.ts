@@ -5,8 +5,10 @@ import {
   type AdminClientToServerEvents, type AdminServerToClientEvents, type AdminSnapshot, ADMIN_REQUESTS, type AdminRequests, type LogEntry, PROTOCOL_VERSION,
   ProtocolError, type RunSnapshot,
 } from '@splitlora/protocol';
+import type { ComputeDevice } from '@splitlora/node';
 import type { Namespace } from 'socket.io';
 import type { ClientRegistry } from '../clients/client-registry.js';
+import type { RoundEvaluations } from '../eval/round-evaluations.js';
 import type { Run } from '../run/run.js';
 import type { RunHost } from '../run/run-host.js';
 import { type NamespaceContext, on, rejectUnknownEvents } from './handle.js';
@@ -18,9 +20,11 @@ export interface AdminNamespaceDeps extends Omit<AdminContext, 'requests' | 'rat
   registry: ClientRegistry;
   host: RunHost;
   backend: string;
+  device: ComputeDevice;
   models: () => string[];
   dataFiles: () => string[];
   logs: () => LogEntry[];
+  evaluations: RoundEvaluations;
 }
 
 export function tokenMatches(expected: string, given: unknown): boolean {
@@ -33,7 +37,7 @@ export function tokenMatches(expected: string, given: unknown): boolean {
 export function adminSnapshot(deps: AdminNamespaceDeps): AdminSnapshot {
   const run = deps.host.current;
   return {
-    server: { protocolVersion: PROTOCOL_VERSION, backend: deps.backend, models: deps.models(), dataFiles: deps.dataFiles(), time: Date.now() },
+    server: { protocolVersion: PROTOCOL_VERSION, backend: deps.backend, device: { kind: deps.device.kind, name: deps.device.name, fallback: deps.device.fallback }, models: deps.models(), dataFiles: deps.dataFiles(), time: Date.now() },
     run: run?.snapshot() ?? null,
     clients: deps.registry.list(run?.participantIds() ?? new Set()),
     metrics: run?.metricHistory() ?? [],
@@ -72,6 +76,8 @@ export function attachAdminNamespace(nsp: Namespace<AdminClientToServerEvents, A
       const files = await host.get(req.runId).adapterFiles(req.round, req.which);
       return { round: req.round, which: req.which, files: Object.entries(files).map(([name, data]) => ({ name, data })) };
     });
+    on(socket, 'round:evaluate', ctx, (req) => deps.evaluations.start(host.get(req.runId), req.round, req.samples));
+    on(socket, 'evaluations:list', ctx, (req) => deps.evaluations.list(host.get(req.runId)));
     on(socket, 'generate', ctx, (req) => {
       const run = host.current;
       if (run === null) throw new ProtocolError('NO_RUN', 'there is no run; create one first');

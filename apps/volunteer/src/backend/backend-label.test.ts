@@ -1,16 +1,6 @@
-// Unit tests of the words for the selected backend and its GPU adapter.
+// Unit tests of the words for the selected backend (the adapter's words are tested in the core).
 import { describe, expect, it } from 'vitest';
-import { backendWords, describeAdapter } from './backend-label.js';
-
-describe('describeAdapter', () => {
-  it('recognises SwiftShader and names other adapters by vendor and architecture', () => {
-    expect(describeAdapter({ vendor: 'google', architecture: 'swiftshader', description: '', isFallbackAdapter: true })).toBe('SwiftShader adapter');
-    expect(describeAdapter({ vendor: 'nvidia', architecture: 'ampere' })).toBe('nvidia ampere adapter');
-    expect(describeAdapter({ description: 'Apple M2' })).toBe('Apple M2 adapter');
-    expect(describeAdapter({ vendor: 'intel', isFallbackAdapter: true })).toBe('intel adapter, software fallback');
-    expect(describeAdapter({})).toBe('unknown adapter');
-  });
-});
+import { backendWords } from './backend-label.js';
 
 describe('backendWords', () => {
   it('labels WebGPU with its adapter and fallbacks with the first reason', () => {

@@ -1,30 +1,12 @@
 // Words for the backend the worker selected: "WebGPU (SwiftShader adapter)", "WebGL — WebGPU unavailable: no adapter".
 import type { BackendName } from '@splitlora/protocol';
 
-/** The parts of a GPUAdapterInfo the label uses. */
-export interface AdapterFacts {
-  vendor?: string;
-  architecture?: string;
-  description?: string;
-  isFallbackAdapter?: boolean;
-}
-
 const DISPLAY_NAMES: Record<BackendName, string> = {
   webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly', cpu: 'CPU (JavaScript)', tensorflow: 'TensorFlow', node: 'Node',
 };
 
 export function backendDisplayName(backend: BackendName): string {
   return DISPLAY_NAMES[backend];
-}
-
-/** A short name for a GPU adapter: "SwiftShader adapter" (software), "nvidia ampere adapter", or its description. */
-export function describeAdapter(info: AdapterFacts): string {
-  const vendor = info.vendor?.trim() ?? '';
-  const architecture = info.architecture?.trim() ?? '';
-  const description = info.description?.trim() ?? '';
-  if (/swiftshader/i.test(`${architecture} ${description}`)) return 'SwiftShader adapter';
-  const name = [vendor, architecture].filter((p) => p.length > 0).join(' ') || description || 'unknown';
-  return `${name} adapter${info.isFallbackAdapter ? ', software fallback' : ''}`;
 }
 
 export interface BackendWords {

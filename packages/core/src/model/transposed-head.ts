@@ -1,6 +1,7 @@
 // Adds derived transposed copies of frozen weights to a parameter table, so backward passes multiply without
 // transposeB (which the wasm backend runs several times slower): the tied head's wte, and optionally every Conv1D.
 import * as tf from '@tensorflow/tfjs-core';
+import { backendFlag } from '../backend/backend-flags.js';
 import type { NamedTensors } from '../tensors/named-tensors.js';
 import { isConv1dWeight, transposedName, WTE, WTE_T } from './param-names.js';
 
@@ -24,7 +25,12 @@ export function withTransposedConv1d(params: NamedTensors): NamedTensors {
   return Object.keys(added).length === 0 ? params : { ...params, ...added };
 }
 
-/** Whether the active backend profits from withTransposedConv1d (wasm; GPUs transpose for free). */
+/** Whether the active backend profits from withTransposedConv1d (the TRANSPOSED_CONV1D_WEIGHTS flag). */
 export function transposedConv1dHelps(): boolean {
-  return tf.getBackend() === 'wasm';
+  return backendFlag('TRANSPOSED_CONV1D_WEIGHTS');
+}
+
+/** Whether the active backend runs the tied head through withTransposedHead (the TRANSPOSED_HEAD_WEIGHTS flag). */
+export function transposedHeadHelps(): boolean {
+  return backendFlag('TRANSPOSED_HEAD_WEIGHTS');
 }

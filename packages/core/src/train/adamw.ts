@@ -1,6 +1,9 @@
 // AdamW with decoupled weight decay (torch.optim.AdamW), over named tf.Variables updated in place.
+// On WebGPU each tensor's update runs as one fused kernel (FUSED_ADAMW); the ops below are the reference.
 import * as tf from '@tensorflow/tfjs-core';
 import { fail } from '../errors.js';
+import { FUSED_ADAMW, fusedAdamWStep } from '../kernels/adamw-webgpu.js';
+import { fusedKernelActive } from '../kernels/fused-dispatch.js';
 import type { NamedHostTensors, NamedTensors } from '../tensors/named-tensors.js';
 import { ownedVariable } from '../tensors/owned-variable.js';
 
@@ -35,6 +38,7 @@ export class AdamW {
     this.steps += 1;
     const correction1 = 1 - beta1 ** this.steps;
     const correction2 = 1 - beta2 ** this.steps;
+    const fused = fusedKernelActive('FUSED_ADAMW', FUSED_ADAMW);
     for (const [name, p] of Object.entries(params)) {
       const g = grads[name];
       if (g === undefined) fail('adapter', `no gradient for trainable tensor ${name}`);
@@ -43,6 +47,13 @@ export class AdamW {
       const m = this.m[name]!;
       const v = this.v[name]!;
       tf.tidy(() => {
+        if (fused) {
+          const [pNext, mNext, vNext] = fusedAdamWStep(p, g, m, v, { beta1, beta2, epsilon, correction1, correction2, lr, weightDecay });
+          m.assign(mNext);
+          v.assign(vNext);
+          p.assign(pNext);
+          return;
+        }
         const mNext = tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1));
         const vNext = tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2));
         const denom = tf.add(tf.sqrt(tf.div(vNext, correction2)), epsilon);

@@ -1,6 +1,7 @@
 // FedAvg: token-weighted mean, equal on tensors and on the host, with name/shape errors that name the key.
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { withBackendFlags } from '../backend/backend-flags.js';
 import { useBackend } from '../test-support/backend.js';
 import { namedToTensors, tensorsToHostSync } from '../tensors/named-tensors.js';
 import { fedAvg, fedAvgHost } from './fedavg.js';
@@ -17,7 +18,7 @@ describe('fedAvg', () => {
     expect(Array.from(out['x.lora_B.weight']!.data)).toEqual([2.5]);
   });
 
-  it('gives the same result on tensors (pairwise adds, even for 9 clients)', () => {
+  for (const pairwise of [false, true]) it(`gives the same result on tensors (PAIRWISE_ADDS=${pairwise}, 9 clients)`, () => withBackendFlags({ PAIRWISE_ADDS: pairwise }, () => {
     const entries = Array.from({ length: 9 }, (_, i) => ({ source: `c${i}`, adapter: i % 2 ? a : b, weight: i + 1 }));
     const host = fedAvgHost(entries);
     const tensors = entries.map((e) => ({ ...e, adapter: namedToTensors(e.adapter) }));
@@ -26,7 +27,7 @@ describe('fedAvg', () => {
       Array.from(avg[name]!.data).forEach((v, i) => expect(v).toBeCloseTo(host[name]!.data[i]!, 5));
     }
     tensors.forEach((e) => tf.dispose(Object.values(e.adapter)));
-  });
+  }));
 
   it('says which key disagrees', () => {
     const missing = { 'x.lora_A.weight': a['x.lora_A.weight'] };

@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { fail, formatShape } from '../errors.js';
 import { type NamedHostTensors, type NamedTensors, sameShape } from '../tensors/named-tensors.js';
+import { sumTensors } from '../tensors/sum-tensors.js';
 
 export interface WeightedAdapter<T> {
   /** Who sent it, for error messages. */
@@ -42,10 +43,7 @@ export function fedAvg(entries: readonly WeightedAdapter<NamedTensors>[]): Named
   return tf.tidy(() => {
     const out: NamedTensors = {};
     for (const name of names) {
-      // Pairwise adds (never addN: the WebGPU backend's addN is wrong for 8+ inputs).
-      let sum = tf.mul(entries[0]!.adapter[name]!, entries[0]!.weight / total);
-      for (const e of entries.slice(1)) sum = tf.add(sum, tf.mul(e.adapter[name]!, e.weight / total));
-      out[name] = sum;
+      out[name] = sumTensors(entries.map((e) => tf.mul(e.adapter[name]!, e.weight / total))); // PAIRWISE_ADDS on webgpu
     }
     return out;
   });

@@ -43,7 +43,7 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
   return a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
 }
 
-for (const backend of ['cpu', 'wasm'] as const) {
+for (const backend of ['cpu', 'wasm', 'webgpu'] as const) {
   describe(`tied head cross-entropy in chunks on ${backend}`, () => {
     beforeAll(() => useBackend(backend));
 

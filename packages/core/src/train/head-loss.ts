@@ -5,6 +5,8 @@
 // in the uniform target. With `wteGradient` the loss is also differentiable w.r.t. wte (full-parameter training):
 // each chunk adds its (h·w)ᵀ·softmax to an (E, V) sum, and the targets' part is scattered once.
 import * as tf from '@tensorflow/tfjs-core';
+import { fusedKernelActive } from '../kernels/fused-dispatch.js';
+import { FUSED_HEAD_LOSS, fusedHeadChunk } from '../kernels/head-loss-webgpu.js';
 
 /** Rows per chunk are chosen so a chunk's logits hold at most this many elements (32 MiB in float32). */
 export const HEAD_CHUNK_ELEMENTS = 1 << 23;
@@ -50,17 +52,20 @@ export function tiedHeadCrossEntropy(
   /**
    * Runs headChunk over every chunk of rows of h and joins the results (gradBase only with the gradient work);
    * with `rowWeights` (N) it also sums the chunks' softmax part of the wte gradient, transposed (E, V).
+   * On WebGPU with FUSED_HEAD_LOSS the per-row work is two kernels (not with `rowWeights` or a logit bias).
    */
   const allChunks = (h: tf.Tensor2D, w: tf.Tensor2D, withGrad: boolean, rowWeights: tf.Tensor1D | null = null): ChunkResult => {
-    const smoothTarget = withGrad && eps > 0 ? (tf.mul(tf.sum(w, 0), eps / V) as tf.Tensor1D) : null; // ε/V Σ_v wte_v (E)
+    const fused = rowWeights === null && options.logitBias === undefined && fusedKernelActive('FUSED_HEAD_LOSS', FUSED_HEAD_LOSS);
+    const smoothTarget = withGrad && eps > 0 && !fused ? (tf.mul(tf.sum(w, 0), eps / V) as tf.Tensor1D) : null; // ε/V Σ_v wte_v (E)
     const chunks: ChunkResult[] = [];
     let softmaxWteGradT: tf.Tensor2D | undefined;
     for (let start = 0; start < N; start += rowsPerChunk) {
       const size = Math.min(rowsPerChunk, N - start);
-      const chunk = tf.tidy(() => headChunk(
-        tf.slice(h, [start, 0], [size, -1]), tf.slice(targets, [start], [size]), w, wteT, eps, smoothTarget, withGrad,
-        rowWeights === null ? null : tf.slice(rowWeights, [start], [size]), options.logitBias ?? null,
-      ));
+      const chunk = tf.tidy((): ChunkResult => {
+        const [rows, rowTargets] = [tf.slice(h, [start, 0], [size, -1]), tf.slice(targets, [start], [size])];
+        if (fused) return fusedHeadChunk(rows, rowTargets, w, wteT, eps, withGrad);
+        return headChunk(rows, rowTargets, w, wteT, eps, smoothTarget, withGrad, rowWeights === null ? null : tf.slice(rowWeights, [start], [size]), options.logitBias ?? null);
+      });
       const part = chunk.softmaxWteGradT;
       if (part !== undefined && softmaxWteGradT === undefined) softmaxWteGradT = part;
       else if (part !== undefined) {

@@ -12,16 +12,18 @@ import { useBackend } from '../test-support/backend.js';
 import { AdamW } from './adamw.js';
 import { batchTensors } from './batch-tensors.js';
 import { fedAvg } from './fedavg.js';
-import { clipScale, globalNorm, scaleGradsInPlace } from './grad-clip.js';
+import { clipGradsByGlobalNorm } from './grad-clip.js';
 import { clientForward, clientGrads, fullLossAndGrads, serverLossAndGrads } from './split-steps.js';
 
 const config = gpt2Config('tiny', { vocab_size: 120, n_embd: 16, n_layer: 3, n_head: 2, n_positions: 16, bos_token_id: 119, eos_token_id: 119 });
 
-for (const backend of ['cpu', 'wasm'] as const) {
+for (const backend of ['cpu', 'wasm', 'webgpu'] as const) {
   describe(`tensor memory on ${backend}`, () => {
     beforeAll(() => useBackend(backend));
 
-    it('returns to the baseline after 25 split steps, 25 centralized steps and a FedAvg', async () => {
+    // Each kernel is slow on a software adapter (SwiftShader in CI): fewer steps there still show any per-step leak.
+    const steps = backend === 'webgpu' ? 5 : 25;
+    it(`returns to the baseline after ${steps} split steps, ${steps} centralized steps and a FedAvg`, async () => {
       const before = tf.memory().numTensors;
       const params = namedToTensors(initGpt2Params(config, 1));
       const model = { config, params };
@@ -36,7 +38,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
         const hidden = clientForward(model, client, bt.ids, plan, i);
         const s = serverLossAndGrads(model, server, hidden, bt.targets, bt.mask, plan, batch.tokens, { dropoutSeed: i, labelSmoothing: 0.1 });
         const g = clientGrads(model, client, bt.ids, plan, i, s.gradHidden);
-        scaleGradsInPlace(g, clipScale(await globalNorm(g), 1.0));
+        clipGradsByGlobalNorm(g, 1.0);
         opts[0]!.apply(client.tensors, g, 1e-3);
         opts[1]!.apply(server.tensors, s.grads, 1e-3);
         await s.loss.data();
@@ -48,7 +50,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
       };
       await step(0); // the optimizers create their moment variables on the first step
       const baseline = tf.memory().numTensors;
-      for (let i = 1; i <= 25; i++) await step(i);
+      for (let i = 1; i <= steps; i++) await step(i);
       const avg = fedAvg([{ source: 'a', adapter: client.asTable(), weight: 1 }, { source: 'b', adapter: client.asTable(), weight: 3 }]);
       disposeNamed(avg);
       expect(tf.memory().numTensors).toBe(baseline);
@@ -56,6 +58,6 @@ for (const backend of ['cpu', 'wasm'] as const) {
       [client, server, full].forEach((a) => a.dispose());
       disposeNamed(params);
       expect(tf.memory().numTensors).toBe(before); // adapters and optimizer moments leave nothing behind
-    });
+    }, backend === 'webgpu' ? 600_000 : undefined);
   });
 }

@@ -1,5 +1,5 @@
 // "Split is invisible": for every cut, split forward/backward equals the unsplit model, and 20 steps of
-// one-client split training equal 20 centralized steps (AdamW, schedule, LoRA dropout included).
+// one-client split training equal 20 centralized steps (AdamW, schedule, LoRA dropout included), on cpu and webgpu.
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { gpt2Config } from '../config/gpt2-config.js';
@@ -41,17 +41,18 @@ function adapterFor(lora: typeof PAPER_LORA, from: number, to: number): Trainabl
   return adapter;
 }
 
-describe('split training equals centralized training', () => {
-  beforeAll(() => useBackend('cpu'));
+for (const backend of ['cpu', 'webgpu'] as const) describe(`split training equals centralized training on ${backend}`, () => {
+  beforeAll(() => useBackend(backend));
+  const timeout = backend === 'webgpu' ? 600_000 : undefined; // software adapters (SwiftShader in CI) are slow
 
   for (const [label, lora] of [['paper q/v', { ...PAPER_LORA, lora_dropout: 0 }], ['whole-module', loraConfig({ target_modules: ['c_attn', 'c_proj', 'c_fc'], enable_lora: null, lora_dropout: 0 })]] as const) {
-    it(`gives the same loss and LoRA gradients at every cut (${label})`, () => {
+    it(`gives the same loss and LoRA gradients at every cut (${label})`, async () => {
       const batch = randomBatch(1);
       const bt = batchTensors(batch);
       const all = namedToTensors(host);
       const full = adapterFor(lora, 0, config.n_layer);
       const reference = fullLossAndGrads({ config, params: all }, full, bt.ids, bt.targets, bt.mask, batch.tokens, { dropoutSeed: null });
-      const refLoss = reference.loss.dataSync()[0]!;
+      const refLoss = (await reference.loss.data())[0]!;
       for (let cut = 1; cut < config.n_layer; cut++) {
         const pick = (names: string[]): NamedTensors => Object.fromEntries(names.map((n) => [n, all[n]!]));
         const clientModel = { config, params: pick(Object.keys(initGpt2Params(config, 0, clientPart(cut)))) };
@@ -62,10 +63,10 @@ describe('split training equals centralized training', () => {
         const hidden = clientForward(clientModel, clientAdapter, bt.ids, plan, null);
         const server = serverLossAndGrads(serverModel, serverAdapter, hidden, bt.targets, bt.mask, plan, batch.tokens, { dropoutSeed: null });
         const client = clientGrads(clientModel, clientAdapter, bt.ids, plan, null, server.gradHidden);
-        const lossDiff = Math.abs(server.loss.dataSync()[0]! - refLoss);
+        const lossDiff = Math.abs((await server.loss.data())[0]! - refLoss);
         let gradDiff = 0;
         for (const [name, g] of Object.entries({ ...client, ...server.grads })) {
-          gradDiff = Math.max(gradDiff, maxAbsDiff(g.dataSync(), reference.grads[name]!.dataSync()));
+          gradDiff = Math.max(gradDiff, maxAbsDiff(await g.data(), await reference.grads[name]!.data()));
         }
         expect(Object.keys({ ...client, ...server.grads }).sort()).toEqual(Object.keys(reference.grads).sort());
         console.log(`cut ${cut} (${label}): |Δloss| = ${lossDiff.toExponential(2)}, max |Δgrad| = ${gradDiff.toExponential(2)}`);
@@ -80,7 +81,7 @@ describe('split training equals centralized training', () => {
       disposeNamed(all);
       full.dispose();
       bt.dispose();
-    });
+    }, timeout);
   }
 
   it('20 steps of one-client split training equal 20 centralized steps', async () => {
@@ -107,7 +108,7 @@ describe('split training equals centralized training', () => {
       const g = clientGrads(model, client, bt.ids, plan, seed, s.gradHidden);
       optServer.apply(server.tensors, s.grads, lr);
       optClient.apply(client.tensors, g, lr);
-      losses.push([c.loss.dataSync()[0]!, s.loss.dataSync()[0]!]);
+      losses.push([(await c.loss.data())[0]!, (await s.loss.data())[0]!]);
       tf.dispose([c.loss, s.loss, s.gradHidden, hidden]);
       disposeNamed(c.grads);
       disposeNamed(s.grads);
@@ -116,7 +117,7 @@ describe('split training equals centralized training', () => {
     }
     let worst = 0;
     for (const [name, v] of Object.entries({ ...client.tensors, ...server.tensors })) {
-      worst = Math.max(worst, maxAbsDiff(v.dataSync(), central.tensors[name]!.dataSync()));
+      worst = Math.max(worst, maxAbsDiff(await v.data(), await central.tensors[name]!.data()));
     }
     const lossGap = Math.max(...losses.map(([a, b]) => Math.abs(a - b)));
     console.log(`20 steps: max |Δadapter| = ${worst.toExponential(2)}, max |Δloss| = ${lossGap.toExponential(2)}, loss ${losses[0]![0].toFixed(4)} → ${losses[19]![0].toFixed(4)}`);
@@ -126,5 +127,5 @@ describe('split training equals centralized training', () => {
     [central, client, server].forEach((a) => a.dispose());
     [optC, optClient, optServer].forEach((o) => o.dispose());
     disposeNamed(params);
-  });
+  }, timeout);
 });
