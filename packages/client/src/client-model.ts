@@ -11,11 +11,11 @@ export function manifestPlan(manifest: ClientManifest): SplitPlan {
   return SplitPlan.create(manifest.model.config, manifest.split, manifest.lora, manifest.model.name);
 }
 
-/** The client split's frozen weights, checked name by name and shape by shape. */
-export function clientModelFromWeights(plan: SplitPlan, weights: Uint8Array): BaseModel {
+/** The base weights the volunteer holds (its split, or the whole model), checked name by name and shape by shape. */
+export function clientModelFromWeights(plan: SplitPlan, weights: Uint8Array, wholeModel = false): BaseModel {
   const { config } = plan;
   const host = readSafetensors(weights, 'client weights');
-  const expected = expectedParamShapes(config, clientPart(plan.cut));
+  const expected = wholeModel ? expectedParamShapes(config) : expectedParamShapes(config, clientPart(plan.cut));
   for (const [name, shape] of Object.entries(expected)) {
     const t = host[name];
     if (t === undefined) fail('checkpoint', `client weights lack ${name}`);

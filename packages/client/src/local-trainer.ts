@@ -3,22 +3,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
   AdamW, type BaseModel, BatchStream, batchTensors, clientForward, clientGrads, clipGradsByGlobalNorm, DEFAULT_ADAMW, disposeNamed,
-  type Example, learningRateAt, mixSeed, type SplitPlan, type TokenBatch, TrainableAdapter, transposedConv1dHelps,
+  type Example, learningRateAt, mixSeed, type SplitPlan, TrainableAdapter, transposedConv1dHelps,
   withTransposedConv1d,
 } from '@splitlora/core';
-import {
-  type ClientManifest, decodeFloatFrame, encodeFloatFrame, encodeIntFrame, type TensorFrame,
-} from '@splitlora/protocol';
+import { type ClientManifest, decodeFloatFrame, encodeFloatFrame, type RoundStart, type TensorFrame, unpackFrames } from '@splitlora/protocol';
+import { type PendingStep, pendingStep } from './pending-step.js';
+import type { SplitRoundTrainer } from './round-trainer.js';
 
-export interface PendingStep {
-  batch: TokenBatch;
-  dropoutSeed: number;
-  activations: TensorFrame;
-  targets: TensorFrame;
-  lossMask: TensorFrame;
-}
+export type { PendingStep } from './pending-step.js';
 
-export class LocalTrainer {
+export class LocalTrainer implements SplitRoundTrainer {
+  readonly kind = 'split';
   readonly adapter: TrainableAdapter;
   private readonly optimizer: AdamW;
   private readonly stream: BatchStream;
@@ -50,6 +45,18 @@ export class LocalTrainer {
     this.optimizer.reset();
   }
 
+  startRound(msg: RoundStart): void {
+    this.loadGlobal(unpackFrames(msg.adapter));
+  }
+
+  updateFrames(): Promise<TensorFrame[]> {
+    return this.adapterFrames();
+  }
+
+  blockVersions(): undefined {
+    return undefined;
+  }
+
   /** Draws the next batch, runs the client split, and encodes what goes to the server. */
   async forward(roundSeed: number, step: number): Promise<PendingStep> {
     const batch = this.stream.next();
@@ -60,14 +67,7 @@ export class LocalTrainer {
     const shape = [...hidden.shape];
     hidden.dispose();
     bt.dispose();
-    const wide = this.model.config.vocab_size > 65536;
-    return {
-      batch,
-      dropoutSeed,
-      activations: encodeFloatFrame('activations', shape, values, this.training.wireDtype),
-      targets: encodeIntFrame('targets', [batch.targets.length], batch.targets, wide ? 'int32' : 'uint16'),
-      lossMask: encodeIntFrame('lossMask', [batch.lossMask.length], batch.lossMask, 'uint8'),
-    };
+    return pendingStep(batch, dropoutSeed, { shape, values }, this.training.wireDtype, this.model.config.vocab_size);
   }
 
   /** Applies the gradient at the cut: recompute the forward (same dropout masks), backprop, clip, AdamW. */

@@ -17,7 +17,7 @@ import {
 import { emptySchema, type ProtocolErrorEvent, type RunInfo, runIdRequestSchema } from './shared-records.js';
 import {
   activationsRequestSchema, type ActivationsResponse, chunkRequestSchema, type ChunkResponse, type ClientManifest, joinRequestSchema,
-  type JoinResponse, type ReadyResponse, type RoundEnd, type RoundStart, statusRequestSchema, type SwarmInfo, updateRequestSchema,
+  type JoinResponse, localStepRequestSchema, type LocalStepResponse, type ReadyResponse, type RoundEnd, type RoundStart, statusRequestSchema, type SwarmInfo, updateRequestSchema,
   type UpdateResponse,
 } from './volunteer-messages.js';
 
@@ -70,6 +70,7 @@ export const EVENT_TABLE = {
   'asset:chunk': volunteerAsks(chunkRequestSchema, typeOnly<ChunkResponse>()),
   'round:ready': volunteerAsks(runIdRequestSchema, typeOnly<ReadyResponse>()),
   'train:activations': volunteerAsks(activationsRequestSchema, typeOnly<ActivationsResponse>()),
+  'train:local-step': volunteerAsks(localStepRequestSchema, typeOnly<LocalStepResponse>()),
   'round:update': volunteerAsks(updateRequestSchema, typeOnly<UpdateResponse>()),
   'client:status': volunteerAsks(statusRequestSchema, typeOnly<NoReply>()),
   'session:leave': volunteerAsks(emptySchema, typeOnly<NoReply>()),

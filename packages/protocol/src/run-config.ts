@@ -4,6 +4,7 @@ import { loraConfigSchema, PAPER_LORA } from './lora-config.js';
 import { DEFAULT_MODEL, EMBEDDED_MODEL_NAMES, modelDepth } from './embedded-models.js';
 import { MODEL_PRESET_NAMES } from './model-presets.js';
 import { dpConfigSchema } from './privacy-config.js';
+import { cycleConfigSchema, DEFAULT_CYCLE, TRAINING_METHODS } from './training-method.js';
 
 export const SFL_VARIANTS = ['v1', 'v2'] as const;
 export const WIRE_DTYPES = ['float16', 'float32'] as const;
@@ -11,6 +12,10 @@ export const SCHEDULES = ['constant', 'linear', 'cosine'] as const;
 
 export const runConfigSchema = z.strictObject({
   name: z.string().trim().min(1).max(80).default('SplitLoRA run'),
+  /** The training method (training-method.ts); `splitlora` is SFL-V1/V2 with LoRA. */
+  method: z.enum(TRAINING_METHODS).default('splitlora'),
+  /** FedCyBGD's block schedule, upload precision and download compression (methods cybgd and cybgd-split). */
+  cycle: cycleConfigSchema.default(DEFAULT_CYCLE),
   /** An embedded pretrained model, a preset name (random weights), or `hf:<folder>` in the server's models folder. */
   model: z.string().min(1).max(200).default(DEFAULT_MODEL),
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
@@ -62,6 +67,8 @@ export const runConfigSchema = z.strictObject({
   if (depth !== null && c.cut > depth - 1) ctx.addIssue({ code: 'custom', path: ['cut'], message: `cut layer ${c.cut} out of range 1..${depth - 1} for ${c.model}` });
   if (c.secureAggregation && c.maxClients > 255) ctx.addIssue({ code: 'custom', path: ['maxClients'], message: `secure aggregation supports at most 255 clients per round, found maxClients ${c.maxClients}` });
   if (c.secureAggregation && c.minClients < 2) ctx.addIssue({ code: 'custom', path: ['minClients'], message: 'secure aggregation needs minClients >= 2 (one volunteer\'s sum is its update)' });
+  if (c.method !== 'splitlora' && c.dp !== null) ctx.addIssue({ code: 'custom', path: ['dp'], message: `differential privacy is available with method splitlora only, not ${c.method}` });
+  if (c.method !== 'splitlora' && c.secureAggregation) ctx.addIssue({ code: 'custom', path: ['secureAggregation'], message: `secure aggregation is available with method splitlora only, not ${c.method}` });
   if (depth === null && !c.model.startsWith('hf:')) ctx.addIssue({ code: 'custom', path: ['model'], message: `model must be one of ${[...EMBEDDED_MODEL_NAMES, ...MODEL_PRESET_NAMES].join(', ')} or hf:<folder>` });
 });
 

@@ -83,6 +83,8 @@ export function attachVolunteerNamespace(nsp: Namespace<ClientToServerEvents, Se
 
     on(socket, 'train:activations', ctx, (req) => host.require().activations(joined().id, req));
 
+    on(socket, 'train:local-step', ctx, (req) => host.require().localStep(joined().id, req));
+
     on(socket, 'round:update', ctx, (req) => host.require().update(joined().id, req));
 
     on(socket, 'secagg:advertise-keys', ctx, (req) => {

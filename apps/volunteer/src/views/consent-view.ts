@@ -1,5 +1,6 @@
 // The first screen: what this run trains (from GET /api/run), what leaves the browser and what never does,
 // and the consent button. No connection to the training server exists while it is shown.
+import type { TrainingMethod } from '@splitlora/protocol';
 import type { RunOverview, TrainingSummary } from '../api/run-overview.js';
 import { formatBytes, formatCompact, formatInteger } from '../format/format.js';
 import { type Child, h, ICONS, icon, setChildren } from './dom.js';
@@ -33,9 +34,13 @@ function runFacts(o: RunOverview): HTMLElement {
     ]);
   }
   const state = o.run.state === 'waiting' ? 'waiting for volunteers' : o.run.state;
+  const blocks = t.method !== 'splitlora';
+  const weights = t.weights === 'random' ? 'random weights' : 'pretrained';
   return h('dl', { class: 'facts' }, [
-    fact('Model', h('span', { class: 'mono' }, [t.model]), `GPT-2 family, ${t.weights === 'random' ? 'random weights' : 'pretrained'}, LoRA rank ${t.loraRank}`),
-    fact('Your tab trains', `the embeddings + ${layersText(t)}`, t.clientTrainable !== null ? `${formatCompact(t.clientTrainable)} trainable adapter weights` : undefined),
+    fact('Model', h('span', { class: 'mono' }, [t.model]), blocks ? `GPT-2 family, ${weights}, full-parameter blocks (FedCyBGD)` : `GPT-2 family, ${weights}, LoRA rank ${t.loraRank}`),
+    fact('Your tab trains', t.method === 'cybgd' ? 'one whole block of the model per round (it holds the whole model)' : blocks ? `one whole block of ${layersText(t)} per round` : `the embeddings + ${layersText(t)}`,
+      t.clientTrainable !== null ? `${formatCompact(t.clientTrainable)} trainable ${blocks ? 'weights in that block' : 'adapter weights'}` : undefined),
+    fact('Sent from this tab', t.uploads),
     fact('Rounds', `${t.rounds} × ${t.localSteps} local steps`, `now: ${state}`),
     fact('Each step', `${t.batchSize} windows × ${t.maxSeqLen} tokens`, `sent as ${t.wireDtype}`),
     fact('Volunteers online', formatInteger(o.volunteersOnline), 'connected right now'),
@@ -76,6 +81,19 @@ export function createConsentView(serverHost: string, onConsent: () => void): Co
   const consentButton = h('button', { class: 'btn btn-primary btn-large', type: 'button', id: 'consent-button', disabled: true }, ['I understand — choose my files']);
   consentButton.addEventListener('click', onConsent);
 
+  const updatesItem = (method: TrainingMethod): HTMLElement => (method === 'splitlora'
+    ? item('up', 'Adapter updates', ['After each round, the small LoRA weight changes your tab learned, to be averaged with everyone’s.'])
+    : item('up', 'A whole trained block', [
+      'After each round, one complete transformer block of the model with all its weights as your tab trained them — ',
+      h('strong', {}, ['far more than a LoRA adapter']), ' (thousands of times more numbers for GPT-2), and so more revealing of your text. ',
+      method === 'cybgd' ? 'Your tab trains without sending activations; it reports each step’s loss.' : 'Each step still sends activations and labels, as below.',
+    ]));
+  let updates = updatesItem('splitlora');
+  const showUpdates = (method: TrainingMethod) => {
+    const next = updatesItem(method);
+    updates.replaceWith(next);
+    updates = next;
+  };
   const element = h('div', { class: 'stack' }, [
     h('div', { class: 'hero' }, [
       h('p', { class: 'eyebrow' }, ['Volunteer computing for language models']),
@@ -96,7 +114,7 @@ export function createConsentView(serverHost: string, onConsent: () => void): Co
             h('strong', {}, ['These ids are an encoding of your training text']), ': anyone with the GPT-2 tokenizer can turn them back into the words. ',
             'Only add text you are willing to share in that form.',
           ]),
-          item('up', 'Adapter updates', ['After each round, the small LoRA weight changes your tab learned, to be averaged with everyone’s.']),
+          updates,
           item('down', 'Activation gradients', ['The server’s answer to each step, which your tab uses to update its adapters — along with the model’s first layers, downloaded once.']),
           item('up', 'Training statistics', ['Loss, speed, which compute backend you use, and the display name you choose (optional).']),
         ]),
@@ -124,6 +142,7 @@ export function createConsentView(serverHost: string, onConsent: () => void): Co
     showRun(overview) {
       runTitle.textContent = overview.run === null ? 'This run' : `This run: ${overview.run.name}`;
       setChildren(runBody, [runFacts(overview)]);
+      showUpdates(overview.training?.method ?? 'splitlora');
     },
     enable() {
       consentButton.disabled = false;

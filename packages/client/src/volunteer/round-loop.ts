@@ -7,7 +7,8 @@ import {
   type TensorFrame, unpackFrames,
 } from '@splitlora/protocol';
 import { notAppliedText } from './not-applied-text.js';
-import type { LocalTrainer, PendingStep } from '../local-trainer.js';
+import type { PendingStep } from '../pending-step.js';
+import type { RoundTrainer, SplitRoundTrainer } from '../round-trainer.js';
 import { maskedBytes, type SecAggParticipant } from './secagg-participant.js';
 import type { VolunteerSocket } from '../socket-types.js';
 import type { VolunteerStatus } from '../volunteer-events.js';
@@ -42,7 +43,7 @@ export interface RoundLoopHost {
 const RETRY_PAUSE_MS = 500;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(() => resolve(), ms));
 
-export async function trainRound(msg: RoundStart, trainer: LocalTrainer, host: RoundLoopHost): Promise<void> {
+export async function trainRound(msg: RoundStart, trainer: SplitRoundTrainer, host: RoundLoopHost): Promise<void> {
   const { progress } = host;
   host.status('training', `training round ${msg.round} of ${msg.rounds}`);
   while (progress.stepsDone < msg.localSteps) {
@@ -60,21 +61,29 @@ export async function trainRound(msg: RoundStart, trainer: LocalTrainer, host: R
     host.stepDone(step, result.loss, pending.batch.tokens, (Date.now() - started) / 1000);
     host.traffic();
   }
-  const frames = await trainer.adapterFrames();
+  await uploadUpdate(msg, trainer, host);
+}
+
+/** Sends the round's update (the adapter, or the trained block with the versions the tab holds; masked under secure aggregation). */
+export async function uploadUpdate(msg: RoundStart, trainer: RoundTrainer, host: RoundLoopHost): Promise<void> {
+  const { progress } = host;
+  const frames = await trainer.updateFrames();
   const report = { tokens: Math.max(1, progress.tokens), meanLoss: progress.tokens > 0 ? progress.lossSum / progress.tokens : 0, seconds: progress.seconds };
   if (msg.secureAggregation !== undefined) {
     await sendMasked(msg, frames, report, host);
     return;
   }
-  host.status('uploading', `sending your adapter for round ${msg.round}`);
+  const versions = trainer.blockVersions();
+  host.status('uploading', `sending your ${versions === undefined ? 'adapter' : 'trained block'} for round ${msg.round}`);
   const adapter = packFrames(frames);
   const adapterBytes = adapter.data.byteLength;
   if (adapterBytes + MESSAGE_OVERHEAD_BYTES > host.maxMessageBytes) {
-    throw new Error(`the adapter update of ${adapterBytes} bytes exceeds the server's message limit of ${host.maxMessageBytes} bytes`);
+    throw new Error(`the update of ${adapterBytes} bytes exceeds the server's message limit of ${host.maxMessageBytes} bytes`);
   }
   try {
     await request(host.socket, 'round:update', {
       stamp: { runId: msg.runId, round: msg.round, step: msg.localSteps }, adapter, ...report,
+      ...(versions === undefined ? {} : { blockVersions: versions }),
     }, host.timeoutMs);
   } catch (error) {
     if (error instanceof ConnectionLostError || isProtocolError(error, 'STALE', 'NOT_SELECTED', 'RUN_STATE')) return;
