@@ -11,7 +11,7 @@ import {
   withTransposedHead,
 } from '@splitlora/core';
 import { dirSource, loadTokenizer } from '@splitlora/node';
-import type { RoundRecord, RoundStart, TensorFrame } from '@splitlora/protocol';
+import { type FrameBundle, type RoundRecord, type RoundStart, type TensorFrame, unpackFrames } from '@splitlora/protocol';
 import { describe, expect, it } from 'vitest';
 import { adminRequest, createAndStart, DATA_DIR, e2eShards, startVolunteer, testRunConfig, useServerWithAdmin } from '../support/harness.js';
 
@@ -30,8 +30,8 @@ for (const method of ['cybgd', 'cybgd-split'] as const) {
       const volunteers = shards.map((shard, i) => {
         const name = `node-${i}`;
         const v = startVolunteer(server.url, shard, name);
-        v.socket.onAnyOutgoing((event: string, payload: { stamp: { round: number }; adapter: TensorFrame[]; blockVersions?: number[] }) => {
-          if (event === 'round:update') uploads.push({ name, round: payload.stamp.round, frames: payload.adapter, versions: payload.blockVersions });
+        v.socket.onAnyOutgoing((event: string, payload: { stamp: { round: number }; adapter: FrameBundle; blockVersions?: number[] }) => {
+          if (event === 'round:update') uploads.push({ name, round: payload.stamp.round, frames: unpackFrames(payload.adapter), versions: payload.blockVersions });
         });
         v.socket.onAny((event: string, msg: RoundStart) => {
           if (event === 'round:start') starts.push({ name, msg });
