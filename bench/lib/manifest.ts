@@ -8,7 +8,7 @@ const NO_ASSET = { hash: '0'.repeat(64), bytes: 0, chunkBytes: 1, chunkCount: 0 
 
 export function inProcessManifest(modelName: string, config: Gpt2Config, run: RunConfig): ClientManifest {
   return {
-    runId: 'bench', model: { name: modelName, config: { ...config } }, split: { mode: 'standard', cut: run.cut }, lora: run.lora,
+    runId: 'bench', method: run.method, cycle: run.method === 'splitlora' ? null : run.cycle, model: { name: modelName, config: { ...config } }, split: { mode: 'standard', cut: run.cut }, lora: run.lora,
     training: {
       batchSize: run.batchSize, maxSeqLen: run.maxSeqLen, padMultiple: run.padMultiple, localSteps: run.localSteps, wireDtype: run.wireDtype,
       lr: run.lr, schedule: run.schedule, warmupSteps: run.warmupSteps, totalSteps: run.rounds * run.localSteps, weightDecay: run.weightDecay,

@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   const baseline = tf.memory().numTensors;
   const run = await server.host.create(options.run);
   const rounds = options.run.rounds;
-  log(`run ${run.runId}: ${describeModel(options.run.model)}, cut ${options.run.cut}${options.run.layout === 'u-shaped' ? ' (u-shaped)' : ''}, SFL-${options.run.sfl.toUpperCase()}, ${options.clients} volunteers × ${rounds} rounds × ${options.run.localSteps} local steps`);
+  log(`run ${run.runId}: ${options.run.method} on ${describeModel(options.run.model)}, cut ${options.run.cut}${options.run.layout === 'u-shaped' ? ' (u-shaped)' : ''}, SFL-${options.run.sfl.toUpperCase()}, ${options.clients} volunteers × ${rounds} rounds × ${options.run.localSteps} local steps`);
   const progress = new FleetProgress(options.clients);
   const fleet = startNodeFleet({
     server: cluster.fleetUrl, clients: options.clients, workers: options.workers,
@@ -39,7 +39,9 @@ async function main(): Promise<void> {
   const result = await fleet.done.finally(() => clearInterval(ticker));
   while (!run.machine.isOver()) await new Promise((r) => setTimeout(r, 100));
   const records = run.metricHistory().filter((m): m is RoundRecord => m.kind === 'round').sort((a, b) => a.round - b.round);
-  const adapterDir = await run.exportCombined();
+  // LoRA methods end with a PEFT adapter; block-training methods with a Hugging Face checkpoint (and, split, the server's adapter).
+  const modelDir = await run.exportModel();
+  const adapterDir = modelDir === null || options.run.method === 'cybgd-split' ? await run.exportCombined().catch(() => null) : null;
   const state = run.machine.state;
   await server.host.dispose();
   const serverLeaked = tf.memory().numTensors - baseline;
@@ -54,8 +56,9 @@ async function main(): Promise<void> {
     })),
     privacy: { dp: options.run.dp, secureAggregation: options.run.secureAggregation },
     initialEvalLoss: records.find((r) => r.round === 0)?.evalLoss ?? null,
-    model: options.run.model, weights: modelWeights(options.run.model), cut: options.run.cut, layout: options.run.layout, backend: server.backend, device: server.device, clientBackend: result.backend, sfl: options.run.sfl,
-    wireDtype: options.run.wireDtype, state, volunteers: result.outcomes, tensorsLeaked, adapterDir, serverProcesses,
+    method: options.run.method, model: options.run.model, weights: modelWeights(options.run.model), cut: options.run.cut, layout: options.run.layout, backend: server.backend,
+    device: server.device, clientBackend: result.backend, sfl: options.run.sfl, wireDtype: options.run.wireDtype, state, volunteers: result.outcomes, tensorsLeaked,
+    adapterDir, modelDir, serverProcesses,
   };
   if (!options.json) {
     log('');
@@ -63,7 +66,7 @@ async function main(): Promise<void> {
       const privacy = `${r.epsilon === null ? '' : `  ε ${r.epsilon.toFixed(3)}`}${r.secureAggregation === null ? '' : `  secure aggregation of ${r.secureAggregation.survivors}`}`;
       log(`round ${r.round}: train ${r.trainLoss?.toFixed(4) ?? '— (kept in the tabs)'}  eval ${r.evalLoss?.toFixed(4)}  ${r.tokens} tokens  ↑${(r.bytesUp / 1e6).toFixed(2)} MB ↓${(r.bytesDown / 1e6).toFixed(2)} MB  ${r.seconds.toFixed(1)} s${privacy}`);
     }
-    log(`final adapter (PEFT): ${adapterDir}; leaked tensors: ${tensorsLeaked}`);
+    log(`${modelDir === null ? '' : `final model (Hugging Face): ${modelDir}; `}final adapter (PEFT): ${adapterDir ?? '—'}; leaked tensors: ${tensorsLeaked}`);
   }
   process.stdout.write(`${JSON.stringify(summary)}\n`);
   // A run the ε budget stopped ended as configured (its rounds within the budget are in the summary).

@@ -23,6 +23,7 @@ export const DEMO_HELP = `SplitLoRA demo: a server and a Node fleet fine-tune a 
 
   pnpm demo -- [--clients 3] [--rounds 2] [--json]
 
+  --method M        splitlora (default), cybgd (one whole block per round, whole model in the tab) or cybgd-split
   --clients N       volunteers (default 3)          --rounds R        rounds (default 2)
   --local-steps I   local steps per round (default 5)
   --batch B         batch size (default 8)          --seq T           max sequence length (default 64)
@@ -52,8 +53,8 @@ export function parseDemoOptions(argv: string[]): DemoOptions | null {
       clients: { type: 'string' }, rounds: { type: 'string' }, 'local-steps': { type: 'string' }, batch: { type: 'string' }, seq: { type: 'string' },
       lr: { type: 'string' }, sfl: { type: 'string' }, wire: { type: 'string' }, model: { type: 'string' }, cut: { type: 'string' },
       'eval-samples': { type: 'string' }, shard: { type: 'string' }, workers: { type: 'string' }, 'data-dir': { type: 'string' },
-      'runs-dir': { type: 'string' }, layout: { type: 'string' }, backend: { type: 'string' }, 'server-processes': { type: 'string' }, redis: { type: 'string' }, json: { type: 'boolean' },
-      verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      'runs-dir': { type: 'string' }, method: { type: 'string' }, layout: { type: 'string' }, backend: { type: 'string' }, 'server-processes': { type: 'string' },
+      redis: { type: 'string' }, json: { type: 'boolean' }, verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       'dp-noise': { type: 'string' }, 'dp-clip': { type: 'string' }, 'dp-delta': { type: 'string' }, 'dp-epsilon-budget': { type: 'string' },
       'dp-on-spent': { type: 'string' }, 'secure-aggregation': { type: 'boolean' },
     },
@@ -74,7 +75,7 @@ export function parseDemoOptions(argv: string[]): DemoOptions | null {
   if (!(LAYOUTS as readonly string[]).includes(layout)) throw new Error(`--layout must be ${LAYOUTS.join(' or ')}, found "${layout}"`);
   const parsed = runConfigSchema.safeParse({
     layout,
-    name: 'SplitLoRA demo', model: values.model ?? DEFAULT_MODEL, cut: num(values.cut, 3, 'cut'), rounds: num(values.rounds, 2, 'rounds'),
+    name: 'SplitLoRA demo', method: values.method ?? 'splitlora', model: values.model ?? DEFAULT_MODEL, cut: num(values.cut, 3, 'cut'), rounds: num(values.rounds, 2, 'rounds'),
     localSteps: num(values['local-steps'], 5, 'local-steps'), batchSize: num(values.batch, 8, 'batch'), maxSeqLen: num(values.seq, 64, 'seq'),
     padMultiple: 8, lr: num(values.lr, 2e-3, 'lr'), schedule: 'linear', warmupSteps: 0, sfl: values.sfl ?? 'v2',
     wireDtype: wire === 'fp16' ? 'float16' : 'float32', minClients: clients, maxClients: clients, roundTimeoutSec: 600,

@@ -1,7 +1,7 @@
 // Builds the client split from a run's manifest and downloaded assets: the split plan (checked once, here), the
 // base weights (safetensors) as tensors, and the tokenizer.
 import {
-  type BaseModel, fail, formatShape, Gpt2Tokenizer, namedToTensors,
+  type BaseModel, expectedParamShapes, fail, formatShape, Gpt2Tokenizer, namedToTensors,
   readSafetensors, sameShape, SplitPlan,
 } from '@splitlora/core';
 import type { ClientManifest } from '@splitlora/protocol';
@@ -11,11 +11,11 @@ export function manifestPlan(manifest: ClientManifest): SplitPlan {
   return SplitPlan.create(manifest.model.config, manifest.split, manifest.lora, manifest.model.name);
 }
 
-/** The client split's frozen weights, checked name by name and shape by shape. */
-export function clientModelFromWeights(plan: SplitPlan, weights: Uint8Array): BaseModel {
+/** The base weights the volunteer holds (its split, or the whole model), checked name by name and shape by shape. */
+export function clientModelFromWeights(plan: SplitPlan, weights: Uint8Array, wholeModel = false): BaseModel {
   const { config } = plan;
   const host = readSafetensors(weights, 'client weights');
-  const expected = plan.clientParamShapes();
+  const expected = wholeModel ? expectedParamShapes(config) : plan.clientParamShapes();
   for (const [name, shape] of Object.entries(expected)) {
     const t = host[name];
     if (t === undefined) fail('checkpoint', `client weights lack ${name}`);

@@ -6,19 +6,14 @@ import {
   disposeNamed, type Example, learningRateAt, mixSeed, type NamedTensors, type SplitPlan, type TokenBatch,
   TrainableAdapter, transposedConv1dHelps, withTransposedConv1d,
 } from '@splitlora/core';
-import {
-  type ClientManifest, decodeFloatFrame, encodeFloatFrame, encodeIntFrame, type TensorFrame,
-} from '@splitlora/protocol';
+import { type ClientManifest, decodeFloatFrame, encodeFloatFrame, type RoundStart, type TensorFrame, unpackFrames } from '@splitlora/protocol';
+import { labelFrames, type PendingStep } from './pending-step.js';
+import type { SplitRoundTrainer } from './round-trainer.js';
 
-export interface PendingStep {
-  batch: TokenBatch;
-  dropoutSeed: number;
-  activations: TensorFrame;
-  targets: TensorFrame;
-  lossMask: TensorFrame;
-}
+export type { PendingStep } from './pending-step.js';
 
-export class LocalTrainer {
+export class LocalTrainer implements SplitRoundTrainer {
+  readonly kind = 'split';
   readonly adapter: TrainableAdapter;
   protected readonly optimizer: AdamW;
   private readonly stream: BatchStream;
@@ -50,17 +45,22 @@ export class LocalTrainer {
     this.optimizer.reset();
   }
 
+  startRound(msg: RoundStart): void {
+    this.loadGlobal(unpackFrames(msg.adapter));
+  }
+
+  updateFrames(): Promise<TensorFrame[]> {
+    return this.adapterFrames();
+  }
+
+  blockVersions(): undefined {
+    return undefined;
+  }
+
   /** Draws the next batch, runs the client split, and encodes what goes to the server. */
   async forward(roundSeed: number, step: number): Promise<PendingStep> {
     const { batch, dropoutSeed, activations } = await this.forwardToCut(roundSeed, step);
-    const wide = this.model.config.vocab_size > 65536;
-    return {
-      batch,
-      dropoutSeed,
-      activations,
-      targets: encodeIntFrame('targets', [batch.targets.length], batch.targets, wide ? 'int32' : 'uint16'),
-      lossMask: encodeIntFrame('lossMask', [batch.lossMask.length], batch.lossMask, 'uint8'),
-    };
+    return { batch, dropoutSeed, activations, ...labelFrames(batch, this.model.config.vocab_size) };
   }
 
   /** Draws the next batch and runs the client's blocks up to the cut: the activations frame, nothing else. */

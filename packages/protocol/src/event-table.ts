@@ -17,7 +17,7 @@ import {
 import { emptySchema, type ProtocolErrorEvent, type RunInfo, runIdRequestSchema } from './shared-records.js';
 import {
   activationsRequestSchema, type ActivationsResponse, chunkRequestSchema, type ChunkResponse, type ClientManifest, joinRequestSchema,
-  type JoinResponse, type ReadyResponse, type RoundEnd, type RoundStart, statusRequestSchema, type SwarmInfo, updateRequestSchema,
+  type JoinResponse, localStepRequestSchema, type LocalStepResponse, type ReadyResponse, type RoundEnd, type RoundStart, statusRequestSchema, type SwarmInfo, updateRequestSchema,
   type UpdateResponse,
 } from './volunteer-messages.js';
 import {
@@ -77,6 +77,7 @@ export const EVENT_TABLE = {
   'ushaped:forward': volunteerAsks(cutForwardRequestSchema, typeOnly<CutForwardResponse>()),
   'ushaped:backward': volunteerAsks(outputGradientRequestSchema, typeOnly<OutputGradientResponse>()),
   'ushaped:eval': volunteerAsks(evalForwardRequestSchema, typeOnly<EvalForwardResponse>()),
+  'train:local-step': volunteerAsks(localStepRequestSchema, typeOnly<LocalStepResponse>()),
   'round:update': volunteerAsks(updateRequestSchema, typeOnly<UpdateResponse>()),
   'client:status': volunteerAsks(statusRequestSchema, typeOnly<NoReply>()),
   'session:leave': volunteerAsks(emptySchema, typeOnly<NoReply>()),

@@ -8,6 +8,7 @@ export * from './model-presets.js';
 export * from './lora-config.js';
 export * from './privacy-config.js';
 export * from './run-config.js';
+export * from './training-method.js';
 export * from './shared-records.js';
 export * from './volunteer-messages.js';
 export * from './u-shaped-messages.js';

@@ -4,6 +4,7 @@ import { loraConfigSchema, PAPER_LORA } from './lora-config.js';
 import { DEFAULT_MODEL, EMBEDDED_MODEL_NAMES, modelDepth } from './embedded-models.js';
 import { MODEL_PRESET_NAMES } from './model-presets.js';
 import { dpConfigSchema } from './privacy-config.js';
+import { cycleConfigSchema, DEFAULT_CYCLE, TRAINING_METHODS } from './training-method.js';
 
 export const SFL_VARIANTS = ['v1', 'v2'] as const;
 export const WIRE_DTYPES = ['float16', 'float32'] as const;
@@ -14,6 +15,10 @@ export type LayoutName = (typeof LAYOUTS)[number];
 
 export const runConfigSchema = z.strictObject({
   name: z.string().trim().min(1).max(80).default('SplitLoRA run'),
+  /** The training method (training-method.ts); `splitlora` is SFL-V1/V2 with LoRA. */
+  method: z.enum(TRAINING_METHODS).default('splitlora'),
+  /** FedCyBGD's block schedule, upload precision and download compression (methods cybgd and cybgd-split). */
+  cycle: cycleConfigSchema.default(DEFAULT_CYCLE),
   /** An embedded pretrained model, a preset name (random weights), or `hf:<folder>` in the server's models folder. */
   model: z.string().min(1).max(200).default(DEFAULT_MODEL),
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
@@ -68,8 +73,13 @@ export const runConfigSchema = z.strictObject({
   if (c.secureAggregation && c.layout === 'u-shaped') {
     ctx.addIssue({ code: 'custom', path: ['secureAggregation'], message: 'secure aggregation does not work with the u-shaped layout: its masked report carries the training loss (which the u-shaped layout keeps in the tab) and has no room for the tabs\' held-out evaluation; use the standard layout or turn secure aggregation off' });
   }
+  if (c.layout === 'u-shaped' && c.method !== 'splitlora') {
+    ctx.addIssue({ code: 'custom', path: ['layout'], message: `the u-shaped layout is defined for method splitlora only, not ${c.method} (its blocks are trained whole, with the loss on the server or in the tab); use the standard layout` });
+  }
   if (c.secureAggregation && c.maxClients > 255) ctx.addIssue({ code: 'custom', path: ['maxClients'], message: `secure aggregation supports at most 255 clients per round, found maxClients ${c.maxClients}` });
   if (c.secureAggregation && c.minClients < 2) ctx.addIssue({ code: 'custom', path: ['minClients'], message: 'secure aggregation needs minClients >= 2 (one volunteer\'s sum is its update)' });
+  if (c.method !== 'splitlora' && c.dp !== null) ctx.addIssue({ code: 'custom', path: ['dp'], message: `differential privacy is available with method splitlora only, not ${c.method}` });
+  if (c.method !== 'splitlora' && c.secureAggregation) ctx.addIssue({ code: 'custom', path: ['secureAggregation'], message: `secure aggregation is available with method splitlora only, not ${c.method}` });
   if (depth === null && !c.model.startsWith('hf:')) ctx.addIssue({ code: 'custom', path: ['model'], message: `model must be one of ${[...EMBEDDED_MODEL_NAMES, ...MODEL_PRESET_NAMES].join(', ')} or hf:<folder>` });
 });
 

@@ -7,6 +7,7 @@ import { finiteSchema, idSchema, type RunInfo } from './shared-records.js';
 import { type FrameBundle, frameBundleSchema } from './frame-bundle.js';
 import type { SecAggRoundConfig } from './secagg-messages.js';
 import { type TensorFrame, tensorFrameSchema } from './tensor-frame.js';
+import type { CycleConfig, TrainingMethod } from './training-method.js';
 
 export const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu', 'tensorflow', 'node'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -52,6 +53,10 @@ export type SplitLayout = { mode: 'standard'; cut: number } | { mode: 'u-shaped'
 /** What a client needs to train its split: model config, split layout (the cut), LoRA, training settings, assets. */
 export interface ClientManifest {
   runId: string;
+  /** What the volunteer trains: LoRA on its split (`splitlora`), or one block with full parameters (`cybgd*`). */
+  method: TrainingMethod;
+  /** FedCyBGD's settings (upload precision); present for the cybgd methods. */
+  cycle: CycleConfig | null;
   model: { name: string; config: Record<string, number | string | null> };
   split: SplitLayout;
   lora: LoraConfig;
@@ -69,7 +74,7 @@ export interface ClientManifest {
     maxGradNorm: number;
     seed: number;
   };
-  /** `weights`: safetensors of the client split's base weights; `tokenizer`: JSON {vocab, merges}. */
+  /** `weights`: safetensors of the base weights the volunteer holds (its split; the whole model in `cybgd`); `tokenizer`: JSON {vocab, merges}. */
   assets: { weights: AssetInfo; tokenizer: AssetInfo };
   /** The server's largest accepted message: larger messages are not sent (the connection would drop). */
   maxMessageBytes: number;
@@ -112,9 +117,20 @@ export const updateRequestSchema = z.strictObject({
   seconds: z.number().min(0),
   /** U-shaped: the tab's loss on the held-out share of its own data, after this round's local steps. */
   heldOut: heldOutReportSchema.optional(),
+  /** Block-training methods: the version of every block the tab holds after the round (it reports what it has). */
+  blockVersions: z.array(z.number().int().min(0)).max(10_000).optional(),
 });
 export type UpdateRequest = z.infer<typeof updateRequestSchema>;
 export interface UpdateResponse { round: number; accepted: true }
+
+export const localStepRequestSchema = z.strictObject({
+  /** A step trained inside the tab without the server (method `cybgd`): its loss and counted tokens. */
+  stamp: stampSchema,
+  loss: finiteSchema,
+  tokens: z.number().int().min(1).max(1e9),
+});
+export type LocalStepRequest = z.infer<typeof localStepRequestSchema>;
+export interface LocalStepResponse { stamp: Stamp; accepted: true }
 
 export const statusRequestSchema = z.strictObject({
   state: z.enum(['idle', 'downloading', 'training', 'paused']),
@@ -138,6 +154,29 @@ export interface RoundStart {
   seed: number;
   /** This round's secure-aggregation settings; absent when the run does not use it. */
   secureAggregation?: SecAggRoundConfig;
+  /** Block-training methods: the block to train this round and the block tensors the tab lacks. */
+  blockTask?: BlockTask;
+}
+
+/** One block the tab lacks: its tensors at `version`, sent whole (`base` null) or as a delta against version `base`. */
+export interface BlockDownload {
+  block: number;
+  version: number;
+  base: number | null;
+}
+
+/**
+ * FedCyBGD's instruction for one round: train `block`; first apply `downloads` (the trained block is among them
+ * unless the tab holds its latest version). A block travels packed: its tensors concatenated in the model's order;
+ * `deltas` holds the delta downloads (fp16) one after the other, `wholes` the whole ones (fp32), each in download order.
+ */
+export interface BlockTask {
+  block: number;
+  downloads: BlockDownload[];
+  deltas: TensorFrame | null;
+  wholes: TensorFrame | null;
+  /** The version of every block the tab holds once the downloads are applied. */
+  versions: number[];
 }
 
 export interface RoundEnd {

@@ -18,6 +18,9 @@ export type RunFormModel = Record<NumberField, string> & {
   /** Which of q, k, v of c_attn get an adapter (loralib's enable_lora); all three = the whole module. */
   loraQkv: [boolean, boolean, boolean];
   schedule: RunConfig['schedule'];
+  method: RunConfig['method'];
+  /** FedCyBGD's schedule and compression: carried over from the config (the form shows no inputs for them yet). */
+  cycle: RunConfig['cycle'];
   sfl: RunConfig['sfl'];
   layout: RunConfig['layout'];
   wireDtype: RunConfig['wireDtype'];
@@ -32,6 +35,8 @@ export function formFromConfig(c: RunConfig): RunFormModel {
   const modules = targetsToModules(c.lora.target_modules);
   return {
     name: c.name,
+    method: c.method,
+    cycle: { ...c.cycle },
     model: c.model,
     seed: String(c.seed),
     cut: String(c.cut),
@@ -97,6 +102,8 @@ export function formToConfigInput(model: RunFormModel, numbers: Record<NumberFie
   const allQkv = model.loraQkv.every(Boolean);
   return {
     name: model.name,
+    method: model.method,
+    cycle: { ...model.cycle },
     model: model.model,
     seed: numbers.seed,
     cut: numbers.cut,

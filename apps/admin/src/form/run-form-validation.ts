@@ -13,7 +13,7 @@ const LORA_FIELDS: Record<string, FormField> = {
 };
 
 const TOP_LEVEL_FIELDS: ReadonlySet<string> = new Set<FormField>([
-  'name', 'model', 'seed', 'cut', 'lr', 'schedule', 'warmupSteps', 'weightDecay', 'maxGradNorm', 'labelSmoothing', 'batchSize',
+  'name', 'method', 'model', 'seed', 'cut', 'lr', 'schedule', 'warmupSteps', 'weightDecay', 'maxGradNorm', 'labelSmoothing', 'batchSize',
   'maxSeqLen', 'padMultiple', 'localSteps', 'rounds', 'minClients', 'maxClients', 'roundTimeoutSec', 'reconnectGraceSec', 'sfl', 'layout',
   'wireDtype', 'fusionWindowMs', 'evalData', 'evalSamples', 'secureAggregation',
 ]);

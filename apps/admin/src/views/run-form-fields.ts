@@ -39,7 +39,7 @@ export function createRunFormFields(onChange: FieldChange): RunFormFields {
     numbers.set(field, f);
     return f;
   };
-  const radios = <K extends 'sfl' | 'wireDtype' | 'layout'>(field: K, help: string, options: { value: RunFormModel[K]; label: string; hint?: string }[], inline = false): ChoiceField => {
+  const radios = <K extends 'method' | 'sfl' | 'wireDtype' | 'layout'>(field: K, help: string, options: { value: RunFormModel[K]; label: string; hint?: string }[], inline = false): ChoiceField => {
     const f = choiceField('radio', FIELD_TEXT[field].label, help, options, inline);
     f.inputs.forEach((i) => i.addEventListener('change', () => onChange(field, { [field]: i.value })));
     handles.set(field, f);
@@ -55,6 +55,11 @@ export function createRunFormFields(onChange: FieldChange): RunFormFields {
   handles.set('model', model);
   const cut = numberField('cut', { min: 1 });
 
+  const method = radios('method', FIELD_TEXT.method.help, [
+    { value: 'splitlora', label: 'SplitLoRA', hint: 'LoRA adapters on the client split and the server split (SFL-V1/V2).' },
+    { value: 'cybgd', label: 'FedCyBGD', hint: 'Each tab holds the whole model and trains one block per round with full parameters, without the server in the loop.' },
+    { value: 'cybgd-split', label: 'FedCyBGD, split', hint: 'The block cycle over the client split’s blocks; the server keeps its LoRA.' },
+  ]);
   const sfl = radios('sfl', 'The paper’s default is V2.', [
     { value: 'v2', label: 'SFL-V2', hint: 'One shared server adapter; activations that arrive together are fused into one server batch.' },
     { value: 'v1', label: 'SFL-V1', hint: 'One server adapter copy per client, averaged at each round end.' },
@@ -111,7 +116,7 @@ export function createRunFormFields(onChange: FieldChange): RunFormFields {
     h('fieldset', { class: 'form-section' }, [h('legend', { class: 'form-section-title' }, [legend]), h('div', { class: 'form-grid' }, fields.map((f) => f.element))]);
 
   const sections = [
-    section('Model and split', [name, model, cut, layout, sfl, wire]),
+    section('Model and split', [name, method, model, cut, layout, sfl, wire]),
     section('LoRA adapters', [numberField('loraR', { min: 1 }), numberField('loraAlpha', { min: 0 }), numberField('loraDropout', { min: 0, max: 0.9 }), modules, qkv]),
     section('Training', [numberField('lr'), schedule, numberField('batchSize', { min: 1 }), numberField('maxSeqLen', { min: 8 }), numberField('padMultiple', { min: 1 }), numberField('localSteps', { min: 1 }), numberField('rounds', { min: 1 })]),
     section('Volunteers', [numberField('minClients', { min: 1 }), numberField('maxClients', { min: 1 }), numberField('roundTimeoutSec', { min: 1 })]),
@@ -135,6 +140,7 @@ export function createRunFormFields(onChange: FieldChange): RunFormFields {
     fill(m) {
       name.input.value = m.name;
       for (const [field, f] of numbers) f.input.value = m[field];
+      method.inputs.forEach((i) => { i.checked = i.value === m.method; });
       sfl.inputs.forEach((i) => { i.checked = i.value === m.sfl; });
       layout.inputs.forEach((i) => { i.checked = i.value === m.layout; });
       wire.inputs.forEach((i) => { i.checked = i.value === m.wireDtype; });

@@ -1,7 +1,7 @@
 // The server's small HTTP API: health, the public run description for the volunteer page, and the tokenizer.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ComputeDevice } from '@splitlora/node';
-import { modelWeights, PROTOCOL_VERSION } from '@splitlora/protocol';
+import { methodUploadSummary, modelWeights, PROTOCOL_VERSION } from '@splitlora/protocol';
 import type { RunHost } from '../run/run-host.js';
 
 export interface RouteDeps {
@@ -46,7 +46,9 @@ export async function handleApi(deps: RouteDeps, req: IncomingMessage, res: Serv
       volunteersOnline: deps.volunteersOnline(),
       inviteRequired: deps.inviteRequired,
       training: snapshot === null ? null : {
-        model: snapshot.model, weights: modelWeights(snapshot.model), cut: snapshot.config.cut, layout: snapshot.config.layout, leakage: snapshot.leakage ?? null, layers: snapshot.modelSummary?.layers ?? null, wireDtype: snapshot.config.wireDtype,
+        method: snapshot.config.method, uploads: methodUploadSummary(snapshot.config.method),
+        model: snapshot.model, weights: modelWeights(snapshot.model), cut: snapshot.config.cut, layout: snapshot.config.layout, leakage: snapshot.leakage ?? null,
+        layers: snapshot.modelSummary?.layers ?? null, wireDtype: snapshot.config.wireDtype,
         batchSize: snapshot.config.batchSize, maxSeqLen: snapshot.config.maxSeqLen, localSteps: snapshot.config.localSteps,
         rounds: snapshot.config.rounds, sfl: snapshot.config.sfl, loraRank: snapshot.config.lora.r,
         clientTrainable: snapshot.modelSummary?.clientTrainable ?? null, clientParams: snapshot.modelSummary?.clientParams ?? null,

@@ -10,6 +10,7 @@ import {
   encodeFloatFrame, type FrameBundle, packFrames, ProtocolError, type RoundRecord, type RoundStart, type RunConfig, type SecAggMaskedInput, type TensorFrame,
   type UpdateRequest,
 } from '@splitlora/protocol';
+import { blockTaskMessage } from './block-task-frames.js';
 import type { ClientRegistry } from '../clients/client-registry.js';
 import type { Logger } from '../log.js';
 import type { MetricLog } from './metric-log.js';
@@ -32,6 +33,8 @@ export interface RoundCloserDeps {
   metrics: MetricLog;
   registry: ClientRegistry;
   evalExamples: readonly Example[];
+  /** The model's base weights (a block-training round's checkpoint holds them beside the trained blocks). */
+  baseParams: NamedHostTensors;
   log: Logger;
   now: () => number;
   /** Pushes a secure-aggregation message to one volunteer. */
@@ -93,10 +96,12 @@ export class RoundCloser {
     const { config, runId } = this.deps;
     const fit = this.fit;
     if (fit === null || fit.round.round !== round) throw new Error(`round ${round} was not configured`);
+    const blockTask = fit.configuration.blockTaskFor?.(clientId);
     return {
       runId, round, rounds: config.rounds, localSteps: config.localSteps, firstStep, globalStepBase: (round - 1) * config.localSteps,
       adapter: this.frames(fit.configuration.startFor(clientId)), seed: mixSeed(config.seed, round, hashName(clientId)),
       ...(this.secagg === null ? {} : { secureAggregation: this.secagg.settings }),
+      ...(blockTask === undefined ? {} : { blockTask: blockTaskMessage(this.deps.plan.config, blockTask) }),
     };
   }
 
@@ -144,9 +149,23 @@ export class RoundCloser {
    */
   acceptUpdate(clientId: string, req: UpdateRequest): number {
     if (this.secagg !== null) throw new ProtocolError('BAD_REQUEST', 'this run uses secure aggregation: send the masked update (secagg:masked-input), never the adapter in the clear');
+    const layout = this.fit?.configuration.updateLayoutFor?.(clientId);
+    if (req.blockVersions !== undefined) {
+      const { strategy } = this.deps;
+      if (strategy.holdings === undefined) throw new ProtocolError('BAD_REQUEST', `blockVersions are only sent in block-training methods, not ${strategy.name}`);
+      try {
+        strategy.holdings(clientId, req.blockVersions);
+      } catch (error) {
+        throw new ProtocolError('BAD_REQUEST', (error as Error).message);
+      }
+    }
     const account = this.account!;
-    const decoded = decodeAdapter(req.adapter, this.deps.plan.clientAdapterLayout());
-    const { adapter, norm, clipped } = boundUpdate(decoded, this.fit!.configuration.startFor(clientId), this.updateBound);
+    const decoded = decodeAdapter(req.adapter, layout ?? this.deps.plan.clientAdapterLayout());
+    // A block-training method uploads a whole block (no round-start copy to measure an update against): the decoded
+    // values' range check bounds it. A LoRA update is bounded by its norm.
+    const { adapter, norm, clipped } = layout === undefined
+      ? boundUpdate(decoded, this.fit!.configuration.startFor(clientId), this.updateBound)
+      : { adapter: decoded, norm: 0, clipped: false };
     if (account.tokensOf(clientId) === 0) throw new ProtocolError('STALE', `the server trained no tokens of this client in round ${account.round}; its update has no weight`);
     if (clipped) this.deps.log.warn(`client ${clientId}: update norm ${norm.toPrecision(4)} clipped to ${this.updateBound.clipNorm.toPrecision(4)}`);
     account.addUpdate(clientId, adapter);
@@ -178,7 +197,7 @@ export class RoundCloser {
     const evalLoss = (await this.evaluate()) ?? account.heldOutLoss(reporters);
     const serverAdapter = await split.serverAdapter();
     const optimizer = await split.optimizerState();
-    await store.saveRoundFiles(round, plan, this.global, serverAdapter, optimizer);
+    await store.saveRoundFiles(round, plan, this.global, serverAdapter, optimizer, this.deps.baseParams);
     const record = account.record(this.deps.runId, reporters, evalLoss, { up: registry.totalUp, down: registry.totalDown }, this.deps.now());
     if (privacy !== undefined) record.privacy = privacy;
     this.deps.metrics.push(record);

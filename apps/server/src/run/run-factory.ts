@@ -5,10 +5,11 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import {
-  CoreError, type Example, examplesFromFile, Gpt2Tokenizer, type NamedHostTensors, SplitPlan, strategyFor, writeSafetensors,
+  blockTable, CoreError, type Example, examplesFromFile, expectedParamShapes, Gpt2Tokenizer, type NamedHostTensors, SplitPlan, strategyFor,
+  writeSafetensors,
 } from '@splitlora/core';
 import { readTokenizerFiles } from '@splitlora/node';
-import { describeModel, MESSAGE_OVERHEAD_BYTES, type MetricRecord, ProtocolError, type RunConfig } from '@splitlora/protocol';
+import { describeModel, MESSAGE_OVERHEAD_BYTES, type MetricRecord, ProtocolError, type RunConfig, type TrainingMethod, trainsBlocks, trainsLocally } from '@splitlora/protocol';
 import { saveBaseModel } from './base-model-ref.js';
 import { loadModel, type LoadedModel } from './model-source.js';
 import type { RunDeps } from './run-deps.js';
@@ -41,12 +42,12 @@ export async function createRun(config: RunConfig, deps: RunDeps): Promise<Run> 
   const runId = newRunId(now);
   const store = await RunStore.create(join(deps.runsDir, runId), { runId, createdAt: now, config });
   await saveBaseModel(store.dir, prepared.model, deps.modelsDir);
-  const clientAdapter = plan.initClientAdapter(config.seed);
+  const clientAdapter = initialClientTensors(config, prepared);
   const serverAdapter = plan.initServerAdapter(config.seed);
-  await store.saveRoundFiles(0, plan, clientAdapter, serverAdapter, null);
+  await store.saveRoundFiles(0, plan, clientAdapter, serverAdapter, null, prepared.model.params);
   await store.markCompleted(0);
   const run = await assemble(config, now, prepared, store, deps, runId, 0, [], clientAdapter, { serverAdapter, optimizer: null });
-  deps.logger.child(runId).info(`created ${config.sfl.toUpperCase()} run "${config.name}" on ${describeModel(plan.modelName)}, cut ${plan.cut}${plan.uShaped ? ', u-shaped (the tabs keep the head)' : ''}`, { dir: store.dir });
+  deps.logger.child(runId).info(`created ${config.method} ${config.sfl.toUpperCase()} run "${config.name}" on ${describeModel(plan.modelName)}, cut ${plan.cut}${plan.uShaped ? ', u-shaped (the tabs keep the head)' : ''}`, { dir: store.dir });
   return run;
 }
 
@@ -55,12 +56,19 @@ export async function resumeRun(dir: string, deps: RunDeps): Promise<Run> {
   const store = new RunStore(resolve(dir));
   if (!RunStore.exists(store.dir)) throw new Error(`${dir} is not a run folder (config.json and state.json expected)`);
   const stored = readStoredRun(store.dir);
+  if (trainsBlocks(stored.config.method)) throw new Error(`a ${stored.config.method} run cannot be resumed yet: its block versions and what each volunteer holds are not saved`);
   const { completedRounds } = readStoredState(store.dir, stored.config);
   const prepared = await prepareModel(stored.config, deps);
   const { clientAdapter, serverAdapter, optimizer, metrics } = await loadCheckpoint(store, prepared.plan, stored.config, completedRounds);
   const run = await assemble(stored.config, stored.createdAt, prepared, store, deps, stored.runId, completedRounds, metrics, clientAdapter, { serverAdapter, optimizer });
   deps.logger.child(stored.runId).info(`resumed after round ${completedRounds} of ${stored.config.rounds}`, { dir: store.dir });
   return run;
+}
+
+/** Round 0's global client tensors: the LoRA adapter of the client split, or the base weights of the blocks a cycle trains. */
+function initialClientTensors(config: RunConfig, { model, plan }: PreparedModel): NamedHostTensors {
+  if (!trainsBlocks(config.method)) return plan.initClientAdapter(config.seed);
+  return blockTable(plan.config, model.params, trainsLocally(config.method) ? plan.config.n_layer : plan.cut);
 }
 
 export async function prepareModel(config: RunConfig, deps: Pick<RunDeps, 'modelsDir' | 'maxMessageBytes'>): Promise<PreparedModel> {
@@ -85,9 +93,9 @@ async function assemble(
   config: RunConfig, createdAt: number, { model, plan }: PreparedModel, store: RunStore, deps: RunDeps, runId: string, completedRounds: number,
   metrics: MetricRecord[], clientAdapter: NamedHostTensors, server: ServerSplitState,
 ): Promise<Run> {
-  const { tokenizer, weightsBlob, tokenizerBlob } = await clientAssets({ model, plan }, deps);
+  const { tokenizer, weightsBlob, tokenizerBlob } = await clientAssets({ model, plan }, deps, config.method);
   const evalExamples = await loadEval(config, tokenizer, deps);
-  const strategy = strategyFor(config, { roundsDone: completedRounds });
+  const strategy = strategyFor(config, { roundsDone: completedRounds, model: { config: plan.config, params: model.params } });
   const split = new ServerSplit(plan, model.params, config, server, deps.serverAdapterPolicy);
   return new Run({
     runId, createdAt, config, plan, strategy, model, tokenizer, split, store, evalExamples, completedRounds, metrics, clientAdapter, weightsBlob, tokenizerBlob,
@@ -95,12 +103,13 @@ async function assemble(
 }
 
 /** What volunteers download (the client split's base weights, the tokenizer files), and the tokenizer itself. */
-export async function clientAssets({ model, plan }: PreparedModel, deps: Pick<RunDeps, 'dataDir'>): Promise<{ tokenizer: Gpt2Tokenizer; weightsBlob: Uint8Array; tokenizerBlob: Uint8Array }> {
+export async function clientAssets({ model, plan }: PreparedModel, deps: Pick<RunDeps, 'dataDir'>, method: TrainingMethod = 'splitlora'): Promise<{ tokenizer: Gpt2Tokenizer; weightsBlob: Uint8Array; tokenizerBlob: Uint8Array }> {
   const tokenizerDir = model.tokenizerDir ?? (deps.dataDir === null ? null : join(deps.dataDir, 'gpt2-tokenizer'));
   if (tokenizerDir === null) throw new ProtocolError('UNAVAILABLE', 'no tokenizer: the server has no data folder with gpt2-tokenizer/ (set SPLITLORA_DATA_DIR)');
   const files = await readTokenizerFiles(tokenizerDir);
   const tokenizer = Gpt2Tokenizer.fromFiles(files.vocabJson, files.mergesTxt);
-  const clientNames = Object.keys(plan.clientParamShapes());
+  // What a volunteer holds: its split (u-shaped: with the head), or the whole model when it trains without the server.
+  const clientNames = Object.keys(trainsLocally(method) ? expectedParamShapes(plan.config) : plan.clientParamShapes());
   const weightsBlob = writeSafetensors(Object.fromEntries(clientNames.map((n) => [n, model.params[n]!])), 'F32');
   return { tokenizer, weightsBlob, tokenizerBlob: new TextEncoder().encode(JSON.stringify(files)) };
 }

@@ -46,6 +46,15 @@ export class RunOutputs {
     return dir;
   }
 
+  /** Writes a block-training round's model as a Hugging Face checkpoint (config.json, model.safetensors); returns its folder, or null for LoRA runs. */
+  async exportModel(round: number): Promise<string | null> {
+    const files = await this.deps.store.modelFiles(round);
+    if (files === null) return null;
+    const dir = join(this.deps.store.dir, 'final-model');
+    await writeFiles(dir, files);
+    return dir;
+  }
+
   async generate(req: GenerateSettings): Promise<GenerateResponse> {
     const { plan, tokenizer, queue, split, now } = this.deps;
     const started = now();

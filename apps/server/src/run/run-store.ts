@@ -1,12 +1,12 @@
 // A run's folder on disk: config, metrics (JSONL), and per round the global client adapter and the server adapter
-// in PEFT format plus the server optimizer state. state.json is written last, so a crash leaves the last
+// in PEFT format (block-training methods: the model as a Hugging Face checkpoint) plus the server optimizer state. state.json is written last, so a crash leaves the last
 // completed round intact and `--resume` continues from it.
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  type AdamWState, exportPeftAdapter, type Gpt2Config, importPeftAdapter, type NamedHostTensors, parseSafetensors, readSafetensors, type SplitPlan,
-  writeSafetensors,
+  type AdamWState, exportPeftAdapter, type Gpt2Config, importPeftAdapter, type NamedHostTensors, parseSafetensors, readSafetensors, saveHfGpt2,
+  type SplitPlan, writeSafetensors,
 } from '@splitlora/core';
 import { dirSource } from '@splitlora/node';
 import type { MetricRecord, RunConfig } from '@splitlora/protocol';
@@ -27,6 +27,14 @@ async function writeAtomic(path: string, bytes: Uint8Array | string): Promise<vo
   const tmp = `${path}.tmp`;
   await writeFile(tmp, bytes);
   await rename(tmp, path);
+}
+
+/** A run's global client tensors split into LoRA adapter tensors and base weights (what block-training methods train). */
+export function partitionClientTensors(tensors: NamedHostTensors): { adapter: NamedHostTensors; weights: NamedHostTensors } {
+  const adapter: NamedHostTensors = {};
+  const weights: NamedHostTensors = {};
+  for (const [name, t] of Object.entries(tensors)) (name.includes('.lora_') ? adapter : weights)[name] = t;
+  return { adapter, weights };
 }
 
 export function roundDir(dir: string, round: number): string {
@@ -56,10 +64,19 @@ export class RunStore {
 
   /** Saves a round's files (0 = the initial adapters); markCompleted() then makes it the resume point. */
   async saveRoundFiles(
-    round: number, plan: SplitPlan, clientAdapter: NamedHostTensors, serverAdapter: NamedHostTensors, optimizer: AdamWState | null,
+    round: number, plan: SplitPlan, clientTensors: NamedHostTensors, serverAdapter: NamedHostTensors, optimizer: AdamWState | null,
+    baseParams: NamedHostTensors = {},
   ): Promise<void> {
     const dir = roundDir(this.dir, round);
-    for (const [which, adapter] of [['client-adapter', clientAdapter], ['server-adapter', serverAdapter]] as const) {
+    const { adapter: clientAdapter, weights } = partitionClientTensors(clientTensors);
+    const adapters = [['client-adapter', clientAdapter], ['server-adapter', serverAdapter]] as const;
+    if (Object.keys(weights).length > 0) {
+      // A block-training method changed base weights: the round's model is a Hugging Face checkpoint (with the base's other weights).
+      await mkdir(join(dir, 'model'), { recursive: true });
+      for (const [name, bytes] of Object.entries(saveHfGpt2(plan.config, { ...baseParams, ...weights }))) await writeAtomic(join(dir, 'model', name), bytes);
+    }
+    for (const [which, adapter] of adapters) {
+      if (which === 'client-adapter' && Object.keys(adapter).length === 0 && Object.keys(weights).length > 0) continue;
       await mkdir(join(dir, which), { recursive: true });
       for (const [name, bytes] of Object.entries(exportPeftAdapter(plan.config, plan.lora, adapter, { baseModel: this.baseModelName(plan) }))) {
         await writeAtomic(join(dir, which, name), bytes);
@@ -102,6 +119,16 @@ export class RunStore {
     return {
       'adapter_model.safetensors': new Uint8Array(await readFile(join(dir, 'adapter_model.safetensors'))),
       'adapter_config.json': new Uint8Array(await readFile(join(dir, 'adapter_config.json'))),
+    };
+  }
+
+  /** The Hugging Face checkpoint (config.json, model.safetensors) of a block-training round, or null. */
+  async modelFiles(round: number): Promise<Record<string, Uint8Array> | null> {
+    const dir = join(roundDir(this.dir, round), 'model');
+    if (!existsSync(join(dir, 'model.safetensors'))) return null;
+    return {
+      'config.json': new Uint8Array(await readFile(join(dir, 'config.json'))),
+      'model.safetensors': new Uint8Array(await readFile(join(dir, 'model.safetensors'))),
     };
   }
 

@@ -1,7 +1,7 @@
 // What a run shows to others, as pure functions of its state: the public run info, the dashboard's snapshot
 // (with parameter counts), and the manifest a client needs to train its split.
-import { countAdapterParams, countElements, expectedParamShapes, type SplitPlan } from '@splitlora/core';
-import type { AssetInfo, ClientManifest, RunConfig, RunInfo, RunLeakage, RunSnapshot } from '@splitlora/protocol';
+import { blockParamShapes, countAdapterParams, countElements, expectedParamShapes, type SplitPlan } from '@splitlora/core';
+import { type AssetInfo, type ClientManifest, type RunConfig, type RunInfo, type RunLeakage, type RunSnapshot, trainsBlocks } from '@splitlora/protocol';
 import type { RoundMachine } from './round-machine.js';
 
 export function runInfo(runId: string, config: RunConfig, modelName: string, machine: RoundMachine): RunInfo {
@@ -17,7 +17,8 @@ export function runSnapshot(info: RunInfo, config: RunConfig, plan: SplitPlan, m
     completedRounds: machine.completedRounds, error, leakage,
     modelSummary: {
       name: plan.modelName, layers: c.n_layer, embd: c.n_embd, totalParams: total, clientParams: client,
-      clientTrainable: countAdapterParams(plan.clientAdapterLayout()),
+      // Block methods train one whole block per round with full parameters; LoRA methods their adapter.
+      clientTrainable: trainsBlocks(config.method) ? countAdapterParams(blockParamShapes(c, 0)) : countAdapterParams(plan.clientAdapterLayout()),
       serverTrainable: countAdapterParams(plan.serverAdapterLayout()),
     },
   };
@@ -28,6 +29,8 @@ export function clientManifest(
 ): ClientManifest {
   return {
     runId,
+    method: c.method,
+    cycle: trainsBlocks(c.method) ? c.cycle : null,
     model: { name: plan.modelName, config: { ...plan.config } },
     split: plan.layout,
     lora: plan.lora,

@@ -5,9 +5,9 @@
 import { type NamedHostTensors, PrivacyBudgetSpent, type SecAggClientMessage, type SplitPlan } from '@splitlora/core';
 import {
   type ActivationsRequest, type ActivationsResponse, type AssetInfo, type ClientManifest, type CutForwardRequest, type CutForwardResponse,
-  type EvalForwardRequest, type EvalForwardResponse, type GenerateResponse, type GenerateSettings, type MetricRecord, type OutputGradientRequest,
-  type OutputGradientResponse, ProtocolError, type RunConfig, type RunInfo, type RunLeakage, type RunSnapshot, type SecAggAccepted,
-  type SecAggMaskedInput, type Stamp, type UpdateRequest, type UpdateResponse,
+  type EvalForwardRequest, type EvalForwardResponse, type GenerateResponse, type GenerateSettings, type LocalStepRequest, type LocalStepResponse,
+  type MetricRecord, type OutputGradientRequest, type OutputGradientResponse, ProtocolError, type RunConfig, type RunInfo, type RunLeakage,
+  type RunSnapshot, type SecAggAccepted, type SecAggMaskedInput, type Stamp, trainsLocally, type UpdateRequest, type UpdateResponse,
 } from '@splitlora/protocol';
 import type { Logger } from '../log.js';
 import { AssetStore } from './asset-store.js';
@@ -67,7 +67,7 @@ export class Run {
     }, parts.completedRounds);
     this.rounds = new RoundCloser({
       runId: this.runId, config, plan: parts.plan, strategy: parts.strategy, split: parts.split, queue: this.queue, store: parts.store,
-      metrics: this.metrics, registry: deps.registry, evalExamples: parts.evalExamples, log: this.log, now: this.now,
+      metrics: this.metrics, registry: deps.registry, evalExamples: parts.evalExamples, baseParams: parts.model.params, log: this.log, now: this.now,
       sendSecAgg: (clientId, push) => deps.notify.secagg(clientId, push),
     }, parts.clientAdapter);
     this.steps = new StepService({
@@ -172,6 +172,7 @@ export class Run {
   // ---- training messages ----
 
   activations(clientId: string, req: ActivationsRequest): Promise<ActivationsResponse> {
+    if (trainsLocally(this.config.method)) throw new ProtocolError('BAD_REQUEST', `method ${this.config.method} trains inside the tab; send train:local-step, not activations`);
     if (this.plan.uShaped) throw new ProtocolError('BAD_REQUEST', 'this run is u-shaped: the tab keeps the head and its labels; send ushaped:forward and ushaped:backward, not train:activations');
     return this.steps.handle(clientId, req);
   }
@@ -199,6 +200,20 @@ export class Run {
     this.machine.stepDone(clientId);
     this.stepDone(clientId, round, step, loss, tokens);
     return true;
+  }
+
+  /** A step a volunteer trained inside its tab (method cybgd): counted like a server step, in order, once. */
+  localStep(clientId: string, req: LocalStepRequest): LocalStepResponse {
+    const { stamp } = req;
+    if (!trainsLocally(this.config.method)) throw new ProtocolError('BAD_REQUEST', `method ${this.config.method} trains through the server; send train:activations`);
+    if (stamp.runId !== this.runId) throw new ProtocolError('STALE', `run ${stamp.runId} is not the current run ${this.runId}`);
+    const p = this.machine.participants.get(clientId);
+    if (stamp.round === this.machine.round && p !== undefined && !p.dropped && p.stepsDone === stamp.step + 1) return { stamp, accepted: true }; // a replay: counted once
+    const verdict = this.machine.checkStep(clientId, stamp.round, stamp.step);
+    if (!verdict.ok) throw new ProtocolError(verdict.code, verdict.message);
+    this.machine.stepDone(clientId);
+    this.stepDone(clientId, stamp.round, stamp.step, req.loss, req.tokens);
+    return { stamp, accepted: true };
   }
 
   async update(clientId: string, req: UpdateRequest): Promise<UpdateResponse> {
@@ -247,6 +262,11 @@ export class Run {
   /** Writes the final client + server adapters as one PEFT adapter for the whole model; returns its folder. */
   exportCombined(round = this.machine.completedRounds): Promise<string> {
     return this.outputs.exportCombined(round);
+  }
+
+  /** Block-training runs: writes the round's model as a Hugging Face checkpoint; returns its folder (null for LoRA runs). */
+  exportModel(round = this.machine.completedRounds): Promise<string | null> {
+    return this.outputs.exportModel(round);
   }
 
   /** Releases the run's tensors once the work in its queue is done. */

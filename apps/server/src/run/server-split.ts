@@ -13,6 +13,7 @@ import type { RunConfig } from '@splitlora/protocol';
 import { perClientResults } from './per-client-results.js';
 import { type ServerAdapterPolicy, serverAdapterPolicyFor, type ServerAdapterStart } from './server-adapters/server-adapter-policy.js';
 import type { AdapterTrainer } from './server-adapters/adapter-trainer.js';
+import { partitionClientTensors } from './run-store.js';
 import type { DecodedStep } from './step-decoding.js';
 
 /** One client's decoded step (activations (B, T, E) row-major, targets, mask), and who sent it. */
@@ -129,13 +130,21 @@ export class ServerSplit {
     this.adapters.abortRound();
   }
 
-  private async fullAdapter(clientAdapter: NamedHostTensors): Promise<AdapterBinding> {
-    return { config: this.plan.lora, tensors: namedToTensors({ ...clientAdapter, ...(await this.serverAdapter()) }) };
+  /**
+   * The whole model with the run's global client tensors: its LoRA tensors join the server adapter; base weights
+   * (what block-training methods train) replace the base model's. The caller calls `release`.
+   */
+  private async withClient(clientTensors: NamedHostTensors): Promise<{ model: BaseModel; adapter: AdapterBinding; release(): void }> {
+    const { adapter: clientAdapter, weights } = partitionClientTensors(clientTensors);
+    const adapter: AdapterBinding = { config: this.plan.lora, tensors: namedToTensors({ ...clientAdapter, ...(await this.serverAdapter()) }) };
+    const replaced = namedToTensors(weights);
+    const model: BaseModel = { config: this.plan.config, params: { ...this.fullModel.params, ...replaced } };
+    return { model, adapter, release: () => { disposeNamed(adapter.tensors); disposeNamed(replaced); } };
   }
 
-  /** Mean loss per counted token of the full model with the given client adapter and the server adapter. */
+  /** Mean loss per counted token of the full model with the given global client tensors and the server adapter. */
   async evalLoss(clientAdapter: NamedHostTensors, examples: readonly Example[]): Promise<number> {
-    const adapter = await this.fullAdapter(clientAdapter);
+    const { model, adapter, release } = await this.withClient(clientAdapter);
     let lossSum = 0;
     let tokens = 0;
     try {
@@ -146,7 +155,7 @@ export class ServerSplit {
         if (batch.tokens === 0) continue;
         const loss = tf.tidy(() => {
           const ids = tf.tensor2d(batch.inputIds, [batch.batchSize, batch.seqLen], 'int32');
-          return fullLoss(this.fullModel, adapter, ids, tf.tensor1d(batch.targets, 'int32'), tf.tensor1d(batch.lossMask), batch.tokens);
+          return fullLoss(model, adapter, ids, tf.tensor1d(batch.targets, 'int32'), tf.tensor1d(batch.lossMask), batch.tokens);
         });
         lossSum += (await loss.data())[0]! * batch.tokens;
         tokens += batch.tokens;
@@ -154,17 +163,17 @@ export class ServerSplit {
         await new Promise((r) => setImmediate(r)); // let sockets breathe between batches
       }
     } finally {
-      disposeNamed(adapter.tensors);
+      release();
     }
     return tokens > 0 ? lossSum / tokens : Number.NaN;
   }
 
   async generate(clientAdapter: NamedHostTensors, prompt: number[], options: GenerateOptions): Promise<number[]> {
-    const adapter = await this.fullAdapter(clientAdapter);
+    const { model, adapter, release } = await this.withClient(clientAdapter);
     try {
-      return await generate(this.fullModel, adapter, prompt, options);
+      return await generate(model, adapter, prompt, options);
     } finally {
-      disposeNamed(adapter.tensors);
+      release();
     }
   }
 

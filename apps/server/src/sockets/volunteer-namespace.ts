@@ -89,6 +89,8 @@ export function attachVolunteerNamespace(nsp: Namespace<ClientToServerEvents, Se
 
     on(socket, 'ushaped:eval', ctx, (req) => host.require().evalForward(joined().id, req));
 
+    on(socket, 'train:local-step', ctx, (req) => host.require().localStep(joined().id, req));
+
     on(socket, 'round:update', ctx, (req) => host.require().update(joined().id, req));
 
     on(socket, 'secagg:advertise-keys', ctx, (req) => {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { rotateServers } from '@splitlora/client';
 import { gpt2Config, importPeftAdapter } from '@splitlora/core';
 import { dirSource } from '@splitlora/node';
-import { decodeFloatFrame, type RoundRecord, type TensorFrame } from '@splitlora/protocol';
+import { decodeFloatFrame, type FrameBundle, type RoundRecord, type TensorFrame, unpackFrames } from '@splitlora/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Coordinator, startCoordinator } from '../../src/scale/coordinator.js';
 import { type SplitWorker, startWorker } from '../../src/scale/worker.js';
@@ -56,8 +56,8 @@ describe.skipIf(missing)('a coordinator and two split workers through Redis', ()
   it('trains two rounds with six volunteers on two workers: loss drops, FedAvg is exact, the admin sees all six', async () => {
     const volunteers = await volunteersOnBoth(6, 'scale');
     const uploads = new Map<number, { round: number; tokens: number; adapter: TensorFrame[] }[]>();
-    volunteers.forEach((v, i) => v.socket.onAnyOutgoing((event: string, payload: { stamp: { round: number }; tokens: number; adapter: TensorFrame[] }) => {
-      if (event === 'round:update') uploads.set(i, [...(uploads.get(i) ?? []), { round: payload.stamp.round, tokens: payload.tokens, adapter: payload.adapter }]);
+    volunteers.forEach((v, i) => v.socket.onAnyOutgoing((event: string, payload: { stamp: { round: number }; tokens: number; adapter: FrameBundle }) => {
+      if (event === 'round:update') uploads.set(i, [...(uploads.get(i) ?? []), { round: payload.stamp.round, tokens: payload.tokens, adapter: unpackFrames(payload.adapter) }]);
     }));
     const run = await adminRequest(admin, 'run:create', testRunConfig({ minClients: 6, maxClients: 6, localSteps: 2, rounds: 2, evalSamples: 8, roundTimeoutSec: 900 }));
     await adminRequest(admin, 'run:start', { runId: run.runId });

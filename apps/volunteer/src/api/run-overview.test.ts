@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { readRunOverview } from './run-overview.js';
 
 const training = {
-  model: 'tiny', weights: 'random', cut: 3, layers: 6, wireDtype: 'float16', batchSize: 4, maxSeqLen: 48, localSteps: 3, rounds: 2, sfl: 'v1',
+  method: 'splitlora', uploads: 'each round: your LoRA adapter', model: 'tiny', weights: 'random', cut: 3, layers: 6, wireDtype: 'float16', batchSize: 4, maxSeqLen: 48, localSteps: 3, rounds: 2, sfl: 'v1',
   loraRank: 8, clientTrainable: 6144, clientParams: 3_400_000,
 };
 const run = { runId: 'run-1', name: 'tiny-e2e', state: 'waiting', round: 0, rounds: 2, model: 'tiny', sfl: 'v1' };

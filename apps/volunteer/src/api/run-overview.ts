@@ -1,10 +1,13 @@
 // The server's public description of its run (GET /api/run), checked field by field: what the consent screen shows.
-import type { LayoutName, RunInfo, RunLeakage } from '@splitlora/protocol';
+import { type LayoutName, type RunInfo, type RunLeakage, TRAINING_METHODS, type TrainingMethod } from '@splitlora/protocol';
 import { checkRunInfo } from '../protocol/volunteer-event-check.js';
 import { bool, fail, type Fields, nullableNum, num, oneOf, record, str } from '../protocol/shape-checks.js';
 import { ADAPTER_STATES, LAYOUT_NAMES, MODEL_WEIGHTS, SFL_VERSIONS } from '../protocol/closed-lists.js';
 
 export interface TrainingSummary {
+  /** The training method, and what it sends from the tab each round (in words, from the server). */
+  method: TrainingMethod;
+  uploads: string;
   model: string;
   /** Whether the model starts from pretrained or random weights. */
   weights: 'pretrained' | 'random';
@@ -75,6 +78,7 @@ function readTraining(value: unknown, where: string): TrainingSummary | null {
   const t: Fields = record(value, where);
   const int = (key: string) => num(t, key, where, { int: true, min: 0 });
   return {
+    method: oneOf(t, 'method', TRAINING_METHODS, where), uploads: str(t, 'uploads', where, { max: 400 }),
     model: str(t, 'model', where), weights: oneOf(t, 'weights', MODEL_WEIGHTS, where), cut: int('cut'), layers: nullableNum(t, 'layers', where), wireDtype: str(t, 'wireDtype', where),
     batchSize: int('batchSize'), maxSeqLen: int('maxSeqLen'), localSteps: int('localSteps'), rounds: int('rounds'),
     sfl: oneOf(t, 'sfl', SFL_VERSIONS, where), loraRank: int('loraRank'),

@@ -34,11 +34,15 @@ function runFacts(o: RunOverview): HTMLElement {
     ]);
   }
   const state = o.run.state === 'waiting' ? 'waiting for volunteers' : o.run.state;
+  const blocks = t.method !== 'splitlora';
+  const weights = t.weights === 'random' ? 'random weights' : 'pretrained';
   return h('dl', { class: 'facts' }, [
-    fact('Model', h('span', { class: 'mono' }, [t.model]), `GPT-2 family, ${t.weights === 'random' ? 'random weights' : 'pretrained'}, LoRA rank ${t.loraRank}`),
+    fact('Model', h('span', { class: 'mono' }, [t.model]), blocks ? `GPT-2 family, ${weights}, full-parameter blocks (FedCyBGD)` : `GPT-2 family, ${weights}, LoRA rank ${t.loraRank}`),
     fact('Layout', t.layout === 'u-shaped' ? 'u-shaped: your tab keeps the output head' : 'standard: the server computes the loss',
       t.layout === 'u-shaped' ? 'labels and losses stay in this tab' : 'the server receives your token ids'),
-    fact('Your tab trains', `the embeddings + ${layersText(t)}${t.layout === 'u-shaped' ? ' + the final norm and head' : ''}`, t.clientTrainable !== null ? `${formatCompact(t.clientTrainable)} trainable adapter weights` : undefined),
+    fact('Your tab trains', t.method === 'cybgd' ? 'one whole block of the model per round (it holds the whole model)' : blocks ? `one whole block of ${layersText(t)} per round` : `the embeddings + ${layersText(t)}${t.layout === 'u-shaped' ? ' + the final norm and head' : ''}`,
+      t.clientTrainable !== null ? `${formatCompact(t.clientTrainable)} trainable ${blocks ? 'weights in that block' : 'adapter weights'}` : undefined),
+    fact('Sent from this tab', t.uploads),
     fact('Rounds', `${t.rounds} × ${t.localSteps} local steps`, `now: ${state}`),
     fact('Each step', `${t.batchSize} windows × ${t.maxSeqLen} tokens`, `sent as ${t.wireDtype}`),
     fact('Volunteers online', formatInteger(o.volunteersOnline), 'connected right now'),

@@ -1,7 +1,7 @@
 // What leaves this browser in the run's layout, item by item, and the measured token recovery at the run's cut:
 // the consent screen's "What leaves this browser" list. Standard: activations, labels, adapter, statistics;
 // u-shaped: activations and gradients only (plus the adapter and a held-out loss), the labels stay here.
-import type { LayoutName, RunLeakage } from '@splitlora/protocol';
+import type { LayoutName, RunLeakage, TrainingMethod } from '@splitlora/protocol';
 import type { TrainingSummary } from '../api/run-overview.js';
 import { type Child, h, ICONS, icon } from './dom.js';
 
@@ -13,6 +13,16 @@ export function flowItem(mark: FlowMark, title: string, text: Child[]): HTMLElem
   return h('li', { class: `flow flow-${mark}` }, [
     h('span', { class: 'flow-mark' }, [icon(path), h('span', { class: 'visually-hidden' }, [`${word}: `])]),
     h('div', {}, [h('strong', {}, [title]), h('p', {}, text)]),
+  ]);
+}
+
+/** What the tab sends after each round: a LoRA adapter (SplitLoRA) or one whole trained block (FedCyBGD). */
+function updatesItem(method: TrainingMethod): HTMLElement {
+  if (method === 'splitlora') return flowItem('up', 'Adapter updates', ['After each round, the small LoRA weight changes your tab learned, to be averaged with everyone’s.']);
+  return flowItem('up', 'A whole trained block', [
+    'After each round, one complete transformer block of the model with all its weights as your tab trained them — ',
+    h('strong', {}, ['far more than a LoRA adapter']), ' (thousands of times more numbers for GPT-2), and so more revealing of your text. ',
+    method === 'cybgd' ? 'Your tab trains without sending activations; it reports each step’s loss.' : 'Each step still sends activations and labels, as below.',
   ]);
 }
 
@@ -29,14 +39,14 @@ export function leakageText(leakage: RunLeakage | undefined, cut: number | null)
     + `(${pct(leakage.top5)} within 5 guesses) from the activations at cut ${leakage.cut} alone (${leakage.model}, ${leakage.weights} weights, measured ${leakage.measuredOn}).`;
 }
 
-/** The items of "What leaves this browser" for a run of `layout` (no run yet: the standard layout, the most that leaves). */
+/** The items of "What leaves this browser" for a run of `layout` and `method` (no run yet: the standard layout, the most that leaves). */
 export function whatLeaves(training: TrainingSummary | null): HTMLElement[] {
   const layout: LayoutName = training?.layout ?? 'standard';
   const leak = leakageText(training?.leakage, training?.cut ?? null);
   const activations = flowItem('up', 'Cut-layer activations', [
     'The numbers your tab’s last layer before the cut computes for each training window. They are derived from your text. ', h('strong', {}, [leak]),
   ]);
-  const adapter = flowItem('up', 'Adapter updates', ['After each round, the small LoRA weight changes your tab learned, to be averaged with everyone’s.']);
+  const adapter = updatesItem(training?.method ?? 'splitlora');
   if (layout === 'u-shaped') {
     return [
       h('li', { class: 'notice' }, [h('strong', {}, ['U-shaped run: activations and gradients only. ']),

@@ -1,13 +1,13 @@
 // One round of local training against the server: each step's exchanges (standard: activations, targets and mask
 // up, the gradient back; u-shaped: u-shaped-exchanges.ts), then the adapter upload (in the clear, or masked under
-// secure aggregation). It waits out the volunteer's pause (send-with-retry.ts: the organiser's, a busy server) and
+// secure aggregation; block methods: the trained block, local-round-loop.ts for cybgd). It waits out the volunteer's pause (send-with-retry.ts: the organiser's, a busy server) and
 // gives the round up when it moved on.
 import { clippedUpdate, type NamedHostTensors } from '@splitlora/core';
 import {
   isProtocolError, ConnectionLostError, decodeFloatFrame, type HeldOutReport, MESSAGE_OVERHEAD_BYTES, packFrames, type RoundStart, request,
   type TensorFrame, unpackFrames,
 } from '@splitlora/protocol';
-import type { LocalTrainer } from '../local-trainer.js';
+import type { RoundTrainer, SplitRoundTrainer } from '../round-trainer.js';
 import { UShapedTrainer } from '../u-shaped-trainer.js';
 import { maskedBytes, type SecAggParticipant } from './secagg-participant.js';
 import { sendWithRetry, sleep } from './send-with-retry.js';
@@ -42,7 +42,7 @@ export interface RoundLoopHost {
   observeUpdate?: (round: number, update: Float64Array) => void;
 }
 
-export async function trainRound(msg: RoundStart, trainer: LocalTrainer, host: RoundLoopHost): Promise<void> {
+export async function trainRound(msg: RoundStart, trainer: SplitRoundTrainer, host: RoundLoopHost): Promise<void> {
   const { progress } = host;
   host.status('training', `training round ${msg.round} of ${msg.rounds}`);
   while (progress.stepsDone < msg.localSteps) {
@@ -58,14 +58,23 @@ export async function trainRound(msg: RoundStart, trainer: LocalTrainer, host: R
     host.stepDone(step, done.loss, done.tokens, (Date.now() - started) / 1000);
     host.traffic();
   }
-  const uShaped = trainer instanceof UShapedTrainer;
   let heldOut: HeldOutReport | undefined;
-  if (uShaped && trainer.heldOutBatches.length > 0) {
+  if (trainer instanceof UShapedTrainer && trainer.heldOutBatches.length > 0) {
     host.status('training', `evaluating round ${msg.round} on your held-out text`);
     heldOut = (await evaluateHeldOut(msg, trainer, host)) ?? undefined;
     if (!host.live()) return;
   }
-  const frames = await trainer.adapterFrames();
+  await uploadUpdate(msg, trainer, host, heldOut);
+}
+
+/**
+ * Sends the round's update (the adapter, or the trained block with the versions the tab holds; masked under secure
+ * aggregation). U-shaped: the training loss stays in the tab; only `heldOut`, its held-out evaluation, is reported.
+ */
+export async function uploadUpdate(msg: RoundStart, trainer: RoundTrainer, host: RoundLoopHost, heldOut?: HeldOutReport): Promise<void> {
+  const { progress } = host;
+  const uShaped = trainer instanceof UShapedTrainer;
+  const frames = await trainer.updateFrames();
   const report = { tokens: Math.max(1, progress.tokens), meanLoss: progress.tokens > 0 ? progress.lossSum / progress.tokens : 0, seconds: progress.seconds };
   if (msg.secureAggregation !== undefined) {
     // The run config refuses secure aggregation in the u-shaped layout: its masked report would carry the training loss.
@@ -73,17 +82,18 @@ export async function trainRound(msg: RoundStart, trainer: LocalTrainer, host: R
     await sendMasked(msg, frames, report, host);
     return;
   }
-  host.status('uploading', `sending your adapter for round ${msg.round}`);
+  const versions = trainer.blockVersions();
+  host.status('uploading', `sending your ${versions === undefined ? 'adapter' : 'trained block'} for round ${msg.round}`);
   const adapter = packFrames(frames);
   const adapterBytes = adapter.data.byteLength;
   if (adapterBytes + MESSAGE_OVERHEAD_BYTES > host.maxMessageBytes) {
-    throw new Error(`the adapter update of ${adapterBytes} bytes exceeds the server's message limit of ${host.maxMessageBytes} bytes`);
+    throw new Error(`the update of ${adapterBytes} bytes exceeds the server's message limit of ${host.maxMessageBytes} bytes`);
   }
   try {
     await request(host.socket, 'round:update', {
       stamp: { runId: msg.runId, round: msg.round, step: msg.localSteps }, adapter, tokens: report.tokens, seconds: report.seconds,
-      // U-shaped: the training loss stays in the tab; only the held-out evaluation is reported.
       ...(uShaped ? { heldOut } : { meanLoss: report.meanLoss }),
+      ...(versions === undefined ? {} : { blockVersions: versions }),
     }, host.timeoutMs);
   } catch (error) {
     if (error instanceof ConnectionLostError || isProtocolError(error, 'STALE', 'NOT_SELECTED', 'RUN_STATE')) return;
@@ -94,7 +104,7 @@ export async function trainRound(msg: RoundStart, trainer: LocalTrainer, host: R
 }
 
 /** One standard step: activations, targets and mask up, the gradient at the cut down; null when not applied. */
-async function standardStep(msg: RoundStart, step: number, trainer: LocalTrainer, host: RoundLoopHost): Promise<{ loss: number; tokens: number } | null> {
+async function standardStep(msg: RoundStart, step: number, trainer: SplitRoundTrainer, host: RoundLoopHost): Promise<{ loss: number; tokens: number } | null> {
   const pending = await trainer.forward(msg.seed, step);
   const bytes = pending.activations.data.byteLength + pending.targets.data.byteLength + pending.lossMask.data.byteLength;
   const result = await sendWithRetry(msg, step, bytes, host, () => request(host.socket, 'train:activations', {

@@ -8,7 +8,10 @@ import {
 import { type AssetCache, noAssetCache } from '../asset-cache.js';
 import { downloadAsset } from '../asset-download.js';
 import { clientModelFromWeights, manifestPlan, tokenizerFromAsset } from '../client-model.js';
+import { LocalBlockTrainer } from '../block-training/local-block-trainer.js';
+import { SplitBlockTrainer } from '../block-training/split-block-trainer.js';
 import { LocalTrainer } from '../local-trainer.js';
+import type { RoundTrainer } from '../round-trainer.js';
 import { UShapedTrainer } from '../u-shaped-trainer.js';
 import type { VolunteerSocket } from '../socket-types.js';
 import type { VolunteerEvent, VolunteerStatus } from '../volunteer-events.js';
@@ -26,7 +29,7 @@ export interface SessionOptions {
 /** A run this volunteer can train: its manifest and the trainer built from it. */
 export interface PreparedRun {
   manifest: ClientManifest;
-  trainer: LocalTrainer;
+  trainer: RoundTrainer;
 }
 
 /** Progress of the preparation, for the host: what to show and what to emit. */
@@ -77,12 +80,8 @@ export class VolunteerSession {
     if (examples.length === 0) throw new Error('your data gave no usable training examples');
     report.emit({ type: 'dataset', examples: examples.length, tokens: countLossTokens(examples) });
     const plan = manifestPlan(manifest);
-    const model = clientModelFromWeights(plan, weights);
     const dataSeed = mixSeed(manifest.training.seed, hashName(clientId ?? 'client'));
-    const trainer = plan.uShaped
-      ? new UShapedTrainer(model, plan, manifest.training, examples, dataSeed, manifest.heldOutEval !== false)
-      : new LocalTrainer(model, plan, manifest.training, examples, dataSeed);
-    return { manifest, trainer };
+    return { manifest, trainer: trainerFor(manifest, plan, weights, examples, dataSeed) };
   }
 
   ready(runId: string): Promise<ReadyResponse> {
@@ -102,5 +101,20 @@ export class VolunteerSession {
     } catch {
       // leaving anyway
     }
+  }
+}
+
+/** The trainer of the run's method: LoRA on the split (u-shaped: the tab also keeps the head), or one block at a time of the split or of the whole model. */
+function trainerFor(manifest: ClientManifest, plan: ReturnType<typeof manifestPlan>, weights: Uint8Array, examples: Example[], dataSeed: number): RoundTrainer {
+  const uploadDtype = manifest.cycle?.uploadDtype ?? 'float16';
+  switch (manifest.method) {
+    case 'splitlora':
+      return plan.uShaped
+        ? new UShapedTrainer(clientModelFromWeights(plan, weights), plan, manifest.training, examples, dataSeed, manifest.heldOutEval !== false)
+        : new LocalTrainer(clientModelFromWeights(plan, weights), plan, manifest.training, examples, dataSeed);
+    case 'cybgd':
+      return new LocalBlockTrainer(clientModelFromWeights(plan, weights, true), manifest.training, uploadDtype, examples, dataSeed);
+    case 'cybgd-split':
+      return new SplitBlockTrainer(clientModelFromWeights(plan, weights), plan, manifest.training, uploadDtype, examples, dataSeed);
   }
 }

@@ -7,7 +7,8 @@ import {
 } from '@splitlora/protocol';
 import type { VolunteerEvent } from '../volunteer-events.js';
 import { TrafficMeter } from '../traffic-meter.js';
-import { trainRound } from './round-loop.js';
+import { trainLocalRound } from './local-round-loop.js';
+import { type RoundLoopHost, trainRound } from './round-loop.js';
 import { SecAggParticipant } from './secagg-participant.js';
 import { type PreparedRun, type SessionOptions, VolunteerSession } from './session.js';
 import { type VolunteerAction, VolunteerMachine, type VolunteerOutcome } from './volunteer-machine.js';
@@ -171,12 +172,14 @@ export class Volunteer {
     const prepared = this.prepared;
     const progress = this.machine.progress;
     if (prepared === null || progress === null) return;
-    if (fromGlobal) prepared.trainer.loadGlobal(unpackFrames(msg.adapter));
+    const { trainer } = prepared;
+    if (fromGlobal) trainer.startRound(msg);
     const m = this.machine;
     this.openSecAgg(msg);
     const live = () => m.isLive(generation);
     try {
-      await trainRound(msg, prepared.trainer, {
+      const loop = trainer.kind === 'local' ? (h: RoundLoopHost) => trainLocalRound(msg, trainer, h) : (h: RoundLoopHost) => trainRound(msg, trainer, h);
+      await loop({
         socket: this.options.socket, timeoutMs: this.session.timeoutMs, maxMessageBytes: prepared.manifest.maxMessageBytes, progress, live,
         waitUntil: (condition) => this.waitUntil(condition, live),
         pausedByVolunteer: () => m.paused,

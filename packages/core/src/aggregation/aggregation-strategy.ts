@@ -18,10 +18,30 @@ export interface FitRound {
   global: NamedHostTensors;
 }
 
+/** One block a participant lacks: its tensors at `version`, whole (`base` null) or as the delta against version `base`. */
+export interface BlockDownloadPlan {
+  block: number;
+  version: number;
+  base: number | null;
+  tensors: NamedHostTensors;
+}
+
+/** Block-training methods (FedCyBGD): the block a participant trains and what it downloads first. */
+export interface BlockTaskPlan {
+  block: number;
+  downloads: BlockDownloadPlan[];
+  /** The version of every block the participant holds once the downloads are applied. */
+  versions: number[];
+}
+
 /** What the strategy decided at a round's start. */
 export interface FitConfiguration {
   /** The tensors a participant starts (or, after a reconnect, restarts) the round from. */
   startFor(clientId: string): NamedHostTensors;
+  /** Block-training methods: the participant's block and downloads (the same answer again after a reconnect). */
+  blockTaskFor?(clientId: string): BlockTaskPlan;
+  /** The names and shapes a participant's update must have; default: those of the global tensors. */
+  updateLayoutFor?(clientId: string): Record<string, number[]>;
 }
 
 /** What aggregating a round gives: the next global tensors. */
@@ -51,4 +71,6 @@ export interface AggregationStrategy {
   aggregateFit(round: FitRound, updates: readonly WeightedUpdate[]): FitResult;
   /** Round end under secure aggregation: the next global tensors from the sum of the survivors' updates only. */
   aggregateSum(round: FitRound, masked: MaskedSum): FitResult;
+  /** Block-training methods: what a participant reports it holds (block versions) with its update. */
+  holdings?(clientId: string, versions: readonly number[]): void;
 }

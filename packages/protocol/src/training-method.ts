@@ -1,0 +1,49 @@
+// The training method of a run, and FedCyBGD's settings. `splitlora`: the client trains LoRA on its split, the server
+// the rest (SFL-V1/V2). `cybgd`: FedCyBGD (arXiv 2406.11187) — each volunteer holds the whole model and trains one
+// block with full parameters per round; `cybgd-split`: the same cycle over the client split's blocks [0, cut), the
+// server keeping its LoRA. Each method is one server strategy (packages/core/src/aggregation/strategy-for.ts).
+import { z } from 'zod';
+
+export const TRAINING_METHODS = ['splitlora', 'cybgd', 'cybgd-split'] as const;
+export type TrainingMethod = (typeof TRAINING_METHODS)[number];
+
+/** Methods whose volunteers train one block of the base model with full parameters instead of LoRA. */
+export function trainsBlocks(method: TrainingMethod): boolean {
+  return method === 'cybgd' || method === 'cybgd-split';
+}
+
+/** Methods whose volunteers train without the server in the loop (the whole model in the tab). */
+export function trainsLocally(method: TrainingMethod): boolean {
+  return method === 'cybgd';
+}
+
+/** `rotate`: volunteer v of round r trains block (v + r) mod K; `ascending`: everyone trains block r mod K; `random`: seeded draws. */
+export const BLOCK_SCHEDULES = ['rotate', 'ascending', 'random'] as const;
+export type BlockSchedule = (typeof BLOCK_SCHEDULES)[number];
+
+/** Which lacking blocks a volunteer downloads when it takes only a fraction of them: drawn at random (the paper), or the stalest first. */
+export const DOWNLOAD_PICKS = ['random', 'stalest'] as const;
+
+export const cycleConfigSchema = z.strictObject({
+  schedule: z.enum(BLOCK_SCHEDULES).default('rotate'),
+  /** Precision of the uploaded block. */
+  uploadDtype: z.enum(['float16', 'float32']).default('float16'),
+  /** The share of the blocks a volunteer lacks that it downloads each round (the block it trains is always sent). */
+  downloadFraction: z.number().gt(0).max(1).default(1),
+  downloadPick: z.enum(DOWNLOAD_PICKS).default('random'),
+});
+export type CycleConfig = z.output<typeof cycleConfigSchema>;
+
+export const DEFAULT_CYCLE: CycleConfig = { schedule: 'rotate', uploadDtype: 'float16', downloadFraction: 1, downloadPick: 'random' };
+
+/** What leaves a volunteer's tab in each method, for the consent screen (per round, besides per-step traffic). */
+export function methodUploadSummary(method: TrainingMethod): string {
+  switch (method) {
+    case 'splitlora':
+      return 'each step: the activations at the cut and the next-token labels; each round: your LoRA adapter (a few thousand numbers per block)';
+    case 'cybgd':
+      return 'each round: one whole transformer block of the model with all its weights after your training (far more than a LoRA adapter), and your step losses; no activations';
+    case 'cybgd-split':
+      return 'each step: the activations at the cut and the next-token labels; each round: one whole transformer block of your split with all its weights (far more than a LoRA adapter)';
+  }
+}
