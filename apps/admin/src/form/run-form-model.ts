@@ -21,6 +21,9 @@ export type RunFormModel = Record<NumberField, string> & {
   method: RunConfig['method'];
   /** FedCyBGD's schedule and compression: carried over from the config (the form shows no inputs for them yet). */
   cycle: RunConfig['cycle'];
+  /** The update-norm bound (clip, refuse): carried over from the config (null = the run's AdamW-based default). */
+  maxUpdateNorm: RunConfig['maxUpdateNorm'];
+  updateNormLimit: RunConfig['updateNormLimit'];
   sfl: RunConfig['sfl'];
   layout: RunConfig['layout'];
   wireDtype: RunConfig['wireDtype'];
@@ -37,6 +40,8 @@ export function formFromConfig(c: RunConfig): RunFormModel {
     name: c.name,
     method: c.method,
     cycle: { ...c.cycle },
+    maxUpdateNorm: c.maxUpdateNorm,
+    updateNormLimit: c.updateNormLimit,
     model: c.model,
     seed: String(c.seed),
     cut: String(c.cut),
@@ -104,6 +109,8 @@ export function formToConfigInput(model: RunFormModel, numbers: Record<NumberFie
     name: model.name,
     method: model.method,
     cycle: { ...model.cycle },
+    maxUpdateNorm: model.maxUpdateNorm,
+    updateNormLimit: model.updateNormLimit,
     model: model.model,
     seed: numbers.seed,
     cut: numbers.cut,
