@@ -169,10 +169,10 @@ describe('secure aggregation in a run', () => {
 
   // Ten volunteers and the server share this one process (and, in CI, two loaded cores). Under load a starved
   // event loop misses heartbeats; a volunteer then reconnects, and with the harness's 1 s grace the round had already
-  // dropped it, so the secure sum lacked it (this test's failure before). Here the grace covers a reconnect and the
-  // round waits up to 10 minutes; the volunteers share one asset cache, the first downloading the weights before the
-  // other nine start (ten downloads of the same 13 MB were most of the work), and batches are small. Volunteers that
-  // reconnected are printed, so a slow run says why it was slow.
+  // dropped it, so the secure sum lacked it (the likely failure before; heartbeat losses were seen in `pnpm bench
+  // secagg --real` at load 20). Here the grace covers a reconnect and the round waits up to 10 minutes; the volunteers
+  // share one asset cache, the first downloading the weights before the other nine start (ten downloads of the same
+  // 13 MB were most of the work), and batches are small. Volunteers that reconnected are printed.
   it('10 volunteers: the aggregate is the plain sum', async () => {
     const shards = await e2eShards(10);
     const created = await adminRequest(ctx.admin(), 'run:create', testRunConfig({
