@@ -14,7 +14,7 @@ export function phaseText(s: TrainingState): string | null {
   if (s.status === 'preparing') return 'Reading your files and building the model…';
   if (s.status === 'waiting' && s.turn !== null) {
     const t = s.turn;
-    return `Round ${t.round}: waiting for your turn — ${t.ahead} ahead of you (${t.turnsDone} of ${t.turns} turns done)`;
+    return `Round ${t.round}${s.rounds ? ` of ${s.rounds}` : ''} · ${t.turnsDone} of ${t.turns} turns done (volunteers train one at a time)`;
   }
   if (s.status === 'training' && s.secondsPerStep === null) {
     return `Round ${s.round}: first step — the GPU compiles its programs (often 30–60 s, once per page load)`;
