@@ -101,6 +101,8 @@ export interface RunSnapshot extends RunInfo {
   leakage?: RunLeakage | null;
   /** Sequential split learning: whose turn of the round is running; absent for the other methods and between rounds. */
   turn?: TurnState | null;
+  /** The run's invite token (config.inviteOnly), for the admin's invite link; never on the public /api/run. */
+  invite?: string | null;
 }
 
 export interface LogEntry { time: number; level: 'info' | 'warn' | 'error'; message: string }
