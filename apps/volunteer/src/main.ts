@@ -101,6 +101,7 @@ function startTraining(): void {
   if (displayName === '' && saved.name !== '') displayName = saved.name;
   saved = saveSession(sessionStorage, { training: true, name: displayName });
   shell.show('training');
+  trainingView.describeRun(t ?? null);
   renderTraining();
   document.getElementById('status-title')?.focus();
   worker.send({

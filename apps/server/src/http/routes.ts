@@ -46,8 +46,10 @@ export async function handleApi(deps: RouteDeps, req: IncomingMessage, res: Serv
       volunteersOnline: deps.volunteersOnline(),
       inviteRequired: deps.inviteRequired,
       training: snapshot === null ? null : {
-        method: snapshot.config.method, uploads: methodUploadSummary(snapshot.config.method),
-        model: snapshot.model, weights: modelWeights(snapshot.model), cut: snapshot.config.cut, layout: snapshot.config.layout, leakage: snapshot.leakage ?? null,
+        method: snapshot.config.method, uploads: methodUploadSummary(snapshot.config.method, snapshot.config.layout),
+        model: snapshot.model, weights: modelWeights(snapshot.model), cut: snapshot.config.cut, layout: snapshot.config.layout,
+        // The u-shaped layout without an eval file: the round's eval loss is the tabs' mean held-out loss.
+        heldOutEval: snapshot.config.layout === 'u-shaped' && snapshot.config.evalData === null, leakage: snapshot.leakage ?? null,
         layers: snapshot.modelSummary?.layers ?? null, wireDtype: snapshot.config.wireDtype,
         batchSize: snapshot.config.batchSize, maxSeqLen: snapshot.config.maxSeqLen, localSteps: snapshot.config.localSteps,
         rounds: snapshot.config.rounds, sfl: snapshot.config.sfl, loraRank: snapshot.config.lora.r,

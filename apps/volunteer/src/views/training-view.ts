@@ -1,5 +1,6 @@
 // The training screen: status (announced to screen readers), round progress, pause/resume/leave, the numbers
 // people look at (loss, speed, traffic, volunteers online, model download) and the local loss chart.
+import type { TrainingSummary } from '../api/run-overview.js';
 import { formatBytes, formatInteger, formatLoss, formatPercent, formatRate, plural } from '../format/format.js';
 import { etaText, phaseText } from '../state/progress-phase.js';
 import { statusHeadline } from '../state/status-text.js';
@@ -8,6 +9,7 @@ import { h, ICONS, icon, setChildren, setText } from './dom.js';
 import { createLossChart, type LossChart } from './loss-chart.js';
 import { createOutcomeView, type OutcomeActions } from './outcome-view.js';
 import { statTile } from './stat-tile.js';
+import { sentHint } from './what-leaves.js';
 
 export interface TrainingActions extends OutcomeActions {
   onPause(): void;
@@ -20,6 +22,8 @@ export interface TrainingView {
   render(state: TrainingState): void;
   /** Which backend computes, and why the faster ones were not used. */
   setBackend(label: string, detail: string): void;
+  /** What the run's layout and method send and who evaluates (the tiles' hints). */
+  describeRun(training: TrainingSummary | null): void;
 }
 
 function weightsText(s: TrainingState): [string, string] {
@@ -87,9 +91,15 @@ export function createTrainingView(actions: TrainingActions): TrainingView {
     ]),
   ]);
   let chart: LossChart | null = null;
+  /** The u-shaped layout without an eval file: the round's eval loss is the tabs' mean held-out loss, not the server's. */
+  let evalLabel = 'server eval loss';
 
   return {
     element,
+    describeRun(training) {
+      tiles.sent.setHint(sentHint(training));
+      evalLabel = training?.heldOutEval === true ? 'held-out loss of all tabs' : 'server eval loss';
+    },
     setBackend(label, detail) {
       setChildren(backendLine, [icon(ICONS.chip), h('span', {}, [h('strong', {}, [label]), ` · ${detail}`])]);
     },
@@ -124,7 +134,7 @@ export function createTrainingView(actions: TrainingActions): TrainingView {
       setText(notice, s.notice ?? '');
 
       outcome.render(s);
-      tiles.loss.set(formatLoss(s.lastLoss), s.lastEvalLoss !== null ? `server eval loss ${formatLoss(s.lastEvalLoss)}` : 'last step');
+      tiles.loss.set(formatLoss(s.lastLoss), s.lastEvalLoss !== null ? `${evalLabel} ${formatLoss(s.lastEvalLoss)}` : 'last step');
       tiles.speed.set(s.tokensPerSecond > 0 ? formatRate(s.tokensPerSecond) : '—');
       tiles.sent.set(formatBytes(s.bytesUp));
       tiles.received.set(formatBytes(s.bytesDown));

@@ -16,6 +16,15 @@ export function flowItem(mark: FlowMark, title: string, text: Child[]): HTMLElem
   ]);
 }
 
+/** The training screen's short line under "Sent": what the bytes counted there were, for this run's layout and method. */
+export function sentHint(training: TrainingSummary | null): string {
+  switch (training?.method ?? 'splitlora') {
+    case 'splitlora': return training?.layout === 'u-shaped' ? 'activations, output gradients, adapters' : 'activations, labels, adapters';
+    case 'cybgd': return 'trained blocks, step losses';
+    case 'cybgd-split': return 'activations, labels, trained blocks';
+  }
+}
+
 /** What the tab sends after each round: a LoRA adapter (SplitLoRA) or one whole trained block (FedCyBGD). */
 function updatesItem(method: TrainingMethod): HTMLElement {
   if (method === 'splitlora') return flowItem('up', 'Adapter updates', ['After each round, the small LoRA weight changes your tab learned, to be averaged with everyone’s.']);
