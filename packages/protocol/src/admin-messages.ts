@@ -98,6 +98,8 @@ export interface RunSnapshot extends RunInfo {
   error: string | null;
   /** The measured token recovery at this run's cut (docs/leakage/<model>.json); null when not measured. */
   leakage?: RunLeakage | null;
+  /** Block-training methods (cybgd, cybgd-split): the server's latest version of every block it cycles over. */
+  blockVersions?: number[];
 }
 
 export interface LogEntry { time: number; level: 'info' | 'warn' | 'error'; message: string }
