@@ -9,7 +9,7 @@ import { h, ICONS, icon, setChildren, setText } from './dom.js';
 import { createLossChart, type LossChart } from './loss-chart.js';
 import { createOutcomeView, type OutcomeActions } from './outcome-view.js';
 import { statTile } from './stat-tile.js';
-import { sentHint } from './what-leaves.js';
+import { trafficHints } from './what-leaves.js';
 
 export interface TrainingActions extends OutcomeActions {
   onPause(): void;
@@ -80,16 +80,13 @@ export function createTrainingView(actions: TrainingActions): TrainingView {
   };
   const canvas = h('canvas', { role: 'img', 'aria-label': 'Line chart of the local training loss per step' });
   const chartCaption = h('p', { class: 'card-foot muted', id: 'dataset-caption' }, ['Your data is being prepared…']);
-  const element = h('div', { class: 'stack', id: 'training', 'data-status': 'starting' }, [
-    statusCard,
-    outcome.element,
-    h('dl', { class: 'stats', 'aria-label': 'Training numbers' }, Object.values(tiles).map((t) => t.element)),
-    h('section', { class: 'card chart-card', 'aria-labelledby': 'chart-title' }, [
-      h('div', { class: 'card-header' }, [h('h2', { class: 'card-title', id: 'chart-title' }, ['Local loss'])]),
-      h('div', { class: 'card-body' }, [h('div', { class: 'chart-box' }, [canvas])]),
-      chartCaption,
-    ]),
+  const stats = h('dl', { class: 'stats', 'aria-label': 'Training numbers' }, Object.values(tiles).map((t) => t.element));
+  const chartCard = h('section', { class: 'card chart-card', 'aria-labelledby': 'chart-title' }, [
+    h('div', { class: 'card-header' }, [h('h2', { class: 'card-title', id: 'chart-title' }, ['Local loss'])]),
+    h('div', { class: 'card-body' }, [h('div', { class: 'chart-box' }, [canvas])]),
+    chartCaption,
   ]);
+  const element = h('div', { class: 'stack', id: 'training', 'data-status': 'starting' }, [statusCard, outcome.element, stats, chartCard]);
   let chart: LossChart | null = null;
   /** The u-shaped layout without an eval file: the round's eval loss is the tabs' mean held-out loss, not the server's. */
   let evalLabel = 'server eval loss';
@@ -97,7 +94,9 @@ export function createTrainingView(actions: TrainingActions): TrainingView {
   return {
     element,
     describeRun(training) {
-      tiles.sent.setHint(sentHint(training));
+      const hints = trafficHints(training);
+      tiles.sent.setHint(hints.sent);
+      tiles.received.setHint(hints.received);
       evalLabel = training?.heldOutEval === true ? 'held-out loss of all tabs' : 'server eval loss';
     },
     setBackend(label, detail) {
@@ -134,6 +133,8 @@ export function createTrainingView(actions: TrainingActions): TrainingView {
       setText(notice, s.notice ?? '');
 
       outcome.render(s);
+      // A session that ended before its first step (refused, no backend) has no numbers or chart to show.
+      stats.hidden = chartCard.hidden = over && s.losses.length === 0;
       tiles.loss.set(formatLoss(s.lastLoss), s.lastEvalLoss !== null ? `${evalLabel} ${formatLoss(s.lastEvalLoss)}` : 'last step');
       tiles.speed.set(s.tokensPerSecond > 0 ? formatRate(s.tokensPerSecond) : '—');
       tiles.sent.set(formatBytes(s.bytesUp));
