@@ -57,6 +57,7 @@ test('a WebGPU tab trains a u-shaped round, and no target, mask, loss or token i
   await expect(page.locator('#what-leaves')).toContainText('U-shaped run: activations and gradients only');
   await expect(page.getByText('These ids are an encoding of your training text')).toHaveCount(0);
   await expect(page.locator('.facts')).toContainText('the gradient of the server’s output (no labels, no loss)');
+  await expect(page.locator('#lead')).toContainText('A server trains the middle layers');
   await page.screenshot({ path: join(SHOTS, 'u-shaped-consent.png'), fullPage: true });
   await trainOnce(page, 40);
   await expect(page.locator('#stat-sent-hint')).toHaveText('activations, output gradients, adapters');
