@@ -100,6 +100,8 @@ export interface RunSnapshot extends RunInfo {
   leakage?: RunLeakage | null;
   /** Block-training methods (cybgd, cybgd-split): the server's latest version of every block it cycles over. */
   blockVersions?: number[];
+  /** The run's invite token (config.inviteOnly), for the admin's invite link; never on the public /api/run. */
+  invite?: string | null;
 }
 
 export interface LogEntry { time: number; level: 'info' | 'warn' | 'error'; message: string }
