@@ -2,8 +2,10 @@
 import type { RunSnapshot } from '@splitlora/protocol';
 import { formatCount, formatSeconds } from '../state/format.js';
 import { leakageLine } from '../state/leakage-line.js';
+import { methodSummary } from '../state/method-summary.js';
 import type { PrivacyStatus } from '../state/privacy-status.js';
 import type { RoundProgress } from '../state/round-progress.js';
+import { turnText } from '../state/turn-text.js';
 import type { RunAction, RunControls } from '../state/run-controls.js';
 import { card, h, setChildren } from './dom.js';
 import { createInviteLinkView } from './invite-link-view.js';
@@ -46,7 +48,7 @@ export function describeRunSettings(run: RunSnapshot): string {
     ? c.lora.target_modules.join(', ')
     : `${['q', 'k', 'v'].filter((_, i) => c.lora.enable_lora?.[i]).join(',')} of c_attn`;
   return [
-    c.model, `cut ${c.cut}`, c.layout === 'u-shaped' ? 'u-shaped (labels stay in the tabs)' : 'standard layout', `SFL-${run.sfl.toUpperCase()}`, c.wireDtype === 'float16' ? 'fp16 wire' : 'fp32 wire',
+    methodSummary(c), c.model, `cut ${c.cut}`, c.layout === 'u-shaped' ? 'u-shaped (labels stay in the tabs)' : 'standard layout', `SFL-${run.sfl.toUpperCase()}`, c.wireDtype === 'float16' ? 'fp16 wire' : 'fp32 wire',
     `LoRA r${c.lora.r}/α${c.lora.lora_alpha} on ${placement}`, `${c.localSteps} local steps`,
   ].join(' · ');
 }
@@ -89,6 +91,7 @@ export function createRunStatusView(onAction: (action: RunAction) => void): RunS
       const elapsed = run.roundStartedAt !== null && (run.state === 'training' || run.state === 'aggregating')
         ? ` · ${formatSeconds(Math.max(0, (nowMs - run.roundStartedAt) / 1000))} in this round` : '';
       const summary = run.modelSummary;
+      const turn = turnText(run);
       setChildren(content, [
         h('div', { class: 'run-title-row' }, [
           h('h3', { class: 'run-name' }, [run.name]),
@@ -106,6 +109,7 @@ export function createRunStatusView(onAction: (action: RunAction) => void): RunS
         h('p', { class: 'run-detail muted' }, [`${progress.detail}${elapsed}`]),
         h('dl', { class: 'facts' }, [
           fact('In this round', String(run.participants.length)),
+          turn === null ? null : fact('Whose turn', turn),
           fact('Online', String(volunteersOnline)),
           summary ? fact('Parameters', formatCount(summary.totalParams)) : null,
           summary ? fact('Trainable (client / server)', `${formatCount(summary.clientTrainable)} / ${formatCount(summary.serverTrainable)}`) : null,

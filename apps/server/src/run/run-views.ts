@@ -16,7 +16,8 @@ export function runSnapshot(
   const client = Object.values(plan.clientParamShapes()).reduce((s, shape) => s + countElements(shape), 0);
   return {
     ...info, config, participants: [...machine.participants.keys()], roundStartedAt: machine.roundStartedAt,
-    completedRounds: machine.completedRounds, error, leakage, ...(blockVersions === undefined ? {} : { blockVersions }),
+    completedRounds: machine.completedRounds, error, leakage, ...(machine.turns === null ? {} : { turn: machine.turns.state() }),
+    ...(blockVersions === undefined ? {} : { blockVersions }),
     modelSummary: {
       name: plan.modelName, layers: c.n_layer, embd: c.n_embd, totalParams: total, clientParams: client,
       // Block methods train one whole block per round with full parameters; LoRA methods their adapter.

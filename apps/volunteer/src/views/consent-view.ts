@@ -1,5 +1,6 @@
 // The first screen: what this run trains (from GET /api/run), what leaves the browser and what never does,
 // and the consent button. No connection to the training server exists while it is shown.
+import { trainsBlocks } from '@splitlora/protocol';
 import type { RunOverview, TrainingSummary } from '../api/run-overview.js';
 import { formatBytes, formatCompact, formatInteger } from '../format/format.js';
 import { type Child, h, ICONS, icon, setChildren } from './dom.js';
@@ -34,7 +35,7 @@ function runFacts(o: RunOverview): HTMLElement {
     ]);
   }
   const state = o.run.state === 'waiting' ? 'waiting for volunteers' : o.run.state;
-  const blocks = t.method !== 'splitlora';
+  const blocks = trainsBlocks(t.method);
   const weights = t.weights === 'random' ? 'random weights' : 'pretrained';
   return h('dl', { class: 'facts' }, [
     fact('Model', h('span', { class: 'mono' }, [t.model]), blocks ? `GPT-2 family, ${weights}, full-parameter blocks (FedCyBGD)` : `GPT-2 family, ${weights}, LoRA rank ${t.loraRank}`),
@@ -67,6 +68,10 @@ function leadText(t: TrainingSummary | null): string {
     return 'Your browser trains one of the model’s first blocks with all its weights each round, on text files you choose. '
       + 'A server trains the remaining layers and combines the blocks all volunteers trained after every round.';
   }
+  if (t?.method === 'sl') {
+    return 'When its turn comes, your browser trains the first layers of the model, with small LoRA adapters, on text files you choose. '
+      + 'A server trains the remaining layers and hands your adapter on to the next volunteer in line.';
+  }
   if (t?.layout === 'u-shaped') {
     return 'Your browser trains the first layers and the output head of the model, with small LoRA adapters, on text files you choose. '
       + 'A server trains the middle layers and averages the adapters of all volunteers after every round.';
@@ -88,7 +93,7 @@ function privacyFacts(t: TrainingSummary): HTMLElement[] {
     facts.push(fact('Differential privacy: on', `Noise (σ = ${p.dp.noiseMultiplier}) hides any one volunteer in the averaged adapters`,
       `each update is limited to norm ${p.dp.clipNorm}; ${budget} (δ = ${p.dp.delta}); it covers the shared client adapters, not the per-step activations and labels`));
   }
-  const update = t.method === 'splitlora' ? 'adapter update' : 'trained block';
+  const update = trainsBlocks(t.method) ? 'trained block' : 'adapter update';
   if (facts.length === 0 && p !== undefined) facts.push(fact('Privacy protection', 'None beyond what is listed below', `the server sees your ${update} in the clear; this run uses neither differential privacy nor secure aggregation`));
   return facts;
 }
