@@ -98,10 +98,15 @@ describe('pnpm bench', () => {
     }
   }, 180_000);
 
-  it('convergence: five methods with curves, a target, parameter counts and the SVG', async () => {
-    const json = await smoke('convergence', 150_000);
+  it('convergence: seven methods with curves, a target, parameter counts and the SVG; FedCyBGD uploads one fp16 block', async () => {
+    const json = await smoke('convergence', 420_000);
     const methods = json['methods'] as Json[];
-    expect(methods).toHaveLength(5);
+    expect(methods).toHaveLength(7);
+    for (const name of ['FedCyBGD (whole model)', 'FedCyBGD split (SFL-V2 server)']) {
+      const m = methods.find((x) => x['method'] === name)!;
+      expect(m['traffic']['updateUpPerRound']).toBe(2 * m['clientTrainable']); // the trained block, fp16
+    }
+    expect(methods.find((x) => x['method'] === 'FedCyBGD (whole model)')!['traffic']['stepUpPerRound']).toBe(0); // no activations leave the tab
     for (const m of methods) {
       expect(m['curve'].length).toBe(3);
       expect(Number.isFinite(m['finalLoss'])).toBe(true);
@@ -109,7 +114,7 @@ describe('pnpm bench', () => {
     expect(new Set(methods.map((m) => m['tokens'])).size).toBe(1); // the same token budget for every method
     expect(Number.isFinite(json['target'])).toBe(true);
     expect(existsSync(join(REPO_ROOT, json['svg']))).toBe(true);
-  }, 180_000);
+  }, 450_000);
 
   it('conv1d: both versions measured and giving the same input gradient', async () => {
     const json = await smoke('conv1d', 120_000);
@@ -133,6 +138,18 @@ describe('pnpm bench', () => {
       expect(r['maxAbsError']).toBeLessThanOrEqual(r['errorBound']);
     }
   }, 150_000);
+
+  it('secagg --real: the same real run off and on, bytes and seconds per round, every volunteer in the secure sum', async () => {
+    const json = await smoke('secagg', 270_000, ['--real']);
+    const [c] = json['comparisons'] as Json[];
+    expect(c!['clients']).toBe(3);
+    expect([c!['off']['state'], c!['on']['state']]).toEqual(['finished', 'finished']);
+    expect(c!['on']['reporters']).toEqual([3]); // the counted round's secure aggregation had all three survivors
+    expect(c!['off']['bytesUp']).toBeGreaterThan(0);
+    expect(c!['added']['upPerVolunteer']).toBeGreaterThan(0); // keys, encrypted shares and unmasking shares
+    expect(c!['added']['downPerVolunteer']).toBeGreaterThan(0);
+    expect(c!['on']['seconds']).toBeGreaterThan(0);
+  }, 300_000);
 
   it('decode: cache and full recompute measured, same tokens, no leak', async () => {
     const json = await smoke('decode', 120_000);

@@ -1,5 +1,6 @@
 // A method's learning curve (eval loss after each round against trained tokens and training seconds), the clock
 // that excludes evaluation time, and the "first point at or below a target loss" lookup.
+import type { TrafficFigures } from './traffic.js';
 
 export interface CurvePoint {
   round: number;
@@ -17,6 +18,8 @@ export interface Curve {
   clientBase: number | null;
   /** Trainable LoRA parameters on the server. */
   serverTrainable: number | null;
+  /** Bytes per client and round, where the method counts them (frames as a real run sends them). */
+  traffic?: TrafficFigures;
   notes: string;
 }
 

@@ -15,14 +15,16 @@ import { federated } from './methods/federated.js';
 import { sequentialSplit } from './methods/sequential-split.js';
 import { splitFed } from './methods/splitfed.js';
 import { dpSplitFed } from './methods/dp-splitfed.js';
+import { cycleBlock } from './methods/cycle-block.js';
 import { createWorld, type Settings, type World } from './setup.js';
 
 const METHODS: Record<string, (world: World) => Promise<Curve>> = {
   centralized, fedavg: federated, sl: sequentialSplit, 'sfl-v1': (w) => splitFed(w, 'v1'), 'sfl-v2': (w) => splitFed(w, 'v2'),
+  cybgd: (w) => cycleBlock(w, 'cybgd'), 'cybgd-split': (w) => cycleBlock(w, 'cybgd-split'),
 };
 
 export const convergenceBenchmark = defineBenchmark('convergence', [
-  { name: 'methods', value: 'LIST', help: `methods (default ${Object.keys(METHODS).join(',')})` },
+  { name: 'methods', value: 'LIST', help: `methods (default ${Object.keys(METHODS).join(',')}; with --dp-noise: sfl-v2, the DP curves' baseline)` },
   { name: 'model', value: 'M', help: 'preset (default tiny; base weights are random)' },
   { name: 'clients', value: 'N', help: 'clients, IID shards of the E2E dev set (default 3)' },
   { name: 'rounds', value: 'R', help: 'rounds = evaluation points (default 6)' },
@@ -38,6 +40,11 @@ export const convergenceBenchmark = defineBenchmark('convergence', [
   { name: 'dp-clip', value: 'C', help: 'DP clip norm of each client update (default 0.05)' },
 ], runConvergenceBench);
 
+/** fp32 bytes of what a client holds: frozen weights, trainable parameters and their two AdamW moments. */
+function clientParamBytes(curve: Curve): number | null {
+  return curve.clientBase === null || curve.clientTrainable === null ? null : 4 * (curve.clientBase + 3 * curve.clientTrainable);
+}
+
 async function runConvergenceBench({ smoke, flags, log }: BenchOptions): Promise<BenchReport> {
   const settings: Settings = {
     model: flags.string('model', 'tiny') as Gpt2PresetName, cut: 3, clients: flags.number('clients', 3, { min: 1 }),
@@ -45,12 +52,14 @@ async function runConvergenceBench({ smoke, flags, log }: BenchOptions): Promise
     batch: flags.number('batch', smoke ? 2 : 4, { min: 1 }), maxSeqLen: flags.number('seq', smoke ? 32 : 128, { min: 8 }),
     lr: flags.number('lr', 1e-2, { min: 0 }), evalSamples: flags.number('eval-samples', smoke ? 8 : 64, { min: 1 }), seed: flags.number('seed', 0, { min: 0 }),
   };
-  const methods = flags.list('methods', Object.keys(METHODS), Object.keys(METHODS));
   const dpNoise = flags.string('dp-noise', '').split(',').filter((x) => x.trim() !== '').map((x) => {
     const sigma = Number(x);
     if (!(sigma >= 0)) throw new Error(`--dp-noise must list numbers >= 0, found "${x}"`);
     return sigma;
   });
+  // DP's accuracy cost is read against plain SFL-V2 (the method the DP curves aggregate differently), so a DP
+  // comparison runs that one baseline unless --methods names others.
+  const methods = flags.list('methods', dpNoise.length > 0 ? ['sfl-v2'] : Object.keys(METHODS), Object.keys(METHODS));
   const dpClip = flags.number('dp-clip', 0.05, { min: 0 });
   const svgPath = flags.string('svg', join(REPO_ROOT, smoke ? 'artifacts/bench/convergence-smoke.svg' : 'artifacts/bench/convergence.svg'));
   const backend = flags.string('backend', 'wasm') as NodeBackendName;
@@ -92,12 +101,18 @@ async function runConvergenceBench({ smoke, flags, log }: BenchOptions): Promise
       method: c.method, initialLoss: round(c.points[0]!.evalLoss, 4), finalLoss: round(last.evalLoss, 4), bestLoss: round(Math.min(...c.points.slice(1).map((p) => p.evalLoss)), 4),
       tokens: last.tokens, seconds: round(last.seconds, 2), tokensToTarget: hit?.tokens ?? null, secondsToTarget: hit === null ? null : round(hit.seconds, 2),
       clientTrainable: c.clientTrainable, clientBase: c.clientBase, serverTrainable: c.serverTrainable, notes: c.notes,
+      clientParamBytes: clientParamBytes(c), traffic: c.traffic ?? null,
       curve: c.points.map((p) => ({ round: p.round, tokens: p.tokens, seconds: round(p.seconds, 3), evalLoss: round(p.evalLoss, 5) })),
     };
   });
   const loss = (v: number) => v.toFixed(3);
   const summaryRows: Cell[][] = summary.map((s) => [
     s.method, loss(s.initialLoss), loss(s.finalLoss), s.tokens, s.seconds, s.tokensToTarget, s.secondsToTarget, s.clientTrainable ?? 'n/a (one learner)', s.clientBase ?? 'n/a', s.serverTrainable ?? '—',
+  ]);
+  const kib = (bytes: number) => round(bytes / 1024, 1);
+  const perClientRows: Cell[][] = summary.filter((s) => s.traffic !== null).map((s) => [
+    s.method, s.clientTrainable, s.clientBase, s.clientParamBytes === null ? null : round(s.clientParamBytes / 2 ** 20, 2),
+    kib(s.traffic!.upPerRound), kib(s.traffic!.downPerRound), kib(s.traffic!.updateUpPerRound), kib(s.traffic!.modelDownPerRound),
   ]);
   const rounds = Math.max(...curves.map((c) => c.points.length));
   const curveRows: Cell[][] = Array.from({ length: rounds }, (_, r) => [r, curves[0]?.points[r]?.tokens ?? null, ...curves.map((c) => (c.points[r] === undefined ? null : loss(c.points[r]!.evalLoss)))]);
@@ -117,6 +132,15 @@ async function runConvergenceBench({ smoke, flags, log }: BenchOptions): Promise
           `plot: ${relative(REPO_ROOT, svgPath)}`,
         ],
       },
+      ...(perClientRows.length === 0 ? [] : [{
+        title: 'Per client: what it trains and holds, and its traffic per round',
+        columns: ['method', 'client trainable params', 'client frozen params', 'client param MiB', 'up KiB/round', 'down KiB/round', 'of which update up KiB', 'of which adapter/blocks down KiB'],
+        rows: perClientRows,
+        notes: [
+          'client param MiB: fp32 bytes of the weights the client holds plus its trainable parameters and their two AdamW moments ((frozen + 3 × trainable) × 4), computed from the counts; activations and the wasm backend\'s transposed copies are not included.',
+          'KiB per client and round, counted from the frames a real run sends (binary payload, no socket.io framing), mean over clients and rounds: the round\'s adapter or block download and its update, plus per-step activations and labels up and gradients down (split methods).',
+        ],
+      }]),
       { title: 'Eval loss after each round', columns: ['round', 'tokens (first method)', ...curves.map((c) => c.method)], rows: curveRows },
     ],
     json: { settings, backend, target: round(target, 5), svg: relative(REPO_ROOT, svgPath), methods: summary },

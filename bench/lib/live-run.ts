@@ -54,8 +54,12 @@ export async function startLiveRun(options: LiveRunOptions): Promise<LiveRun> {
       else if (warnings === 6) options.log('server: further warnings and errors are not shown');
     },
   };
+  // The fleet is one address standing in for many volunteers' machines: the per-address limits (32 connections, 60
+  // joins a minute by default) would refuse a fleet of more than 32, so they grow with it.
+  const perAddress = Math.max(64, 4 * options.clients);
   const server = await createServer({
     port: 0, host: '127.0.0.1', dataDir, runsDir, quiet: true, backend: 'wasm', logSinks: [sink], ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
+    access: { addressLimits: { connectionsPerAddress: perAddress, joinsPerMinute: perAddress } },
   });
   const volunteerErrors: string[] = [];
   let reconnects = 0;

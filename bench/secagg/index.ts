@@ -1,15 +1,18 @@
 // `pnpm bench secagg`: what secure aggregation adds to one round — bytes per volunteer and seconds per party — for
 // 3, 10 and 50 volunteers on the paper's client adapter, all parties in this process (no transport), against plain
-// FedAvg's upload and host-side averaging measured in the same run.
+// FedAvg's upload and host-side averaging measured in the same run; `--real`: in real runs (real-report.ts).
 import {
   adapterLayout, countAdapterParams, fedAvgHost, gpt2Config, type NamedHostTensors, PAPER_LORA, runInMemoryRound, type DropPoint, defaultThreshold,
 } from '@splitlora/core';
 import { type BenchOptions, type BenchReport, type Cell, defineBenchmark } from '../lib/report.js';
 import { mean, median, round } from '../lib/stats.js';
+import { runRealSecAgg } from './real-report.js';
 
 export const secaggBenchmark = defineBenchmark('secagg', [
+  { name: 'real', help: 'real runs instead: a server and a Node fleet, secure aggregation off and on' },
   { name: 'clients', value: 'LIST', help: 'volunteers per round (default 3,10,50)' },
-  { name: 'rounds', value: 'N', help: 'rounds per setting, the first not counted (default 5)' },
+  { name: 'rounds', value: 'N', help: 'rounds per setting, the first not counted (default 5; --real: 3)' },
+  { name: 'timeout-min', value: 'N', help: '--real: minutes a run may take (default 30)' },
   { name: 'dropouts', value: 'LIST', help: 'volunteers that drop before their masked input, per setting (default 0,1)' },
   { name: 'length', value: 'N', help: 'elements per update (default: the paper adapter, LoRA r=4 on q,v of gpt2 blocks 0-2)' },
 ], runSecAggBench);
@@ -98,7 +101,9 @@ async function measure(clients: number, dropped: number, length: number, rounds:
   };
 }
 
-async function runSecAggBench({ smoke, flags, log }: BenchOptions): Promise<BenchReport> {
+async function runSecAggBench(options: BenchOptions): Promise<BenchReport> {
+  if (options.flags.bool('real')) return runRealSecAgg(options);
+  const { smoke, flags, log } = options;
   const clientCounts = flags.numbers('clients', smoke ? [3] : [3, 10, 50]);
   const dropoutCounts = flags.list('dropouts', smoke ? ['0', '1'] : ['0', '1']).map(Number);
   const rounds = flags.number('rounds', smoke ? 1 : 5, { min: 1, max: 100 });

@@ -3,6 +3,7 @@ export { createServer, type ServerOptions, type SplitLoraServer } from './server
 export { RoundMachine, type MachineAction, type MachineConfig } from './run/round-machine.js';
 export { RunStore } from './run/run-store.js';
 export type { Run } from './run/run.js';
+export { blockTaskMessage } from './run/block-task-frames.js';
 export { ServerSplit, type StepInput, type StepOutput, type ServerSplitState } from './run/server-split.js';
 export { RunHost } from './run/run-host.js';
 export { type Coordinator, type CoordinatorOptions, startCoordinator } from './scale/coordinator.js';

@@ -2,9 +2,10 @@
 // fp16 frames as on the wire) talking to a ServerSplit by function call instead of a socket.
 import { adapterLayout, clientPart, countAdapterParams, countElements, type Example, expectedParamShapes, mixSeed } from '@splitlora/core';
 import { LocalTrainer, type PendingStep } from '@splitlora/client';
-import { decodeFloatFrame, decodeIntFrame, encodeFloatFrame, type TensorFrame } from '@splitlora/protocol';
+import { BYTES_PER_ELEMENT, decodeFloatFrame, decodeIntFrame, encodeFloatFrame, type TensorFrame } from '@splitlora/protocol';
 import type { ServerSplit, StepInput } from '@splitlora/server';
 import { inProcessPlan } from '../../lib/manifest.js';
+import type { Traffic } from '../traffic.js';
 import { clientModel, type World } from '../setup.js';
 
 export class SplitClient {
@@ -23,19 +24,18 @@ export class SplitClient {
     return this.trainer.forward(mixSeed(this.world.settings.seed, round, this.index), step);
   }
 
-  /** What the server's decodeStep makes of the client's frames. */
   stepInput(pending: PendingStep, globalStep: number): StepInput {
-    const [batch, seqLen] = pending.activations.shape as [number, number, number];
-    const mask = Float32Array.from(decodeIntFrame(pending.lossMask));
-    return {
-      clientId: this.id, hidden: decodeFloatFrame(pending.activations), batch, seqLen, targets: decodeIntFrame(pending.targets), mask,
-      tokens: pending.batch.tokens, globalStep,
-    };
+    return stepInputOf(this.id, pending, globalStep);
   }
 
   async backward(pending: PendingStep, gradient: Float32Array, globalStep: number): Promise<void> {
     const frame = encodeFloatFrame('gradient', [...pending.activations.shape], gradient, this.world.run.wireDtype);
     await this.trainer.backward(pending, frame, globalStep);
+  }
+
+  /** Bytes per activation or gradient element on the wire (the run's wire dtype). */
+  get wireBytes(): number {
+    return BYTES_PER_ELEMENT[this.world.run.wireDtype];
   }
 
   load(frames: readonly TensorFrame[]): void {
@@ -47,10 +47,21 @@ export class SplitClient {
   }
 }
 
+/** What the server's decodeStep makes of a client's step frames. */
+export function stepInputOf(clientId: string, pending: PendingStep, globalStep: number): StepInput {
+  const [batch, seqLen] = pending.activations.shape as [number, number, number];
+  const mask = Float32Array.from(decodeIntFrame(pending.lossMask));
+  return {
+    clientId, hidden: decodeFloatFrame(pending.activations), batch, seqLen, targets: decodeIntFrame(pending.targets), mask,
+    tokens: pending.batch.tokens, globalStep,
+  };
+}
+
 /** One client step through the server (activations up, gradient back, client update); returns trained tokens. */
-export async function splitStep(client: SplitClient, server: ServerSplit, round: number, step: number, globalStep: number): Promise<number> {
+export async function splitStep(client: SplitClient, server: ServerSplit, round: number, step: number, globalStep: number, traffic?: Traffic): Promise<number> {
   const pending = await client.forward(round, step);
   const [out] = await server.step([client.stepInput(pending, globalStep)]);
+  traffic?.step(pending, out!.gradient.length * client.wireBytes);
   await client.backward(pending, out!.gradient, globalStep);
   return pending.batch.tokens;
 }

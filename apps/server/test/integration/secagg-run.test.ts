@@ -4,6 +4,7 @@
 // sending its masked update.
 import { join } from 'node:path';
 import { flatLayoutOf, flattenAdapter, gpt2Config, importPeftAdapter, type NamedHostTensors, quantization, quantize } from '@splitlora/core';
+import { type AssetCache, memoryAssetCache } from '@splitlora/client';
 import { dirSource } from '@splitlora/node';
 import { decodeFloatFrame, type RoundStart, unpackFrames } from '@splitlora/protocol';
 import { describe, expect, it } from 'vitest';
@@ -21,16 +22,18 @@ interface Observed {
   outgoing: Set<string>;
 }
 
-function startObserved(url: string, shards: Awaited<ReturnType<typeof e2eShards>>, prefix: string): Observed {
-  const observed: Observed = { volunteers: [], updates: new Map(), starts: new Map(), outgoing: new Set() };
-  observed.volunteers = shards.map((shard, i) => {
-    const v = startVolunteer(url, shard, `${prefix}-${i}`, {
+/** Volunteers `<prefix>-<first + i>` on `shards`, observed (added to `into` when given). */
+function startObserved(url: string, shards: Awaited<ReturnType<typeof e2eShards>>, prefix: string, cache?: AssetCache, first = 0, into?: Observed): Observed {
+  const observed: Observed = into ?? { volunteers: [], updates: new Map(), starts: new Map(), outgoing: new Set() };
+  observed.volunteers.push(...shards.map((shard, i) => {
+    const v = startVolunteer(url, shard, `${prefix}-${first + i}`, {
       observeUpdate: (round, update) => observed.updates.set(round, [...(observed.updates.get(round) ?? []), Float64Array.from(update)]),
+      ...(cache === undefined ? {} : { cache }),
     });
     v.socket.on('round:start', (msg) => observed.starts.set(msg.round, msg.adapter));
     v.socket.onAnyOutgoing((event: string) => observed.outgoing.add(event));
     return v;
-  });
+  }));
   return observed;
 }
 
@@ -164,15 +167,29 @@ describe('secure aggregation in a run', () => {
     console.log(`SecAgg with a volunteer gone before unmasking: |aggregate − plain sum of all 3| ≤ ${worst.toExponential(2)}`);
   }, 600_000);
 
-  // Ten volunteers training in this one process with the server: on a loaded 2-core machine their heartbeats time
-  // out (2026-11-30, see the report); run it with SPLITLORA_SLOW_TESTS=1 on a machine with cores to spare.
-  it.runIf(process.env.SPLITLORA_SLOW_TESTS === '1')('10 volunteers: the aggregate is the plain sum', async () => {
-    // Started before the volunteers connect: the round begins once all 10 are ready (their downloads share this process).
-    const created = await adminRequest(ctx.admin(), 'run:create', testRunConfig({ minClients: 10, maxClients: 10, secureAggregation: true, rounds: 1, localSteps: 1, evalData: null }));
+  // Ten volunteers and the server share this one process (and, in CI, two loaded cores). Under load a starved
+  // event loop misses heartbeats; a volunteer then reconnects, and with the harness's 1 s grace the round had already
+  // dropped it, so the secure sum lacked it (the likely failure before; heartbeat losses were seen in `pnpm bench
+  // secagg --real` at load 20). Here the grace covers a reconnect and the round waits up to 10 minutes; the volunteers
+  // share one asset cache, the first downloading the weights before the other nine start (ten downloads of the same
+  // 13 MB were most of the work), and batches are small. Volunteers that reconnected are printed.
+  it('10 volunteers: the aggregate is the plain sum', async () => {
+    const shards = await e2eShards(10);
+    const created = await adminRequest(ctx.admin(), 'run:create', testRunConfig({
+      minClients: 10, maxClients: 10, secureAggregation: true, rounds: 1, localSteps: 1, batchSize: 2, evalData: null,
+      roundTimeoutSec: 600, reconnectGraceSec: 120,
+    }));
     const runId = created.runId;
     await adminRequest(ctx.admin(), 'run:start', { runId });
-    const observed = startObserved(ctx.server().url, await e2eShards(10), 'sa10');
+    const cache = memoryAssetCache();
+    const observed = startObserved(ctx.server().url, shards.slice(0, 1), 'sa10', cache);
+    await new Promise<void>((resolve) => observed.volunteers[0]!.onFirst((e) => e.type === 'dataset', () => resolve())); // its assets are cached
+    startObserved(ctx.server().url, shards.slice(1), 'sa10', cache, 1, observed);
     expect(new Set(await Promise.all(observed.volunteers.map((v) => v.done)))).toEqual(new Set(['finished']));
+    const reconnects = observed.volunteers.map((v, i) => [i, v.events.filter((e) => e.type === 'status' && e.status === 'reconnecting').length]).filter(([, n]) => n! > 0);
+    if (reconnects.length > 0) console.log(`SecAgg 10 volunteers: reconnected during the run (volunteer, times): ${JSON.stringify(reconnects)}`);
+    const downloads = observed.volunteers.map((v) => v.events.some((e) => e.type === 'download' && e.asset === 'weights' && !e.fromCache));
+    expect(downloads).toEqual([true, ...new Array<boolean>(9).fill(false)]); // one download, nine cache hits
     const record = (await runMetrics(ctx.admin(), runId)).round(1)!;
     expect(record.privacy!.secureAggregation).toMatchObject({ survivors: 10, dropped: 0 });
     const worst = await checkSum(observed, 1, 10, record.privacy!.secureAggregation!.errorBound);

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { e2eCsvExamples, type Example, shardIid } from '@splitlora/core';
-import { memoryAssetCache, type VolunteerEvent, Volunteer, type VolunteerOutcome, type VolunteerSocket } from '@splitlora/client';
+import { type AssetCache, memoryAssetCache, type VolunteerEvent, Volunteer, type VolunteerOutcome, type VolunteerSocket } from '@splitlora/client';
 import { findDataDir, loadTokenizer, selectNodeBackend } from '@splitlora/node';
 import {
   ADMIN_NAMESPACE, type AdminClientToServerEvents, type AdminServerToClientEvents, type MetricRecord, type PayloadOf, type ReplyOf, request,
@@ -83,7 +83,14 @@ export interface TestVolunteer {
   onFirst(matches: (event: VolunteerEvent) => boolean, act: (event: VolunteerEvent) => void): void;
 }
 
-export function startVolunteer(url: string, examples: Example[], name: string, options: { reconnection?: boolean; observeUpdate?: (round: number, update: Float64Array) => void } = {}): TestVolunteer {
+export interface TestVolunteerOptions {
+  reconnection?: boolean;
+  observeUpdate?: (round: number, update: Float64Array) => void;
+  /** The asset cache (default: its own, empty): volunteers of one test may share one, as tabs of one browser do. */
+  cache?: AssetCache;
+}
+
+export function startVolunteer(url: string, examples: Example[], name: string, options: TestVolunteerOptions = {}): TestVolunteer {
   const socket: VolunteerSocket = io(url, { forceNew: true, autoConnect: false, transports: ['websocket'], reconnection: options.reconnection ?? true, reconnectionDelay: 200, reconnectionDelayMax: 1000 });
   const events: VolunteerEvent[] = [];
   const hooks: { matches: (event: VolunteerEvent) => boolean; act: (event: VolunteerEvent) => void }[] = [];
@@ -96,7 +103,7 @@ export function startVolunteer(url: string, examples: Example[], name: string, o
     }
   };
   const volunteer = new Volunteer({
-    socket, backend: 'node', name, cache: memoryAssetCache(), loadExamples: () => examples, onEvent, statusIntervalMs: 500,
+    socket, backend: 'node', name, cache: options.cache ?? memoryAssetCache(), loadExamples: () => examples, onEvent, statusIntervalMs: 500,
     ...(options.observeUpdate ? { observeUpdate: options.observeUpdate } : {}),
   });
   return { volunteer, socket, events, done: volunteer.run(), onFirst: (matches, act) => hooks.push({ matches, act }) };
