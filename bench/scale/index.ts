@@ -9,7 +9,7 @@ import { workersTable } from './workers-table.js';
 
 export const scaleBenchmark = defineBenchmark('scale', [
   { name: 'clients', value: 'LIST', help: 'load levels (default 1,10,50,100; with --workers 8)' },
-  { name: 'workers', value: 'LIST', help: 'split-worker processes behind one coordinator and a redis-server started here, e.g. 1,2,4 (default: one in-process server, no Redis)' },
+  { name: 'workers', value: 'LIST', help: 'split-worker processes behind one coordinator and a redis-server started here, e.g. 0,1,2,4 (0: one process, no Redis, as without the flag)' },
   { name: 'sfl', value: 'LIST', help: 'SFL variants (default v2; v2,v1 compares)' },
   { name: 'fleet-threads', value: 'N', help: 'worker threads of the volunteer fleet (default 2)' },
   { name: 'warmup-s', value: 'S', help: 'seconds of training before the window (default 10)' },
@@ -19,9 +19,19 @@ export const scaleBenchmark = defineBenchmark('scale', [
   { name: 'local-steps', value: 'I', help: 'local steps per round (default 10)' },
 ], runScaleBench);
 
+/** `--workers 0,1,2,4`: whole numbers; 0 (one process playing both roles, no Redis) becomes null. */
+function workerCounts(list: string): (number | null)[] {
+  return list.split(',').map((s) => {
+    const n = Number(s.trim());
+    if (!Number.isInteger(n) || n < 0 || n > 64) throw new Error(`--workers must list whole numbers 0…64 (0: one process, no Redis), found "${s}"`);
+    return n === 0 ? null : n;
+  });
+}
+
 async function runScaleBench({ smoke, flags, log }: BenchOptions): Promise<BenchReport> {
-  const splitWorkers: (number | null)[] = flags.has('workers') ? flags.numbers('workers', []) : [null];
-  const levels = flags.numbers('clients', splitWorkers[0] !== null ? [smoke ? 2 : 8] : smoke ? [1, 2] : [1, 10, 50, 100]);
+  const byWorkers = flags.has('workers');
+  const splitWorkers = byWorkers ? workerCounts(flags.string('workers', '')) : [null];
+  const levels = flags.numbers('clients', byWorkers ? [smoke ? 2 : 8] : smoke ? [1, 2] : [1, 10, 50, 100]);
   const variants = flags.list('sfl', ['v2'], ['v1', 'v2']) as ('v1' | 'v2')[];
   const fleetThreads = flags.number('fleet-threads', 2, { min: 1 });
   const results: LevelResult[] = [];
@@ -49,7 +59,7 @@ async function runScaleBench({ smoke, flags, log }: BenchOptions): Promise<Bench
       }
     }
   }
-  if (splitWorkers[0] !== null) return { name: 'scale', tables: [workersTable(results, fleetThreads)], json: { levels: results, fleetThreads, cpus: cpus().length } };
+  if (byWorkers) return { name: 'scale', tables: [workersTable(results, fleetThreads)], json: { levels: results, fleetThreads, cpus: cpus().length } };
   const rows: Cell[][] = results.map((r) => [
     `SFL-${r.sfl.toUpperCase()}`, r.clients, r.status === 'ok' ? r.tokensPerSecond : r.status, r.stepsPerSecond, r.serverBusyPercent, r.latencyP50Ms, r.latencyP95Ms,
     r.clientsTraining, r.roundsCompleted, r.startSeconds, r.rssMiB, r.heapUsedMiB, r.status === 'ok' ? null : r.reason,
