@@ -53,7 +53,7 @@ export async function startLiveServers(options: LiveServersOptions): Promise<Liv
     const server = await createServer(base);
     return {
       server, fleetUrl: server.url, childRssMiB: () => 0, close: () => server.close(),
-      load: () => new Map([['server', { latenciesMs: server.host.current?.stepLatenciesMs ?? [], busyMs: server.host.current?.busyMs ?? 0 }]]),
+      load: () => new Map([['server', { latenciesMs: [...(server.host.current?.stepLatenciesMs ?? [])], busyMs: server.host.current?.busyMs ?? 0 }]]), // a snapshot
     };
   }
   const redis = await startLocalRedis();

@@ -21,7 +21,7 @@ export function workersTable(results: LevelResult[], fleetThreads: number): Tabl
     rows,
     notes: [
       `a fresh set of processes per row: a redis-server, the coordinator (in the level's process, with ${fleetThreads} fleet worker threads) and the split workers (one process each, wasm) share ${cpus().length} cores; volunteer i connects to worker i mod N. 0 workers: one in-process server, no Redis (the default).`,
-      'tokens/s = trained tokens of the steps the coordinator counted inside the window; × first row = tokens/s over the first row of this run with as many clients; busy % = mean over the workers of the time their model queue computed / window (reported with each step, so coarse in a short window); step latency = server-side on the worker, arrival to answer.',
+      'tokens/s = trained tokens of the steps the coordinator counted inside the window; × first row = tokens/s over the first row of this run with as many clients; busy % = mean over the workers of the time their model queue computed / window (reported once a second); step latency = server-side on the worker, arrival to answer.',
       'peak RSS = the coordinator\'s process (with the fleet) plus every worker\'s.',
     ],
   };

@@ -35,7 +35,7 @@ export interface Coordinator extends SplitLoraServer {
   untilWorkers(names: readonly string[], timeoutMs: number): Promise<void>;
   /** Training steps each worker has trained since the coordinator started, by worker name. */
   stepsByWorker(): Map<string, number>;
-  /** What each worker reported with its steps: server-side step latencies (ms, in order) and its model queue's busy ms. */
+  /** What each worker reported: server-side step latencies (ms, in order) and its model queue's busy ms (once a second). */
   workerLoad(): Map<string, WorkerLoad>;
 }
 
@@ -65,6 +65,11 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
   const helloWaiters = new Set<() => void>();
   const missing = new Map<string, number>();
   const load = new Map<string, WorkerLoad>();
+  const loadOf = (worker: string): WorkerLoad => {
+    const l = load.get(worker) ?? { steps: 0, latenciesMs: [], busyMs: 0 };
+    load.set(worker, l);
+    return l;
+  };
   let server: SplitLoraServer | null = null;
   let announcedRun: string | null = null;
   const publish = (message: CoordinatorToWorkers) => void appendToStream(cmd, KEYS.control, message).catch((e: Error) => warn(`publishing ${message.type}: ${e.message}`));
@@ -178,13 +183,14 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
         checkCollect(pending);
         return;
       }
+      case 'load':
+        loadOf(message.worker).busyMs = message.busyMs;
+        return;
       default:
         if (message.kind === 'step') {
-          const l = load.get(message.worker) ?? { steps: 0, latenciesMs: [], busyMs: 0 };
+          const l = loadOf(message.worker);
           l.steps++;
           if (l.latenciesMs.length < 1_000_000) l.latenciesMs.push(message.latencyMs);
-          l.busyMs = message.busyMs;
-          load.set(message.worker, l);
         }
         remote.event(message);
     }

@@ -12,9 +12,10 @@ export type WorkerRequest =
 
 export type WorkerToCoordinator =
   | { kind: 'request'; id: number; worker: string; socketId: string; request: WorkerRequest }
-  /** A step the worker trained (its mirror of the round accepted it); `latencyMs` from its arrival to its answer, and the
-   * milliseconds the worker's model queue has been busy in all (for load measurements). */
-  | { kind: 'step'; worker: string; runId: string; clientId: string; round: number; step: number; loss: number; tokens: number; latencyMs: number; busyMs: number }
+  /** A step the worker trained (its mirror of the round accepted it); `latencyMs` from its arrival to its answer. */
+  | { kind: 'step'; worker: string; runId: string; clientId: string; round: number; step: number; loss: number; tokens: number; latencyMs: number }
+  /** Once a second: the milliseconds the worker's model queue has computed in all (for load measurements). */
+  | { kind: 'load'; worker: string; busyMs: number }
   | { kind: 'status'; worker: string; socketId: string; state: 'idle' | 'downloading' | 'training' | 'paused'; tokensPerSecond: number }
   | { kind: 'gone'; worker: string; socketId: string }
   | { kind: 'traffic'; worker: string; sockets: [socketId: string, up: number, down: number][] }

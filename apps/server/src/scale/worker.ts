@@ -99,7 +99,7 @@ export async function startWorker(options: WorkerOptions): Promise<SplitWorker> 
   const runDeps = {
     modelsDir, dataDir, maxMessageBytes, log,
     onStep: (clientId: string, round: number, step: number, loss: number, tokens: number, latencyMs: number) => {
-      if (current !== null) tell({ kind: 'step', worker: name, runId: current.runId, clientId, round, step, loss, tokens, latencyMs, busyMs: current.queue.busyMs });
+      if (current !== null) tell({ kind: 'step', worker: name, runId: current.runId, clientId, round, step, loss, tokens, latencyMs });
     },
   };
   const sync = (): Promise<WorkerRun | null> => {
@@ -244,6 +244,9 @@ export async function startWorker(options: WorkerOptions): Promise<SplitWorker> 
       if (traffic.size === 0) return;
       tell({ kind: 'traffic', worker: name, sockets: [...traffic].map(([id, [up, down]]) => [id, up, down]) });
       traffic.clear();
+    }, 1000),
+    setInterval(() => {
+      if (current !== null) tell({ kind: 'load', worker: name, busyMs: current.queue.busyMs });
     }, 1000),
   ];
   await sync().catch((error: Error) => warn(`could not load the current run: ${error.message}`));
