@@ -2,10 +2,12 @@
 import type { RunSnapshot } from '@splitlora/protocol';
 import { formatCount, formatSeconds } from '../state/format.js';
 import { leakageLine } from '../state/leakage-line.js';
+import { methodSummary } from '../state/method-summary.js';
 import type { PrivacyStatus } from '../state/privacy-status.js';
 import type { RoundProgress } from '../state/round-progress.js';
 import type { RunAction, RunControls } from '../state/run-controls.js';
 import { card, h, setChildren } from './dom.js';
+import { createInviteLinkView } from './invite-link-view.js';
 
 export interface RunStatusInput {
   run: RunSnapshot | null;
@@ -45,7 +47,7 @@ export function describeRunSettings(run: RunSnapshot): string {
     ? c.lora.target_modules.join(', ')
     : `${['q', 'k', 'v'].filter((_, i) => c.lora.enable_lora?.[i]).join(',')} of c_attn`;
   return [
-    c.model, `cut ${c.cut}`, c.layout === 'u-shaped' ? 'u-shaped (labels stay in the tabs)' : 'standard layout', `SFL-${run.sfl.toUpperCase()}`, c.wireDtype === 'float16' ? 'fp16 wire' : 'fp32 wire',
+    methodSummary(c), c.model, `cut ${c.cut}`, c.layout === 'u-shaped' ? 'u-shaped (labels stay in the tabs)' : 'standard layout', `SFL-${run.sfl.toUpperCase()}`, c.wireDtype === 'float16' ? 'fp16 wire' : 'fp32 wire',
     `LoRA r${c.lora.r}/α${c.lora.lora_alpha} on ${placement}`, `${c.localSteps} local steps`,
   ].join(' · ');
 }
@@ -63,7 +65,8 @@ export function createRunStatusView(onAction: (action: RunAction) => void): RunS
     toolbar.append(button);
   }
   const message = h('p', { class: 'action-message', role: 'status', 'aria-live': 'polite' });
-  body.append(announcer, content, toolbar, message);
+  const invite = createInviteLinkView(location.origin);
+  body.append(announcer, content, invite.element, toolbar, message);
 
   let announced = '';
   let messageTimer: ReturnType<typeof setTimeout> | null = null;
@@ -71,6 +74,7 @@ export function createRunStatusView(onAction: (action: RunAction) => void): RunS
     element,
     update({ run, progress, controls, volunteersOnline, nowMs, privacy = null }) {
       for (const [action, button] of buttons) button.disabled = !controls[action];
+      invite.update(run?.invite ?? null);
       const spoken = run === null ? 'No run' : `Run ${run.name}: ${STATE_LABEL[run.state]}, round ${run.round} of ${run.rounds}`;
       if (spoken !== announced) announcer.textContent = announced = spoken;
       if (run === null || progress === null) {
