@@ -1,5 +1,6 @@
 // The first screen: what this run trains (from GET /api/run), what leaves the browser and what never does,
 // and the consent button. No connection to the training server exists while it is shown.
+import { trainsBlocks } from '@splitlora/protocol';
 import type { RunOverview, TrainingSummary } from '../api/run-overview.js';
 import { formatBytes, formatCompact, formatInteger } from '../format/format.js';
 import { type Child, h, ICONS, icon, setChildren } from './dom.js';
@@ -34,7 +35,7 @@ function runFacts(o: RunOverview): HTMLElement {
     ]);
   }
   const state = o.run.state === 'waiting' ? 'waiting for volunteers' : o.run.state;
-  const blocks = t.method !== 'splitlora';
+  const blocks = trainsBlocks(t.method);
   const weights = t.weights === 'random' ? 'random weights' : 'pretrained';
   return h('dl', { class: 'facts' }, [
     fact('Model', h('span', { class: 'mono' }, [t.model]), blocks ? `GPT-2 family, ${weights}, full-parameter blocks (FedCyBGD)` : `GPT-2 family, ${weights}, LoRA rank ${t.loraRank}`),
