@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { leakageFiguresSchema, recoveryAtCut } from '@splitlora/protocol';
+import { redisServerPath } from '@splitlora/server';
 import { benchmarkNames } from './benchmarks.js';
 import { type ChildResult, runChild } from '../tools/run-child.js';
 import { REPO_ROOT } from './lib/python.js';
@@ -97,6 +98,19 @@ describe('pnpm bench', () => {
       expect(level['rssMiB']).toBeGreaterThan(0);
     }
   }, 180_000);
+
+  it.skipIf(redisServerPath() === null)('scale --workers 1,2: split-worker processes behind a coordinator and Redis train, and the table compares them', async () => {
+    const json = await smoke('scale', 420_000, ['--workers', '1,2']);
+    const levels = json['levels'] as Json[];
+    expect(levels.map((l) => [l['splitWorkers'], l['clients']])).toEqual([[1, 2], [2, 2]]);
+    for (const level of levels) {
+      expect(level['status']).toBe('ok');
+      expect(level['tokensPerSecond']).toBeGreaterThan(0);
+      expect(level['serverBusyPercent']).toBeGreaterThan(0); // the workers' busy time reached the coordinator
+      expect(level['latencyP50Ms']).toBeGreaterThan(0);
+      expect(level['rssMiB']).toBeGreaterThan(0);
+    }
+  }, 480_000);
 
   it('convergence: seven methods with curves, a target, parameter counts and the SVG; FedCyBGD uploads one fp16 block', async () => {
     const json = await smoke('convergence', 420_000);

@@ -1,20 +1,23 @@
-// A real run in this process: createServer on port 0 (runs folder in a temp dir), one run, and a Node fleet of
-// volunteers in worker threads training E2E dev-set shards, exactly as `pnpm demo` wires them.
+// A real run: a server on port 0 in this process (or a coordinator here and split-worker processes, live-servers.ts;
+// runs folder in a temp dir), one run, and a Node fleet of volunteers in worker threads training E2E dev-set shards,
+// exactly as `pnpm demo` wires them.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { VolunteerEvent } from '@splitlora/client';
 import { type NodeFleet, parseShardMode, startNodeFleet } from '@splitlora/fleet';
 import type { RunConfig } from '@splitlora/protocol';
-import { createServer, type Run, type SplitLoraServer } from '@splitlora/server';
-import type { ServerOptions } from '@splitlora/server';
+import type { Run, ServerOptions, SplitLoraServer } from '@splitlora/server';
 import { requireDataDir } from './data.js';
+import { type LiveServers, startLiveServers } from './live-servers.js';
 
 type RateLimit = NonNullable<ServerOptions['rateLimit']>;
 type LogSink = NonNullable<ServerOptions['logSinks']>[number];
 
 export interface LiveRun {
   server: SplitLoraServer;
+  /** The server process(es): load per process that trains steps, worker memory. */
+  servers: LiveServers;
   run: Run;
   fleet: NodeFleet;
   /** Resolves once the run is over (finished, stopped or failed); rejects after `timeoutMs`, or when every
@@ -32,7 +35,9 @@ export interface LiveRunOptions {
   config: RunConfig;
   clients: number;
   /** Fleet worker threads (default min(clients, 2)). */
-  workers?: number;
+  fleetThreads?: number;
+  /** Split-worker processes behind a coordinator and Redis (default: one in-process server, no Redis). */
+  splitWorkers?: number;
   /** Per-client message rate limit of the server (default: the server's own). */
   rateLimit?: RateLimit;
   /** Called with the server before any volunteer connects (e.g. to attach a traffic meter). */
@@ -57,16 +62,18 @@ export async function startLiveRun(options: LiveRunOptions): Promise<LiveRun> {
   // The fleet is one address standing in for many volunteers' machines: the per-address limits (32 connections, 60
   // joins a minute by default) would refuse a fleet of more than 32, so they grow with it.
   const perAddress = Math.max(64, 4 * options.clients);
-  const server = await createServer({
-    port: 0, host: '127.0.0.1', dataDir, runsDir, quiet: true, backend: 'wasm', logSinks: [sink], ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
+  const servers = await startLiveServers({
+    dataDir, runsDir, sink, log: options.log, ...(options.splitWorkers === undefined ? {} : { splitWorkers: options.splitWorkers }),
+    ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
     access: { addressLimits: { connectionsPerAddress: perAddress, joinsPerMinute: perAddress } },
   });
+  const { server } = servers;
   const volunteerErrors: string[] = [];
   let reconnects = 0;
   const run = await server.host.create(options.config);
   options.beforeFleet?.(server);
   const fleet = startNodeFleet({
-    server: server.url, clients: options.clients, workers: options.workers,
+    server: servers.fleetUrl, clients: options.clients, workers: options.fleetThreads,
     shards: { dataPath: join(dataDir, 'e2e', 'devset.csv'), clients: options.clients, mode: parseShardMode('iid'), seed: options.config.seed },
     onEvent: (index, event) => {
       if (event.type === 'error' && !closed && volunteerErrors.length < 3) options.log(`volunteer ${index}: ${event.message}`);
@@ -83,7 +90,7 @@ export async function startLiveRun(options: LiveRunOptions): Promise<LiveRun> {
   let closed = false;
   run.start();
   return {
-    server, run, fleet, volunteerErrors, serverErrors,
+    server, servers, run, fleet, volunteerErrors, serverErrors,
     async over(timeoutMs) {
       const deadline = Date.now() + timeoutMs;
       let endedAt: number | null = null;
@@ -103,7 +110,7 @@ export async function startLiveRun(options: LiveRunOptions): Promise<LiveRun> {
       fleet.leave();
       await Promise.race([fleet.done.catch(() => undefined), new Promise((r) => setTimeout(r, 10_000))]);
       try {
-        await server.close();
+        await servers.close();
       } finally {
         rmSync(runsDir, { recursive: true, force: true });
       }

@@ -1,13 +1,8 @@
 // `pnpm demo -- --server-processes N --redis URL`: a coordinator in this process and N split workers as child
 // processes (`pnpm start -- --role worker`), all coordinated through the given Redis. Without those flags the demo
 // runs one server in this process, as before.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { NodeBackendChoice } from '@splitlora/node';
-import { type Coordinator, createServer, type SplitLoraServer, startCoordinator } from '@splitlora/server';
-
-const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+import { type Coordinator, createServer, spawnServerProcess, type SplitLoraServer, startCoordinator } from '@splitlora/server';
 
 export interface DemoCluster {
   server: SplitLoraServer;
@@ -17,8 +12,6 @@ export interface DemoCluster {
   processes(): { role: 'single' | 'coordinator' | 'worker'; name: string; pid: number; url: string; steps: number | null }[];
   close(): Promise<void>;
 }
-
-interface WorkerProcess { name: string; child: ChildProcess; url: string }
 
 export async function startDemoCluster(
   options: { serverProcesses: number | undefined; redis: string | undefined; dataDir: string; runsDir: string | undefined; verbose: boolean; backend: NodeBackendChoice },
@@ -34,8 +27,10 @@ export async function startDemoCluster(
   }
   if (options.redis === undefined) throw new Error('--server-processes needs --redis redis://host:port (a running redis-server)');
   const coordinator: Coordinator = await startCoordinator({ ...base, redisUrl: options.redis });
-  const workers = await Promise.all(Array.from({ length: options.serverProcesses }, (_, i) => spawnWorker(`demo-worker-${i + 1}`, options, log)));
-  for (let i = 0; i < 600 && workers.some((w) => !coordinator.workers().has(w.name)); i++) await new Promise((r) => setTimeout(r, 100));
+  const workers = await Promise.all(Array.from({ length: options.serverProcesses }, (_, i) => spawnServerProcess({
+    role: 'worker', name: `demo-worker-${i + 1}`, redisUrl: options.redis!, dataDir: options.dataDir, backend: options.backend, verbose: options.verbose, log,
+  })));
+  await coordinator.untilWorkers(workers.map((w) => w.name), 60_000);
   log(`coordinator on ${coordinator.url}; split workers: ${workers.map((w) => `${w.name} ${w.url} (pid ${w.child.pid})`).join(', ')}`);
   return {
     server: coordinator,
@@ -45,30 +40,8 @@ export async function startDemoCluster(
       ...workers.map((w) => ({ role: 'worker' as const, name: w.name, pid: w.child.pid ?? 0, url: w.url, steps: coordinator.stepsByWorker().get(w.name) ?? 0 })),
     ],
     async close() {
-      await Promise.all(workers.map((w) => new Promise<void>((done) => {
-        if (w.child.exitCode !== null) return done();
-        w.child.once('exit', () => done());
-        w.child.kill('SIGTERM');
-      })));
+      await Promise.all(workers.map((w) => w.kill('SIGTERM')));
       await coordinator.close();
     },
   };
-}
-
-/** Starts `pnpm start -- --role worker` on a free port and waits for the URL it prints. */
-function spawnWorker(name: string, options: { redis?: string; dataDir: string; verbose: boolean; backend: NodeBackendChoice }, log: (line: string) => void): Promise<WorkerProcess> {
-  const child = spawn(join(REPO_ROOT, 'node_modules/.bin/tsx'), [
-    join(REPO_ROOT, 'apps/server/src/cli.ts'), '--role', 'worker', '--redis', options.redis!, '--worker-name', name, '--port', '0', '--host', '127.0.0.1',
-    '--data-dir', options.dataDir, '--backend', options.backend, ...(options.verbose ? [] : ['--quiet']),
-  ], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolveUrl, reject) => {
-    let out = '';
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-      out += chunk;
-      const url = /volunteers: (http:\/\/\S+?)\/?\s/.exec(out)?.[1];
-      if (url !== undefined) resolveUrl({ name, child, url });
-    });
-    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => chunk.split('\n').filter((l) => l.trim() !== '').forEach((l) => log(`[${name}] ${l}`)));
-    child.once('exit', (code) => reject(new Error(`split worker ${name} exited with ${code} before it was ready`)));
-  });
 }

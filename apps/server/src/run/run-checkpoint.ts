@@ -70,8 +70,11 @@ function checkTensors(file: string, tensors: NamedHostTensors, layout: Record<st
   if (extra !== undefined) throw new CheckpointError(file, `${what} holds ${extra}, which is not part of the run's adapter`);
 }
 
-/** Loads and checks the checkpoint of the last completed round, and the metrics up to it. */
-export async function loadCheckpoint(store: RunStore, plan: SplitPlan, config: RunConfig, completedRounds: number): Promise<Checkpoint> {
+/**
+ * Loads and checks the checkpoint of the last completed round, and the metrics up to it. `keepsOptimizer` is false
+ * where the server adapter was trained elsewhere (a scale-out coordinator's workers keep their optimizers).
+ */
+export async function loadCheckpoint(store: RunStore, plan: SplitPlan, config: RunConfig, completedRounds: number, keepsOptimizer = true): Promise<Checkpoint> {
   const dir = roundDir(store.dir, completedRounds);
   const adapterFile = (which: string) => join(dir, which, 'adapter_model.safetensors');
   const load = async (which: 'client-adapter' | 'server-adapter', layout: Record<string, number[]>): Promise<NamedHostTensors> => {
@@ -92,7 +95,7 @@ export async function loadCheckpoint(store: RunStore, plan: SplitPlan, config: R
 
   const optimizerFile = join(dir, 'server-optimizer.safetensors');
   // SFL-V2 saves its shared optimizer with every completed round; round 0 (and SFL-V1) has none.
-  const needsOptimizer = config.sfl === 'v2' && completedRounds > 0;
+  const needsOptimizer = keepsOptimizer && config.sfl === 'v2' && completedRounds > 0;
   if (needsOptimizer && !existsSync(optimizerFile)) throw new CheckpointError(optimizerFile, 'missing (SFL-V2 keeps the server optimizer with every round)');
   let optimizer: AdamWState | null = null;
   if (existsSync(optimizerFile)) {

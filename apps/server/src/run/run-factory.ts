@@ -60,7 +60,9 @@ export async function resumeRun(dir: string, deps: RunDeps): Promise<Run> {
   if (trainsBlocks(stored.config.method)) throw new Error(`a ${stored.config.method} run cannot be resumed yet: its block versions and what each volunteer holds are not saved`);
   const { completedRounds } = readStoredState(store.dir, stored.config);
   const prepared = await prepareModel(stored.config, deps);
-  const { clientAdapter, serverAdapter, optimizer, metrics } = await loadCheckpoint(store, prepared.plan, stored.config, completedRounds);
+  // A custom server-adapter policy (a scale-out coordinator's) trains on its workers, whose optimizers are not saved.
+  const keepsOptimizer = deps.serverAdapterPolicy === undefined;
+  const { clientAdapter, serverAdapter, optimizer, metrics } = await loadCheckpoint(store, prepared.plan, stored.config, completedRounds, keepsOptimizer);
   const run = await assemble(stored.config, stored.createdAt, prepared, store, deps, stored.runId, completedRounds, metrics, clientAdapter, { serverAdapter, optimizer });
   deps.logger.child(stored.runId).info(`resumed after round ${completedRounds} of ${stored.config.rounds}`, { dir: store.dir });
   return run;

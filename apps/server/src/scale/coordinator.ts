@@ -2,13 +2,14 @@
 // single process, but without volunteers of its own: they connect to split workers (worker.ts), which forward what
 // the round machine must decide and train the steps themselves. Broadcasts reach every worker's volunteers through
 // socket.io's Redis adapter; the rest travels through Redis (redis-bus.ts, scale-messages.ts).
+import { randomBytes } from 'node:crypto';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { NamedHostTensors, WeightedUpdate } from '@splitlora/core';
 import { ProtocolError, type RoundStart, type RunInfo } from '@splitlora/protocol';
 import type { Redis } from 'ioredis';
 import { createLogger, stderrSink } from '../log.js';
 import { createServer, type ServerOptions, type SplitLoraServer } from '../server.js';
-import { connectRedis, decode, encode, KEYS, readStream } from './redis-bus.js';
+import { appendToStream, connectRedis, decode, encode, KEYS, readStream } from './redis-bus.js';
 import { RemoteVolunteers } from './remote-volunteers.js';
 import type { CoordinatorToWorkers, RunDescriptor, WorkerReply, WorkerToCoordinator } from './scale-messages.js';
 import { type WorkerFleet, WorkerServerAdapters } from './worker-server-adapters.js';
@@ -19,6 +20,10 @@ const COLLECT_TIMEOUT_MS = 120_000;
 /** Liveness checks (one a second) a worker may miss before it counts as dead. */
 const MISSED_CHECKS = 3;
 
+/** After the coordinator's own Redis connection comes back (a Redis restart), workers get this long to reconnect
+ * before liveness checks count again (their connections retry every ≤ 2 s). */
+const RECONNECT_GRACE_MS = 10_000;
+
 export interface CoordinatorOptions extends Omit<ServerOptions, 'coordinator'> {
   redisUrl: string;
 }
@@ -26,8 +31,18 @@ export interface CoordinatorOptions extends Omit<ServerOptions, 'coordinator'> {
 export interface Coordinator extends SplitLoraServer {
   /** Workers alive now, by name, with the URL volunteers reach them at. */
   workers(): Map<string, string>;
+  /** Resolves once every named worker has said hello; rejects after `timeoutMs`, naming the missing ones. */
+  untilWorkers(names: readonly string[], timeoutMs: number): Promise<void>;
   /** Training steps each worker has trained since the coordinator started, by worker name. */
   stepsByWorker(): Map<string, number>;
+  /** What each worker reported: server-side step latencies (ms, in order) and its model queue's busy ms (once a second). */
+  workerLoad(): Map<string, WorkerLoad>;
+}
+
+export interface WorkerLoad {
+  steps: number;
+  latenciesMs: number[];
+  busyMs: number;
 }
 
 interface PendingCollect {
@@ -47,15 +62,39 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
   const reader = connectRedis(options.redisUrl, 'coordinator-reader', warn);
   const workers = new Map<string, string>();
   const collects = new Set<PendingCollect>();
-  const steps = new Map<string, number>();
+  const helloWaiters = new Set<() => void>();
+  const missing = new Map<string, number>();
+  const load = new Map<string, WorkerLoad>();
+  const loadOf = (worker: string): WorkerLoad => {
+    const l = load.get(worker) ?? { steps: 0, latenciesMs: [], busyMs: 0 };
+    load.set(worker, l);
+    return l;
+  };
   let server: SplitLoraServer | null = null;
   let announcedRun: string | null = null;
-  const publish = (message: CoordinatorToWorkers) => void cmd.publish(KEYS.control, encode(message)).catch((e: Error) => warn(`publishing ${message.type}: ${e.message}`));
+  const publish = (message: CoordinatorToWorkers) => void appendToStream(cmd, KEYS.control, message).catch((e: Error) => warn(`publishing ${message.type}: ${e.message}`));
+  // What the workers read from keys, kept to be written again if Redis restarts (it keeps nothing: no persistence).
+  const keys = new Map<string, Buffer>();
+  const setKey = (key: string, bytes: Buffer) => {
+    keys.set(key, bytes);
+    return cmd.set(key, bytes);
+  };
+  let readyAt = Date.now();
+  let connectedBefore = false;
+  cmd.on('ready', () => {
+    readyAt = Date.now();
+    missing.clear();
+    if (connectedBefore) {
+      log.warn('redis is back: writing the run and its server adapter again');
+      for (const [key, bytes] of keys) void cmd.set(key, bytes).catch((e: Error) => warn(`rewriting ${key}: ${e.message}`));
+    }
+    connectedBefore = true;
+  });
   const currentRunId = () => server?.host.current?.runId ?? '';
 
   const fleet: WorkerFleet = {
     async publishServerAdapter(adapter: NamedHostTensors) {
-      await cmd.set(KEYS.serverAdapter, encode(adapter));
+      await setKey(KEYS.serverAdapter, encode(adapter));
       if (announcedRun !== null) publish({ type: 'serverGlobal', runId: announcedRun });
     },
     collect(round, reporters) {
@@ -100,7 +139,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
         const run = server?.host.current;
         if (run !== undefined && run !== null && run.runId === info.runId && announcedRun !== info.runId) {
           announcedRun = info.runId;
-          void cmd.set(KEYS.run, encode({ runId: run.runId, config: run.config } satisfies RunDescriptor)).catch((e: Error) => warn(`saving the run: ${e.message}`));
+          void setKey(KEYS.run, encode({ runId: run.runId, config: run.config } satisfies RunDescriptor)).catch((e: Error) => warn(`saving the run: ${e.message}`));
           publish({ type: 'run' });
         }
         publish({ type: 'runState', info });
@@ -111,13 +150,14 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
   const srv = server;
   const remote = new RemoteVolunteers(srv, cmd, log);
 
-  const reply = (worker: string, message: WorkerReply) => void cmd.publish(KEYS.reply(worker), encode(message)).catch((e: Error) => warn(`replying to ${worker}: ${e.message}`));
+  const reply = (worker: string, message: WorkerReply) => publish({ type: 'reply', worker, reply: message });
   const handle = async (message: WorkerToCoordinator): Promise<void> => {
     if (!workers.has(message.worker) && message.kind !== 'hello') workers.set(message.worker, '');
     switch (message.kind) {
       case 'hello':
         workers.set(message.worker, message.url);
         log.info(`worker ${message.worker} at ${message.url}`);
+        helloWaiters.forEach((check) => check());
         return;
       case 'request':
         try {
@@ -143,17 +183,24 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
         checkCollect(pending);
         return;
       }
+      case 'load':
+        loadOf(message.worker).busyMs = message.busyMs;
+        return;
       default:
-        if (message.kind === 'step') steps.set(message.worker, (steps.get(message.worker) ?? 0) + 1);
+        if (message.kind === 'step') {
+          const l = loadOf(message.worker);
+          l.steps++;
+          if (l.latenciesMs.length < 1_000_000) l.latenciesMs.push(message.latencyMs);
+        }
         remote.event(message);
     }
   };
-  const stopReading = readStream<WorkerToCoordinator>(reader, KEYS.toCoordinator, '$', handle, warn);
+  const stopReading = await readStream<WorkerToCoordinator>(reader, KEYS.toCoordinator, handle, warn);
 
   // A worker whose Redis connections are all gone has died (a crashed process's sockets close at once; a busy one's
   // stay open however long its step takes): its volunteers count as disconnected, its copies are no longer awaited.
-  const missing = new Map<string, number>();
   const liveness = setInterval(() => {
+    if (Date.now() - readyAt < RECONNECT_GRACE_MS) return;
     void (cmd.client('LIST') as Promise<string>).then((list) => {
       const connected = new Set([...list.matchAll(/ name=worker-(\S+)/g)].map((m) => m[1]!));
       for (const worker of [...workers.keys()]) {
@@ -170,11 +217,29 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
   }, 1000);
 
   if (options.resumeDir !== undefined) (await srv.host.resume(options.resumeDir)).start();
+  // Workers running already say hello and let their volunteers reconnect: this coordinator knows none of them.
+  publish({ type: 'coordinator', epoch: randomBytes(8).toString('hex') });
   log.info(`coordinating through ${options.redisUrl}`);
   const closeServer = srv.close.bind(srv);
   return Object.assign(srv, {
     workers: () => new Map(workers),
-    stepsByWorker: () => new Map(steps),
+    untilWorkers: (names: readonly string[], timeoutMs: number) => new Promise<void>((resolve, reject) => {
+      const missingNow = () => names.filter((n: string) => !workers.get(n));
+      const check = () => {
+        if (missingNow().length > 0) return;
+        helloWaiters.delete(check);
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        helloWaiters.delete(check);
+        reject(new Error(`split worker(s) ${missingNow().join(', ')} did not reach the coordinator within ${timeoutMs / 1000} s`));
+      }, timeoutMs);
+      helloWaiters.add(check);
+      check();
+    }),
+    stepsByWorker: () => new Map([...load].map(([w, l]) => [w, l.steps])),
+    workerLoad: () => new Map([...load].map(([w, l]) => [w, { ...l, latenciesMs: [...l.latenciesMs] }])),
     async close() {
       clearInterval(liveness);
       stopReading();

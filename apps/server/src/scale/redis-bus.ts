@@ -7,9 +7,9 @@ import { Redis } from 'ioredis';
 export const KEYS = {
   /** worker → coordinator: one stream, so one worker's messages stay in order. */
   toCoordinator: 'splitlora:to-coordinator',
-  /** coordinator → every worker. */
-  control: 'splitlora:control',
-  reply: (worker: string) => `splitlora:reply:${worker}`,
+  /** coordinator → every worker, replies to one worker's requests included: one stream, read from where each reader
+   * was, so nothing is lost while a connection is re-established (a Redis restart), and everything stays in order. */
+  control: 'splitlora:control-stream',
   /** The current run ({runId, config}) and its global server adapter ({round, adapter}). */
   run: 'splitlora:run',
   serverAdapter: 'splitlora:server-adapter',
@@ -45,13 +45,20 @@ export async function appendToStream(redis: Redis, stream: string, message: unkn
   await redis.xadd(stream, 'MAXLEN', '~', '100000', '*', 'm', encode(message));
 }
 
+/** The id of a stream's newest entry ('0-0' when it is empty or missing): reading after it gets only what comes next. */
+async function lastEntryId(redis: Redis, stream: string): Promise<string> {
+  const newest = await redis.xrevrange(stream, '+', '-', 'COUNT', 1);
+  return newest[0]?.[0] ?? '0-0';
+}
+
 /**
- * Reads a stream from `fromId` on its own connection until stop() is called, handing each message to `handle` in
- * order (one at a time). Returns stop().
+ * Reads a stream on its own connection until stop() is called, from the entries appended after this call (resolved
+ * once that point is fixed), handing each message to `handle` in order (one at a time). After a Redis restart it
+ * goes on from the last id it read: the new server's ids are later (they are times), so nothing appended is skipped.
  */
-export function readStream<T>(redis: Redis, stream: string, fromId: string, handle: (message: T) => Promise<void>, warn: (message: string) => void): () => void {
+export async function readStream<T>(redis: Redis, stream: string, handle: (message: T) => Promise<void>, warn: (message: string) => void): Promise<() => void> {
   let stopped = false;
-  let lastId = fromId;
+  let lastId = await lastEntryId(redis, stream);
   const loop = async () => {
     while (!stopped) {
       let batches: [Buffer, [Buffer, Buffer[]][]][] | null;
@@ -81,14 +88,4 @@ export function readStream<T>(redis: Redis, stream: string, fromId: string, hand
   return () => {
     stopped = true;
   };
-}
-
-/** Subscribes to channels; messages of all of them are handled one at a time, in arrival order. */
-export async function subscribe<T>(redis: Redis, channels: string[], handle: (channel: string, message: T) => Promise<void>, warn: (message: string) => void): Promise<void> {
-  let chain: Promise<void> = Promise.resolve();
-  redis.on('messageBuffer', (channel: Buffer, bytes: Buffer) => {
-    const name = channel.toString();
-    chain = chain.then(() => handle(name, decode<T>(bytes))).catch((error: Error) => warn(`${name} message failed: ${error.stack ?? String(error)}`));
-  });
-  await redis.subscribe(...channels);
 }

@@ -1,6 +1,6 @@
 // What the coordinator and its split workers say to each other through Redis (issue 18): worker → coordinator on
-// one stream (ordered per worker: a volunteer's steps always arrive before its update), coordinator → workers on a
-// pub/sub channel, replies to a worker's requests on that worker's channel. Adapters travel as Redis keys.
+// one stream (ordered per worker: a volunteer's steps always arrive before its update), coordinator → workers on
+// another (replies to a worker's requests included, addressed to it). Adapters travel as Redis keys.
 import type { BackendName, HeldOutReport, RoundStart, RunConfig, RunInfo, Stamp } from '@splitlora/protocol';
 
 /** Requests a worker forwards for one of its volunteers' sockets; the coordinator answers each. */
@@ -12,8 +12,10 @@ export type WorkerRequest =
 
 export type WorkerToCoordinator =
   | { kind: 'request'; id: number; worker: string; socketId: string; request: WorkerRequest }
-  /** A step the worker trained (its mirror of the round accepted it). */
-  | { kind: 'step'; worker: string; runId: string; clientId: string; round: number; step: number; loss: number; tokens: number }
+  /** A step the worker trained (its mirror of the round accepted it); `latencyMs` from its arrival to its answer. */
+  | { kind: 'step'; worker: string; runId: string; clientId: string; round: number; step: number; loss: number; tokens: number; latencyMs: number }
+  /** Once a second: the milliseconds the worker's model queue has computed in all (for load measurements). */
+  | { kind: 'load'; worker: string; busyMs: number }
   | { kind: 'status'; worker: string; socketId: string; state: 'idle' | 'downloading' | 'training' | 'paused'; tokensPerSecond: number }
   | { kind: 'gone'; worker: string; socketId: string }
   | { kind: 'traffic'; worker: string; sockets: [socketId: string, up: number, down: number][] }
@@ -22,6 +24,10 @@ export type WorkerToCoordinator =
   | { kind: 'hello'; worker: string; url: string };
 
 export type CoordinatorToWorkers =
+  /** A coordinator (re)started: it knows no volunteer yet, so every worker says hello and lets its volunteers reconnect. */
+  | { type: 'coordinator'; epoch: string }
+  /** The answer to one request of `worker`. */
+  | { type: 'reply'; worker: string; reply: WorkerReply }
   /** The current run changed: read it from RUN_KEY and its server adapter from SERVER_ADAPTER_KEY. */
   | { type: 'run' }
   | { type: 'runState'; info: RunInfo }

@@ -21,8 +21,8 @@ export interface WorkerRunDeps {
   dataDir: string | null;
   maxMessageBytes: number;
   log: Logger;
-  /** A step was trained: the coordinator must count it. */
-  onStep(clientId: string, round: number, step: number, loss: number, tokens: number): void;
+  /** A step was trained (`latencyMs` from its arrival to its answer): the coordinator must count it. */
+  onStep(clientId: string, round: number, step: number, loss: number, tokens: number, latencyMs: number): void;
 }
 
 export class WorkerRun {
@@ -47,7 +47,7 @@ export class WorkerRun {
       runId, config, modelName: split.plan.modelName, machine: this.mirror, queue: this.queue, split,
       onStep: (clientId, round, step, loss, tokens) => {
         this.tokensThisRound += tokens;
-        deps.onStep(clientId, round, step, loss, tokens);
+        deps.onStep(clientId, round, step, loss, tokens, this.steps.latenciesMs.at(-1) ?? 0);
       },
       onBackendLost: (reason) => deps.log.error(reason),
     });

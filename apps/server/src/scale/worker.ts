@@ -20,9 +20,9 @@ import { serveStatic } from '../http/static-files.js';
 import { createLogger, type LogSink, stderrSink } from '../log.js';
 import { REPO_ROOT } from '../server.js';
 import {
-  appendToStream, BLOB_TTL_SECONDS, connectRedis, decode, encode, KEYS, subscribe,
+  appendToStream, BLOB_TTL_SECONDS, connectRedis, decode, encode, KEYS, readStream,
 } from './redis-bus.js';
-import type { CoordinatorToWorkers, RunDescriptor, WorkerReply, WorkerRequest, WorkerToCoordinator } from './scale-messages.js';
+import type { CoordinatorToWorkers, RunDescriptor, WorkerRequest, WorkerToCoordinator } from './scale-messages.js';
 import { WorkerRun } from './worker-run.js';
 import { attachWorkerVolunteers } from './worker-volunteers.js';
 
@@ -72,10 +72,10 @@ export async function startWorker(options: WorkerOptions): Promise<SplitWorker> 
   const modelsDir = resolve(options.modelsDir ?? join(REPO_ROOT, 'models'));
   const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   const cmd = connectRedis(options.redisUrl, `worker-${name}`, warn);
-  const sub = cmd.duplicate();
+  const reader = cmd.duplicate();
   const adapterPub = cmd.duplicate();
   const adapterSub = cmd.duplicate();
-  const connections: Redis[] = [cmd, sub, adapterPub, adapterSub];
+  const connections: Redis[] = [cmd, reader, adapterPub, adapterSub];
 
   const tell = (message: WorkerToCoordinator) => void appendToStream(cmd, KEYS.toCoordinator, message).catch((e: Error) => warn(`to the coordinator: ${e.message}`));
   let nextAsk = 1;
@@ -98,8 +98,8 @@ export async function startWorker(options: WorkerOptions): Promise<SplitWorker> 
   let loading: { runId: string; promise: Promise<WorkerRun | null> } | null = null;
   const runDeps = {
     modelsDir, dataDir, maxMessageBytes, log,
-    onStep: (clientId: string, round: number, step: number, loss: number, tokens: number) => {
-      if (current !== null) tell({ kind: 'step', worker: name, runId: current.runId, clientId, round, step, loss, tokens });
+    onStep: (clientId: string, round: number, step: number, loss: number, tokens: number, latencyMs: number) => {
+      if (current !== null) tell({ kind: 'step', worker: name, runId: current.runId, clientId, round, step, loss, tokens, latencyMs });
     },
   };
   const sync = (): Promise<WorkerRun | null> => {
@@ -107,8 +107,12 @@ export async function startWorker(options: WorkerOptions): Promise<SplitWorker> 
       const bytes = await cmd.getBuffer(KEYS.run);
       if (bytes === null) return current;
       const descriptor = decode<RunDescriptor>(bytes);
-      if (current?.runId === descriptor.runId) return current;
       const adapterBytes = await cmd.getBuffer(KEYS.serverAdapter);
+      if (current?.runId === descriptor.runId) {
+        // Announced again (a coordinator resumed it): this round's copy starts over from the global adapter.
+        if (adapterBytes !== null) await current.restartFrom(decode<NamedHostTensors>(adapterBytes));
+        return current;
+      }
       if (adapterBytes === null) throw new Error(`run ${descriptor.runId} has no server adapter in Redis`);
       const next = await WorkerRun.create(descriptor, decode<NamedHostTensors>(adapterBytes), runDeps);
       const old = current;
@@ -159,6 +163,27 @@ export async function startWorker(options: WorkerOptions): Promise<SplitWorker> 
 
   const control = async (message: CoordinatorToWorkers): Promise<void> => {
     switch (message.type) {
+      case 'reply': {
+        if (message.worker !== name) return;
+        const answer = message.reply;
+        const pending = asks.get(answer.id);
+        asks.delete(answer.id);
+        if (pending === undefined) return;
+        if (answer.ok) pending.resolve(answer.data);
+        else pending.reject(new ProtocolError(answer.code as ProtocolError['code'], answer.message));
+        return;
+      }
+      case 'coordinator':
+        // A new coordinator knows none of the volunteers here: their connections are cut (as if this worker had
+        // restarted), so they reconnect and join it; requests still waiting for the old one will get no answer.
+        log.warn(`a coordinator started (${message.epoch}): ${clientOf.size} volunteer(s) here reconnect to join it`);
+        if (url !== '') tell({ kind: 'hello', worker: name, url }); // (before it listens, its first hello follows)
+        for (const socket of volunteers.sockets.values()) socket.conn.close();
+        for (const [id, pending] of [...asks]) {
+          asks.delete(id);
+          pending.reject(new ProtocolError('UNAVAILABLE', 'the run\'s coordinator restarted; join again'));
+        }
+        return;
       case 'run':
         await sync();
         return;
@@ -194,15 +219,8 @@ export async function startWorker(options: WorkerOptions): Promise<SplitWorker> 
       }
     }
   };
-  await subscribe<CoordinatorToWorkers | WorkerReply>(sub, [KEYS.control, KEYS.reply(name)], async (channel, message) => {
-    if (channel === KEYS.control) return control(message as CoordinatorToWorkers);
-    const answer = message as WorkerReply;
-    const pending = asks.get(answer.id);
-    asks.delete(answer.id);
-    if (pending === undefined) return;
-    if (answer.ok) pending.resolve(answer.data);
-    else pending.reject(new ProtocolError(answer.code as ProtocolError['code'], answer.message));
-  }, warn);
+  let url = '';
+  const stopReading = await readStream<CoordinatorToWorkers>(reader, KEYS.control, control, warn);
 
   const volunteerApp = { prefix: '/', dir: options.volunteerDir ?? join(REPO_ROOT, 'apps/volunteer/dist'), name: 'volunteer' };
   http.on('request', (req, res) => {
@@ -216,7 +234,9 @@ export async function startWorker(options: WorkerOptions): Promise<SplitWorker> 
     }
     if (!serveStatic(volunteerApp, req, res, pathname)) res.writeHead(404).end();
   });
-  const { port, url } = await listen(http, options.port, options.host);
+  const listening = await listen(http, options.port, options.host);
+  const { port } = listening;
+  url = listening.url;
 
   tell({ kind: 'hello', worker: name, url });
   const timers = [
@@ -224,6 +244,9 @@ export async function startWorker(options: WorkerOptions): Promise<SplitWorker> 
       if (traffic.size === 0) return;
       tell({ kind: 'traffic', worker: name, sockets: [...traffic].map(([id, [up, down]]) => [id, up, down]) });
       traffic.clear();
+    }, 1000),
+    setInterval(() => {
+      if (current !== null) tell({ kind: 'load', worker: name, busyMs: current.queue.busyMs });
     }, 1000),
   ];
   await sync().catch((error: Error) => warn(`could not load the current run: ${error.message}`));
@@ -234,10 +257,11 @@ export async function startWorker(options: WorkerOptions): Promise<SplitWorker> 
     if (stopped) return;
     stopped = true;
     timers.forEach(clearInterval);
+    stopReading();
+    reader.disconnect(); // it is blocked in XREAD
     if (!graceful) {
       // As a crash: the coordinator hears nothing more, volunteers see their transport drop (no goodbye).
       cmd.disconnect();
-      sub.disconnect();
       for (const socket of rawSockets) socket.destroy();
     }
     await new Promise<void>((r) => io.close(() => r()));

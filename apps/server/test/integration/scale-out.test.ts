@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Coordinator, startCoordinator } from '../../src/scale/coordinator.js';
 import { type SplitWorker, startWorker } from '../../src/scale/worker.js';
 import { adminRequest, type AdminSocket, connectAdmin, DATA_DIR, e2eShards, runMetrics, startVolunteer, testRunConfig, type TestVolunteer } from '../support/harness.js';
-import { redisServerPath, startRedis, type TestRedis } from '../support/redis-server.js';
+import { type LocalRedis, redisServerPath, startLocalRedis } from '../../src/scale/local-redis.js';
 
 const missing = redisServerPath() === null;
 /** Three servers and six volunteers share this process (and, on a busy machine, two cores with other jobs). */
@@ -22,13 +22,13 @@ const TEST_TIMEOUT_MS = 900_000;
 if (missing) console.warn('scale-out tests skipped: redis-server is not installed (apt-get install redis-server)');
 
 describe.skipIf(missing)('a coordinator and two split workers through Redis', () => {
-  let redis: TestRedis;
+  let redis: LocalRedis;
   let coordinator: Coordinator;
   let workers: SplitWorker[];
   let admin: AdminSocket;
 
   beforeAll(async () => {
-    redis = await startRedis();
+    redis = await startLocalRedis();
     coordinator = await startCoordinator({
       redisUrl: redis.url, port: 0, host: '127.0.0.1', adminToken: 'test-token', runsDir: mkdtempSync(join(tmpdir(), 'splitlora-runs-')), quiet: !process.env['SCALE_DEBUG'], dataDir: DATA_DIR,
     });
