@@ -88,7 +88,7 @@ export async function loadCheckpoint(store: RunStore, plan: SplitPlan, config: R
   };
   const clientAdapter = await load('client-adapter', plan.clientAdapterLayout());
   const serverLayout = plan.serverAdapterLayout();
-  const serverAdapter = await load('server-adapter', serverLayout);
+  const serverAdapter = plan.whole ? {} : await load('server-adapter', serverLayout); // fedlora keeps no server adapter
 
   const optimizerFile = join(dir, 'server-optimizer.safetensors');
   // SFL-V2 saves its shared optimizer with every completed round; round 0 (and SFL-V1) has none.
