@@ -3,6 +3,7 @@
 import type { RunOverview, TrainingSummary } from '../api/run-overview.js';
 import { formatBytes, formatCompact, formatInteger } from '../format/format.js';
 import { type Child, h, ICONS, icon, setChildren } from './dom.js';
+import { fedloraUploadBytes } from './fedlora-leaves.js';
 import { flowItem as item, whatLeaves } from './what-leaves.js';
 
 export interface ConsentView {
@@ -34,17 +35,18 @@ function runFacts(o: RunOverview): HTMLElement {
     ]);
   }
   const state = o.run.state === 'waiting' ? 'waiting for volunteers' : o.run.state;
-  const blocks = t.method !== 'splitlora';
+  const blocks = t.method === 'cybgd' || t.method === 'cybgd-split';
+  const fedlora = t.method === 'fedlora';
   const weights = t.weights === 'random' ? 'random weights' : 'pretrained';
   return h('dl', { class: 'facts' }, [
     fact('Model', h('span', { class: 'mono' }, [t.model]), blocks ? `GPT-2 family, ${weights}, full-parameter blocks (FedCyBGD)` : `GPT-2 family, ${weights}, LoRA rank ${t.loraRank}`),
-    fact('Layout', t.layout === 'u-shaped' ? 'u-shaped: your tab keeps the output head' : 'standard: the server computes the loss',
+    fedlora ? fact('Layout', 'none: your tab holds the whole model', 'the server receives no token ids and no activations') : fact('Layout', t.layout === 'u-shaped' ? 'u-shaped: your tab keeps the output head' : 'standard: the server computes the loss',
       t.layout === 'u-shaped' ? 'labels and losses stay in this tab' : 'the server receives your token ids'),
-    fact('Your tab trains', t.method === 'cybgd' ? 'one whole block of the model per round (it holds the whole model)' : blocks ? `one whole block of ${layersText(t)} per round` : `the embeddings + ${layersText(t)}${t.layout === 'u-shaped' ? ' + the final norm and head' : ''}`,
+    fact('Your tab trains', fedlora ? 'LoRA adapters on every block of the model (it holds the whole model)' : t.method === 'cybgd' ? 'one whole block of the model per round (it holds the whole model)' : blocks ? `one whole block of ${layersText(t)} per round` : `the embeddings + ${layersText(t)}${t.layout === 'u-shaped' ? ' + the final norm and head' : ''}`,
       t.clientTrainable !== null ? `${formatCompact(t.clientTrainable)} trainable ${blocks ? 'weights in that block' : 'adapter weights'}` : undefined),
-    fact('Sent from this tab', t.uploads),
+    fact('Sent from this tab', t.uploads, fedlora && fedloraUploadBytes(t) !== null ? `${formatBytes(fedloraUploadBytes(t)!)} per round` : undefined),
     fact('Rounds', `${t.rounds} × ${t.localSteps} local steps`, `now: ${state}`),
-    fact('Each step', `${t.batchSize} windows × ${t.maxSeqLen} tokens`, `sent as ${t.wireDtype}`),
+    fact('Each step', `${t.batchSize} windows × ${t.maxSeqLen} tokens`, fedlora ? 'trained in this tab, nothing sent but the loss' : `sent as ${t.wireDtype}`),
     fact('Volunteers online', formatInteger(o.volunteersOnline), 'connected right now'),
     ...privacyFacts(t),
     t.downloadBytes !== undefined ? fact('Download', `${formatBytes(t.downloadBytes)} once`, 'model layers and tokenizer, kept in this browser') : null,
@@ -55,14 +57,15 @@ function runFacts(o: RunOverview): HTMLElement {
 function privacyFacts(t: TrainingSummary): HTMLElement[] {
   const p = t.privacy;
   const facts: HTMLElement[] = [];
+  const steps = t.method === 'fedlora' ? 'no step data leaves this tab in this method' : 'the activations and labels of each step still reach the server in the clear';
   if (p?.secureAggregation) {
     facts.push(fact('Secure aggregation: on', 'The server learns only the sum of all volunteers’ adapter updates, never yours alone',
-      'your tab masks its update with keys agreed with the other volunteers; the activations and labels of each step still reach the server in the clear'));
+      `your tab masks its update with keys agreed with the other volunteers; ${steps}`));
   }
   if (p?.dp) {
     const budget = p.dp.epsilonBudget === null ? 'ε is reported after every round' : `the run stops at ε = ${p.dp.epsilonBudget}`;
     facts.push(fact('Differential privacy: on', `Noise (σ = ${p.dp.noiseMultiplier}) hides any one volunteer in the averaged adapters`,
-      `each update is limited to norm ${p.dp.clipNorm}; ${budget} (δ = ${p.dp.delta}); it covers the shared client adapters, not the per-step activations and labels`));
+      `each update is limited to norm ${p.dp.clipNorm}; ${budget} (δ = ${p.dp.delta}); it covers the shared client adapters${t.method === 'fedlora' ? '' : ', not the per-step activations and labels'}`));
   }
   if (facts.length === 0 && p !== undefined) facts.push(fact('Privacy protection', 'None beyond what is listed below', 'the server sees your adapter update in the clear; this run uses neither differential privacy nor secure aggregation'));
   return facts;
