@@ -1,7 +1,8 @@
 // Federated LoRA (method fedlora) on the real server with three Node volunteers, two rounds: each tab holds the whole
 // model, trains LoRA on every block locally and uploads its whole adapter. The eval loss drops, the server refuses
 // split steps from the tabs, and each round's global adapter equals an independent token-weighted FedAvg of the
-// adapters the tabs uploaded (round 1: the adapter round 2 starts from; round 2: the saved PEFT adapter).
+// adapters the tabs uploaded (round 1: the adapter round 2 starts from; round 2: the saved PEFT adapter), which is
+// also the run's exported adapter.
 import { join } from 'node:path';
 import { adapterLayout, gpt2Config, importPeftAdapter, type NamedHostTensors, PAPER_LORA } from '@splitlora/core';
 import { dirSource } from '@splitlora/node';
@@ -112,5 +113,13 @@ describe('fedlora with three volunteers', () => {
     console.log(`fedlora: round 2 saved adapter vs independent FedAvg, max |diff| ${diff2.toExponential(2)}`);
     expect(diff2).toBeLessThan(1e-6);
     expect(saved.layers).toEqual(Array.from({ length: gpt2Config('tiny').n_layer }, (_, i) => i));
+
+    // The run's export is a PEFT adapter of the whole model (as splitlora's), equal to the saved global adapter; no
+    // Hugging Face checkpoint (no base weight changed) and no server adapter.
+    const live = server.host.current!;
+    expect(await live.exportModel()).toBeNull();
+    const exported = await importPeftAdapter(gpt2Config('tiny'), dirSource(await live.exportCombined()));
+    expect(maxDifference(exported.tensors, Object.fromEntries(Object.entries(saved.tensors).map(([n, t]) => [n, Float64Array.from(t.data)])))).toBe(0);
+    await expect(live.adapterFiles(2, 'server')).rejects.toThrow('no server adapter saved for round 2');
   }, 400_000);
 });
