@@ -13,6 +13,8 @@ export interface TinyRunForm {
   localSteps: number;
   minClients: number;
   maxClients: number;
+  /** Tick "Invite only": volunteers need the run's invite link. */
+  inviteOnly?: boolean;
 }
 
 /** Fills the run form for a small `tiny` run (short sequences, small batches, E2E evaluation) and creates it. */
@@ -29,6 +31,7 @@ export async function createTinyRun(page: Page, form: TinyRunForm): Promise<void
   await set('Rounds', form.rounds);
   await set('Max clients', form.maxClients);
   await set('Min clients', form.minClients);
+  if (form.inviteOnly) await runForm.getByLabel('Only volunteers with the run\'s invite link').check();
   await runForm.getByLabel('Evaluation data', { exact: true }).selectOption('e2e/testset_w_refs.csv');
   await set('Eval samples', 16);
   await runForm.locator('summary', { hasText: 'Advanced settings' }).click();

@@ -141,7 +141,8 @@ export async function createServer(options: ServerOptions = {}): Promise<SplitLo
   const registry = new ClientRegistry(options.maxSessionsPerAddress);
   const limiter = new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT);
 
-  const guard = new AccessGuard(options.access ?? {}, logger.child('access'));
+  // The current run's invite joins the server's own (--invite-token); `host` is set below, before any connection.
+  const guard = new AccessGuard({ ...options.access, runInvite: () => host.current?.invite ?? null }, logger.child('access'));
   const http: HttpServer = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }) : createHttpServer();
   const io = new SocketServer<ListenEvents, EmitEvents>(http, {
     maxHttpBufferSize: maxMessageBytes, pingTimeout: HEARTBEAT_TIMEOUT_MS, pingInterval: 10_000,
@@ -171,6 +172,9 @@ export async function createServer(options: ServerOptions = {}): Promise<SplitLo
     },
     runState(info) {
       coordinator?.runState(info);
+      // A run that takes volunteers by invitation: connections made without its invite close (the page reconnects
+      // and is refused with the sentence that asks for the link).
+      if (!coordinator) for (const socket of volunteers.sockets.values()) if (!guard.inviteAccepted(socket)) socket.conn.close();
       volunteers.emit('run:state', info);
       pushAdmin();
     },
@@ -244,7 +248,7 @@ export async function createServer(options: ServerOptions = {}): Promise<SplitLo
 
   let tokenizerCache: Uint8Array | null = null;
   const routes = {
-    host, backend: selection.backend, device: selection.device, startedAt, volunteersOnline: () => registry.online(), inviteRequired: guard.inviteRequired,
+    host, backend: selection.backend, device: selection.device, startedAt, volunteersOnline: () => registry.online(), inviteRequired: () => guard.inviteRequired,
     tokenizerJson: async () => {
       if (tokenizerCache === null && dataDir !== null) tokenizerCache = new TextEncoder().encode(JSON.stringify(await readTokenizerFiles(join(dataDir, 'gpt2-tokenizer'))));
       return tokenizerCache;

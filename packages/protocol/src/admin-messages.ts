@@ -98,6 +98,8 @@ export interface RunSnapshot extends RunInfo {
   error: string | null;
   /** The measured token recovery at this run's cut (docs/leakage/<model>.json); null when not measured. */
   leakage?: RunLeakage | null;
+  /** The run's invite token (config.inviteOnly), for the admin's invite link; never on the public /api/run. */
+  invite?: string | null;
 }
 
 export interface LogEntry { time: number; level: 'info' | 'warn' | 'error'; message: string }

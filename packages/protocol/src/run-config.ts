@@ -48,6 +48,8 @@ export const runConfigSchema = z.strictObject({
   rounds: z.number().int().min(1).max(100_000).default(5),
   minClients: z.number().int().min(1).max(10_000).default(1),
   maxClients: z.number().int().min(1).max(10_000).default(16),
+  /** Volunteers join only through this run's invite link (?invite=…); the server makes a token per run and keeps it in the run folder. */
+  inviteOnly: z.boolean().default(false),
   roundTimeoutSec: z.number().positive().max(86_400).default(600),
   /** How long a disconnected participant may take to come back before its round goes on without it. */
   reconnectGraceSec: z.number().min(0).max(3600).default(15),

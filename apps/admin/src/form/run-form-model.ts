@@ -29,6 +29,8 @@ export type RunFormModel = Record<NumberField, string> & {
   wireDtype: RunConfig['wireDtype'];
   /** '' = no evaluation. */
   evalData: string;
+  /** Volunteers join only through the run's invite link. */
+  inviteOnly: boolean;
 } & PrivacyFormModel;
 
 export type FormField = keyof RunFormModel;
@@ -63,6 +65,7 @@ export function formFromConfig(c: RunConfig): RunFormModel {
     rounds: String(c.rounds),
     minClients: String(c.minClients),
     maxClients: String(c.maxClients),
+    inviteOnly: c.inviteOnly,
     roundTimeoutSec: String(c.roundTimeoutSec),
     reconnectGraceSec: String(c.reconnectGraceSec),
     sfl: c.sfl,
@@ -135,6 +138,7 @@ export function formToConfigInput(model: RunFormModel, numbers: Record<NumberFie
     rounds: numbers.rounds,
     minClients: numbers.minClients,
     maxClients: numbers.maxClients,
+    inviteOnly: model.inviteOnly,
     roundTimeoutSec: numbers.roundTimeoutSec,
     reconnectGraceSec: numbers.reconnectGraceSec,
     sfl: model.sfl,

@@ -15,7 +15,7 @@ const LORA_FIELDS: Record<string, FormField> = {
 const TOP_LEVEL_FIELDS: ReadonlySet<string> = new Set<FormField>([
   'name', 'method', 'model', 'seed', 'cut', 'lr', 'schedule', 'warmupSteps', 'weightDecay', 'maxGradNorm', 'labelSmoothing', 'batchSize',
   'maxSeqLen', 'padMultiple', 'localSteps', 'rounds', 'minClients', 'maxClients', 'roundTimeoutSec', 'reconnectGraceSec', 'sfl', 'layout',
-  'wireDtype', 'fusionWindowMs', 'evalData', 'evalSamples', 'secureAggregation',
+  'wireDtype', 'fusionWindowMs', 'evalData', 'evalSamples', 'secureAggregation', 'inviteOnly',
 ]);
 
 /** The form field that shows an issue at this config path, or null for an issue of the whole config. */

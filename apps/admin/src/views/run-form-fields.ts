@@ -101,6 +101,9 @@ export function createRunFormFields(onChange: FieldChange): RunFormFields {
     return f;
   };
   const dpEnabled = toggle('dpEnabled', 'Add noise and report ε');
+  const inviteOnly = choiceField('checkbox', FIELD_TEXT.inviteOnly.label, FIELD_TEXT.inviteOnly.help, [{ value: 'inviteOnly', label: 'Only volunteers with the run\'s invite link' }]);
+  inviteOnly.inputs[0]!.addEventListener('change', () => onChange('inviteOnly', { inviteOnly: inviteOnly.inputs[0]!.checked }));
+  handles.set('inviteOnly', inviteOnly);
   const secureAggregation = toggle('secureAggregation', 'Mask the updates (the server learns only their sum)');
   const dpInputs = new Map<'dpNoise' | 'dpClip' | 'dpDelta' | 'dpBudget', InputField>();
   for (const field of ['dpNoise', 'dpClip', 'dpDelta', 'dpBudget'] as const) {
@@ -120,7 +123,7 @@ export function createRunFormFields(onChange: FieldChange): RunFormFields {
     section('Model and split', [name, method, model, cut, layout, sfl, wire]),
     section('LoRA adapters', [numberField('loraR', { min: 1 }), numberField('loraAlpha', { min: 0 }), numberField('loraDropout', { min: 0, max: 0.9 }), modules, qkv]),
     section('Training', [numberField('lr'), schedule, numberField('batchSize', { min: 1 }), numberField('maxSeqLen', { min: 8 }), numberField('padMultiple', { min: 1 }), numberField('localSteps', { min: 1 }), numberField('rounds', { min: 1 })]),
-    section('Volunteers', [numberField('minClients', { min: 1 }), numberField('maxClients', { min: 1 }), numberField('roundTimeoutSec', { min: 1 })]),
+    section('Volunteers', [numberField('minClients', { min: 1 }), numberField('maxClients', { min: 1 }), numberField('roundTimeoutSec', { min: 1 }), inviteOnly]),
     section('Evaluation', [evalData, numberField('evalSamples', { min: 1 })]),
     section('Privacy', [dpEnabled, ...dpInputs.values(), dpOnSpent, secureAggregation]),
   ];
@@ -150,6 +153,7 @@ export function createRunFormFields(onChange: FieldChange): RunFormFields {
       schedule.setOptions(SCHEDULE_OPTIONS, m.schedule);
       dpEnabled.inputs[0]!.checked = m.dpEnabled;
       secureAggregation.inputs[0]!.checked = m.secureAggregation;
+      inviteOnly.inputs[0]!.checked = m.inviteOnly;
       for (const [field, f] of dpInputs) f.input.value = m[field];
       dpOnSpent.setOptions(ON_SPENT_OPTIONS, m.dpOnSpent);
     },

@@ -6,6 +6,7 @@ import type { PrivacyStatus } from '../state/privacy-status.js';
 import type { RoundProgress } from '../state/round-progress.js';
 import type { RunAction, RunControls } from '../state/run-controls.js';
 import { card, h, setChildren } from './dom.js';
+import { createInviteLinkView } from './invite-link-view.js';
 
 export interface RunStatusInput {
   run: RunSnapshot | null;
@@ -63,7 +64,8 @@ export function createRunStatusView(onAction: (action: RunAction) => void): RunS
     toolbar.append(button);
   }
   const message = h('p', { class: 'action-message', role: 'status', 'aria-live': 'polite' });
-  body.append(announcer, content, toolbar, message);
+  const invite = createInviteLinkView(location.origin);
+  body.append(announcer, content, invite.element, toolbar, message);
 
   let announced = '';
   let messageTimer: ReturnType<typeof setTimeout> | null = null;
@@ -71,6 +73,7 @@ export function createRunStatusView(onAction: (action: RunAction) => void): RunS
     element,
     update({ run, progress, controls, volunteersOnline, nowMs, privacy = null }) {
       for (const [action, button] of buttons) button.disabled = !controls[action];
+      invite.update(run?.invite ?? null);
       const spoken = run === null ? 'No run' : `Run ${run.name}: ${STATE_LABEL[run.state]}, round ${run.round} of ${run.rounds}`;
       if (spoken !== announced) announcer.textContent = announced = spoken;
       if (run === null || progress === null) {

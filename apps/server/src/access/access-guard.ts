@@ -15,12 +15,16 @@ export interface AccessOptions {
   allowedOrigins?: readonly string[];
   /** When set, volunteers must connect with this token (`auth.invite`, from the page's ?invite=). */
   inviteToken?: string;
+  /** The current run's own invite token (config.inviteOnly), else null; read at every check. */
+  runInvite?: () => string | null;
   addressLimits?: Partial<AddressLimitOptions>;
   /** Take addresses from X-Forwarded-For (behind a reverse proxy). */
   trustProxy?: boolean;
 }
 
 type Next = (error?: Error) => void;
+
+const INVITE_REFUSAL = 'This run takes volunteers by invitation: open the invite link the organiser gave you (it ends in ?invite=…)';
 
 /** A middleware error that carries its refusal to the client (packages/protocol's connectionRefusal reads it). */
 export function refusal(code: RefusalCode, message: string): Error {
@@ -47,8 +51,21 @@ export class AccessGuard {
     this.sweepTimer.unref();
   }
 
+  /** The invite tokens a volunteer may connect with now: the server's (--invite-token) and the current run's. */
+  private invites(): string[] {
+    return [this.options.inviteToken, this.options.runInvite?.() ?? undefined].filter((t): t is string => t !== undefined && t !== null);
+  }
+
+  /** Volunteers need an invite link now (the server's, or the current run is invite-only). */
   get inviteRequired(): boolean {
-    return this.options.inviteToken !== undefined;
+    return this.invites().length > 0;
+  }
+
+  /** Whether a socket's handshake carries an invite the server accepts now (always, when none is required). */
+  inviteAccepted(socket: Pick<Socket, 'handshake'>): boolean {
+    const invites = this.invites();
+    const given = (socket.handshake.auth as Record<string, unknown> | undefined)?.['invite'];
+    return invites.length === 0 || invites.some((invite) => tokenMatches(invite, given));
   }
 
   /** socket.io's cors option: only the allow-list gets CORS headers (same-origin pages need none). */
@@ -102,10 +119,7 @@ export class AccessGuard {
   volunteerMiddleware = (socket: Socket, next: Next): void => {
     const foreign = this.originError(socket);
     if (foreign !== null) return next(foreign);
-    const invite = this.options.inviteToken;
-    if (invite !== undefined && !tokenMatches(invite, (socket.handshake.auth as Record<string, unknown> | undefined)?.['invite'])) {
-      return next(refusal('INVITE_REQUIRED', 'This run takes volunteers by invitation: open the invite link the organiser gave you (it ends in ?invite=…)'));
-    }
+    if (!this.inviteAccepted(socket)) return next(refusal('INVITE_REQUIRED', INVITE_REFUSAL));
     next();
   };
 

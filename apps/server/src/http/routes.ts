@@ -10,8 +10,8 @@ export interface RouteDeps {
   device: ComputeDevice;
   startedAt: number;
   volunteersOnline: () => number;
-  /** Volunteers need the run's invite link (?invite=…). */
-  inviteRequired: boolean;
+  /** Volunteers need an invite link (?invite=…) now: the server's, or the current run's. */
+  inviteRequired: () => boolean;
   /** The tokenizer files as JSON bytes ({vocabJson, mergesTxt}), or null when the server has none. */
   tokenizerJson: () => Promise<Uint8Array | null>;
 }
@@ -44,7 +44,7 @@ export async function handleApi(deps: RouteDeps, req: IncomingMessage, res: Serv
     json(res, 200, {
       run: run?.info() ?? null,
       volunteersOnline: deps.volunteersOnline(),
-      inviteRequired: deps.inviteRequired,
+      inviteRequired: deps.inviteRequired(),
       training: snapshot === null ? null : {
         method: snapshot.config.method, uploads: methodUploadSummary(snapshot.config.method),
         model: snapshot.model, weights: modelWeights(snapshot.model), cut: snapshot.config.cut, layout: snapshot.config.layout, leakage: snapshot.leakage ?? null,

@@ -53,4 +53,6 @@ export interface RunParts {
   /** safetensors of the client split's base weights, and JSON {vocabJson, mergesTxt}: what clients download. */
   weightsBlob: Uint8Array;
   tokenizerBlob: Uint8Array;
+  /** The run's invite token (config.inviteOnly), else null. */
+  invite: string | null;
 }

@@ -14,6 +14,7 @@ import { saveBaseModel } from './base-model-ref.js';
 import { loadModel, type LoadedModel } from './model-source.js';
 import type { RunDeps } from './run-deps.js';
 import { loadCheckpoint, readStoredRun, readStoredState } from './run-checkpoint.js';
+import { runInvite } from './run-invite.js';
 import { RunStore } from './run-store.js';
 import { Run } from './run.js';
 import { ServerSplit, type ServerSplitState } from './server-split.js';
@@ -100,8 +101,9 @@ async function assemble(
   const evalExamples = await loadEval(config, tokenizer, deps);
   const strategy = strategyFor(config, { roundsDone: completedRounds, model: { config: plan.config, params: model.params } });
   const split = new ServerSplit(plan, model.params, config, server, deps.serverAdapterPolicy);
+  const invite = await runInvite(store.dir, config.inviteOnly);
   return new Run({
-    runId, createdAt, config, plan, strategy, model, tokenizer, split, store, evalExamples, completedRounds, metrics, clientAdapter, weightsBlob, tokenizerBlob,
+    runId, createdAt, config, plan, strategy, model, tokenizer, split, store, evalExamples, completedRounds, metrics, clientAdapter, weightsBlob, tokenizerBlob, invite,
   }, deps);
 }
 

@@ -29,6 +29,8 @@ export class Run {
   readonly machine: RoundMachine;
   readonly config: RunConfig;
   readonly createdAt: number;
+  /** The run's invite token (config.inviteOnly): volunteers must connect with it. Null for an open run. */
+  readonly invite: string | null;
   private readonly queue = new SerialQueue();
   private readonly assets = new AssetStore();
   private readonly assetInfo: { weights: AssetInfo; tokenizer: AssetInfo };
@@ -54,6 +56,7 @@ export class Run {
     this.runId = parts.runId;
     this.config = config;
     this.createdAt = parts.createdAt;
+    this.invite = parts.invite;
     this.plan = parts.plan;
     this.split = parts.split;
     this.store = parts.store;
@@ -94,7 +97,7 @@ export class Run {
   }
 
   snapshot(): RunSnapshot {
-    return runSnapshot(this.info(), this.config, this.plan, this.machine, this.error, this.leakage);
+    return { ...runSnapshot(this.info(), this.config, this.plan, this.machine, this.error, this.leakage), invite: this.invite };
   }
 
   metricHistory(): MetricRecord[] {
