@@ -83,7 +83,7 @@ export class RunStore {
         await writeAtomic(join(dir, which, name), bytes);
       }
     }
-    if (optimizer !== null) {
+    if (optimizer !== null && !plan.whole) { // fedlora: the server trains nothing
       const tensors: NamedHostTensors = {};
       for (const [n, t] of Object.entries(optimizer.m)) tensors[`m.${n}`] = t;
       for (const [n, t] of Object.entries(optimizer.v)) tensors[`v.${n}`] = t;
