@@ -1,6 +1,6 @@
 // The fedlora volunteer's trainer: a local step is exactly the centralized whole-model LoRA step (same batch, dropout
-// masks, clipping, AdamW at the schedule's rate), a round starts from the global adapter with a fresh optimizer, the
-// upload is the whole adapter in fp32, a split plan is refused, and no tensor outlives the trainer.
+// masks, label smoothing, clipping, AdamW at the schedule's rate), a round starts from the global adapter with a fresh
+// optimizer, the upload is the whole adapter in fp32, a split plan is refused, and no tensor outlives the trainer.
 import '@tensorflow/tfjs';
 import * as tf from '@tensorflow/tfjs-core';
 import {
@@ -17,7 +17,7 @@ const plan = SplitPlan.create(config, { mode: 'whole' }, lora, 'tiny');
 const params = initGpt2Params(config, 3);
 const training: ClientManifest['training'] = {
   batchSize: 2, maxSeqLen: 16, padMultiple: 8, localSteps: 2, wireDtype: 'float32', lr: 1e-2, schedule: 'linear', warmupSteps: 1, totalSteps: 4,
-  weightDecay: 0.01, maxGradNorm: 0.5, seed: 5,
+  weightDecay: 0.01, maxGradNorm: 0.5, seed: 5, labelSmoothing: 0.1,
 };
 const examples: Example[] = Array.from({ length: 6 }, (_, i) => {
   const tokens = Array.from({ length: 10 + i }, (_, j) => (i * 31 + j * 7) % config.vocab_size);
@@ -39,7 +39,7 @@ describe('FedLoraTrainer', () => {
     for (let step = 0; step < 2; step++) {
       const batch = stream.next();
       const bt = batchTensors(batch);
-      const { loss, grads } = fullLossAndGrads(model, reference, bt.ids, bt.targets, bt.mask, batch.tokens, { dropoutSeed: mixSeed(99, step) });
+      const { loss, grads } = fullLossAndGrads(model, reference, bt.ids, bt.targets, bt.mask, batch.tokens, { dropoutSeed: mixSeed(99, step), labelSmoothing: 0.1 });
       clipGradsByGlobalNorm(grads, training.maxGradNorm);
       optimizer.apply(reference.tensors, grads, learningRateAt({ lr: training.lr, warmupSteps: 1, totalSteps: 4, kind: 'linear' }, 2 + step));
       const expectedLoss = loss.dataSync()[0]!;

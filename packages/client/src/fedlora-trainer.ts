@@ -45,7 +45,9 @@ export class FedLoraTrainer implements LocalRoundTrainer {
   async localStep(roundSeed: number, step: number, globalStep: number): Promise<{ loss: number; tokens: number }> {
     const batch = this.stream.next();
     const bt = batchTensors(batch);
-    const { loss, grads } = fullLossAndGrads(this.model, this.adapter, bt.ids, bt.targets, bt.mask, Math.max(batch.tokens, 1), { dropoutSeed: mixSeed(roundSeed, step) });
+    const { loss, grads } = fullLossAndGrads(this.model, this.adapter, bt.ids, bt.targets, bt.mask, Math.max(batch.tokens, 1), {
+      dropoutSeed: mixSeed(roundSeed, step), labelSmoothing: this.training.labelSmoothing ?? 0,
+    });
     bt.dispose();
     const t = this.training;
     if (t.maxGradNorm > 0) clipGradsByGlobalNorm(grads, t.maxGradNorm);

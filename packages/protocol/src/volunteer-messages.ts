@@ -74,6 +74,8 @@ export interface ClientManifest {
     weightDecay: number;
     maxGradNorm: number;
     seed: number;
+    /** The run's label smoothing, for methods whose loss is computed in the tab (fedlora); absent: 0. */
+    labelSmoothing?: number;
   };
   /** `weights`: safetensors of the base weights the volunteer holds (its split; the whole model in `cybgd`); `tokenizer`: JSON {vocab, merges}. */
   assets: { weights: AssetInfo; tokenizer: AssetInfo };
