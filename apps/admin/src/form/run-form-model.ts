@@ -1,6 +1,7 @@
 // The run form's model (what the inputs hold, numbers as typed text) and its mapping to and from a run config.
 import { DEFAULT_RUN_PRESET, presetConfig, type RunConfig, type RunConfigInput, type RunPresetId } from '@splitlora/protocol';
 import { modulesToTargets, targetsToModules, type LoraModuleChoice } from './lora-targets.js';
+import { cycleFromConfig, cycleToConfigInput, type CycleFormModel } from './cycle-form.js';
 import { privacyFromConfig, privacyToConfigInput, type PrivacyFormModel } from './privacy-form.js';
 
 /** Fields typed as text, parsed to numbers on submit so "abc" or "" can be reported on the field. */
@@ -19,8 +20,6 @@ export type RunFormModel = Record<NumberField, string> & {
   loraQkv: [boolean, boolean, boolean];
   schedule: RunConfig['schedule'];
   method: RunConfig['method'];
-  /** FedCyBGD's schedule and compression: carried over from the config (the form shows no inputs for them yet). */
-  cycle: RunConfig['cycle'];
   /** The update-norm bound (clip, refuse): carried over from the config (null = the run's AdamW-based default). */
   maxUpdateNorm: RunConfig['maxUpdateNorm'];
   updateNormLimit: RunConfig['updateNormLimit'];
@@ -31,7 +30,7 @@ export type RunFormModel = Record<NumberField, string> & {
   evalData: string;
   /** Volunteers join only through the run's invite link. */
   inviteOnly: boolean;
-} & PrivacyFormModel;
+} & PrivacyFormModel & CycleFormModel;
 
 export type FormField = keyof RunFormModel;
 
@@ -41,7 +40,6 @@ export function formFromConfig(c: RunConfig): RunFormModel {
   return {
     name: c.name,
     method: c.method,
-    cycle: { ...c.cycle },
     maxUpdateNorm: c.maxUpdateNorm,
     updateNormLimit: c.updateNormLimit,
     model: c.model,
@@ -75,6 +73,7 @@ export function formFromConfig(c: RunConfig): RunFormModel {
     evalData: c.evalData ?? '',
     evalSamples: String(c.evalSamples),
     ...privacyFromConfig(c),
+    ...cycleFromConfig(c),
   };
 }
 
@@ -111,7 +110,6 @@ export function formToConfigInput(model: RunFormModel, numbers: Record<NumberFie
   return {
     name: model.name,
     method: model.method,
-    cycle: { ...model.cycle },
     maxUpdateNorm: model.maxUpdateNorm,
     updateNormLimit: model.updateNormLimit,
     model: model.model,
@@ -148,5 +146,6 @@ export function formToConfigInput(model: RunFormModel, numbers: Record<NumberFie
     evalData: model.evalData === '' ? null : model.evalData,
     evalSamples: numbers.evalSamples,
     ...privacyToConfigInput(model),
+    ...cycleToConfigInput(model),
   };
 }

@@ -1,5 +1,6 @@
 // The inputs of the run form, grouped in sections: built once, filled from a form model, and kept in step with
 // the fields they depend on (cut bound by the model, q/k/v only with c_attn, eval samples only with eval data).
+import { trainsBlocks } from '@splitlora/protocol';
 import { FIELD_TEXT } from '../form/field-text.js';
 import { LORA_MODULE_CHOICES, LORA_MODULE_LABELS, type LoraModuleChoice } from '../form/lora-targets.js';
 import { cutHelp, cutRange, modelChoices, modelLabel } from '../form/model-choices.js';
@@ -26,6 +27,12 @@ const INTEGER_FIELDS: ReadonlySet<NumberField> = new Set([
 
 const ON_SPENT_OPTIONS = [{ value: 'stop', label: 'Stop the run' }, { value: 'warn', label: 'Warn and go on' }];
 
+const CYCLE_SCHEDULE_OPTIONS = [
+  { value: 'rotate', label: 'Rotate' }, { value: 'ascending', label: 'Ascending' }, { value: 'random', label: 'Random (seeded)' },
+];
+
+const DOWNLOAD_PICK_OPTIONS = [{ value: 'random', label: 'At random (the paper)' }, { value: 'stalest', label: 'Stalest first' }];
+
 const SCHEDULE_OPTIONS = [{ value: 'linear', label: 'Linear decay' }, { value: 'cosine', label: 'Cosine' }, { value: 'constant', label: 'Constant' }];
 
 export function createRunFormFields(onChange: FieldChange): RunFormFields {
@@ -39,7 +46,7 @@ export function createRunFormFields(onChange: FieldChange): RunFormFields {
     numbers.set(field, f);
     return f;
   };
-  const radios = <K extends 'method' | 'sfl' | 'wireDtype' | 'layout'>(field: K, help: string, options: { value: RunFormModel[K]; label: string; hint?: string }[], inline = false): ChoiceField => {
+  const radios = <K extends 'method' | 'sfl' | 'wireDtype' | 'layout' | 'cycleUploadDtype'>(field: K, help: string, options: { value: RunFormModel[K]; label: string; hint?: string }[], inline = false): ChoiceField => {
     const f = choiceField('radio', FIELD_TEXT[field].label, help, options, inline);
     f.inputs.forEach((i) => i.addEventListener('change', () => onChange(field, { [field]: i.value })));
     handles.set(field, f);
@@ -116,11 +123,26 @@ export function createRunFormFields(onChange: FieldChange): RunFormFields {
   dpOnSpent.select.addEventListener('change', () => onChange('dpOnSpent', { dpOnSpent: dpOnSpent.select.value as RunFormModel['dpOnSpent'] }));
   handles.set('dpOnSpent', dpOnSpent);
 
+  // FedCyBGD's cycle (shown only for the block-training methods).
+  const cycleSchedule = selectField(FIELD_TEXT.cycleSchedule.label, FIELD_TEXT.cycleSchedule.help);
+  cycleSchedule.select.addEventListener('change', () => onChange('cycleSchedule', { cycleSchedule: cycleSchedule.select.value as RunFormModel['cycleSchedule'] }));
+  handles.set('cycleSchedule', cycleSchedule);
+  const cycleUpload = radios('cycleUploadDtype', FIELD_TEXT.cycleUploadDtype.help, [{ value: 'float16', label: 'fp16' }, { value: 'float32', label: 'fp32' }], true);
+  const cycleFraction = inputField(FIELD_TEXT.cycleDownloadFraction.label, FIELD_TEXT.cycleDownloadFraction.help, { inputmode: 'decimal' });
+  cycleFraction.input.addEventListener('input', () => onChange('cycleDownloadFraction', { cycleDownloadFraction: cycleFraction.input.value }));
+  handles.set('cycleDownloadFraction', cycleFraction);
+  const cyclePick = selectField(FIELD_TEXT.cycleDownloadPick.label, FIELD_TEXT.cycleDownloadPick.help);
+  cyclePick.select.addEventListener('change', () => onChange('cycleDownloadPick', { cycleDownloadPick: cyclePick.select.value as RunFormModel['cycleDownloadPick'] }));
+  handles.set('cycleDownloadPick', cyclePick);
+
   const section = (legend: string, fields: readonly FieldHandle[]): HTMLElement =>
     h('fieldset', { class: 'form-section' }, [h('legend', { class: 'form-section-title' }, [legend]), h('div', { class: 'form-grid' }, fields.map((f) => f.element))]);
 
+  const cycleSection = section('Block cycle (FedCyBGD)', [cycleSchedule, cycleUpload, cycleFraction, cyclePick]);
+  cycleSection.id = 'cycle-settings';
   const sections = [
     section('Model and split', [name, method, model, cut, layout, sfl, wire]),
+    cycleSection,
     section('LoRA adapters', [numberField('loraR', { min: 1 }), numberField('loraAlpha', { min: 0 }), numberField('loraDropout', { min: 0, max: 0.9 }), modules, qkv]),
     section('Training', [numberField('lr'), schedule, numberField('batchSize', { min: 1 }), numberField('maxSeqLen', { min: 8 }), numberField('padMultiple', { min: 1 }), numberField('localSteps', { min: 1 }), numberField('rounds', { min: 1 })]),
     section('Volunteers', [numberField('minClients', { min: 1 }), numberField('maxClients', { min: 1 }), numberField('roundTimeoutSec', { min: 1 }), inviteOnly]),
@@ -156,6 +178,10 @@ export function createRunFormFields(onChange: FieldChange): RunFormFields {
       inviteOnly.inputs[0]!.checked = m.inviteOnly;
       for (const [field, f] of dpInputs) f.input.value = m[field];
       dpOnSpent.setOptions(ON_SPENT_OPTIONS, m.dpOnSpent);
+      cycleSchedule.setOptions(CYCLE_SCHEDULE_OPTIONS, m.cycleSchedule);
+      cycleUpload.inputs.forEach((i) => { i.checked = i.value === m.cycleUploadDtype; });
+      cycleFraction.input.value = m.cycleDownloadFraction;
+      cyclePick.setOptions(DOWNLOAD_PICK_OPTIONS, m.cycleDownloadPick);
     },
     syncDependent(m, server) {
       const range = cutRange(m.model);
@@ -171,6 +197,8 @@ export function createRunFormFields(onChange: FieldChange): RunFormFields {
       if (samples) samples.input.disabled = m.evalData === '';
       qkv.inputs.forEach((i) => { i.disabled = !m.loraModules.includes('attn.c_attn'); });
       for (const f of dpInputs.values()) f.input.disabled = !m.dpEnabled;
+      cycleSection.hidden = !trainsBlocks(m.method);
+      cyclePick.select.disabled = m.cycleDownloadFraction.trim() === '1';
       dpOnSpent.select.disabled = !m.dpEnabled || m.dpBudget.trim() === '';
       const fusion = numbers.get('fusionWindowMs');
       if (fusion) fusion.input.disabled = m.sfl === 'v1';

@@ -2,6 +2,7 @@
 import type { RunSnapshot } from '@splitlora/protocol';
 import { formatCount, formatSeconds } from '../state/format.js';
 import { leakageLine } from '../state/leakage-line.js';
+import { methodSummary } from '../state/method-summary.js';
 import type { PrivacyStatus } from '../state/privacy-status.js';
 import type { RoundProgress } from '../state/round-progress.js';
 import type { RunAction, RunControls } from '../state/run-controls.js';
@@ -46,7 +47,7 @@ export function describeRunSettings(run: RunSnapshot): string {
     ? c.lora.target_modules.join(', ')
     : `${['q', 'k', 'v'].filter((_, i) => c.lora.enable_lora?.[i]).join(',')} of c_attn`;
   return [
-    c.model, `cut ${c.cut}`, c.layout === 'u-shaped' ? 'u-shaped (labels stay in the tabs)' : 'standard layout', `SFL-${run.sfl.toUpperCase()}`, c.wireDtype === 'float16' ? 'fp16 wire' : 'fp32 wire',
+    methodSummary(c), c.model, `cut ${c.cut}`, c.layout === 'u-shaped' ? 'u-shaped (labels stay in the tabs)' : 'standard layout', `SFL-${run.sfl.toUpperCase()}`, c.wireDtype === 'float16' ? 'fp16 wire' : 'fp32 wire',
     `LoRA r${c.lora.r}/α${c.lora.lora_alpha} on ${placement}`, `${c.localSteps} local steps`,
   ].join(' · ');
 }
