@@ -61,3 +61,21 @@ test('FedCyBGD\'s cycle settings: shown for the block methods, checked, and carr
   await page.locator('input[type=radio][value="splitlora"]').check();
   await expect(cycle).toBeHidden();
 });
+
+test('LoRA and privacy fold under a summary line, and a folded section with an invalid field opens on submit', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await signIn(page, server.url, server.adminToken);
+  const privacy = page.locator('details.form-fold', { hasText: 'Privacy' });
+  await expect(privacy).not.toHaveAttribute('open');
+  await expect(privacy.locator('.form-fold-summary')).toHaveText('off');
+  await expect(page.locator('details.form-fold', { hasText: 'LoRA adapters' }).locator('.form-fold-summary')).toContainText('r 4');
+  await page.screenshot({ path: join(SHOTS, 'dashboard-run-form-folded.png'), fullPage: true });
+  await privacy.locator('summary').click();
+  await privacy.getByLabel('Add noise and report ε').check();
+  await privacy.getByLabel('Noise multiplier σ').fill('-1');
+  await privacy.locator('summary').click();
+  await expect(privacy.locator('.form-fold-summary')).toContainText('differential privacy (σ -1');
+  await page.getByRole('button', { name: 'Create run' }).click();
+  await expect(privacy).toHaveAttribute('open');
+  await expect(privacy.locator('.field.has-error')).toContainText('Noise multiplier σ');
+});

@@ -33,6 +33,19 @@ const CYCLE_SCHEDULE_OPTIONS = [
 
 const DOWNLOAD_PICK_OPTIONS = [{ value: 'random', label: 'At random (the paper)' }, { value: 'stalest', label: 'Stalest first' }];
 
+/** The folded LoRA section's line: rank, alpha, dropout and where the adapters go. */
+function loraSummary(m: RunFormModel): string {
+  const qkv = m.loraModules.includes('attn.c_attn') && !m.loraQkv.every(Boolean) ? ` (${['q', 'k', 'v'].filter((_, i) => m.loraQkv[i]).join(',')})` : '';
+  const where = m.loraModules.length === 0 ? 'no modules' : m.loraModules.map((x) => `${x}${x === 'attn.c_attn' ? qkv : ''}`).join(', ');
+  return `r ${m.loraR}, α ${m.loraAlpha}, dropout ${m.loraDropout} · ${where}`;
+}
+
+/** The folded privacy section's line: what is on. */
+function privacySummary(m: RunFormModel): string {
+  const parts = [m.dpEnabled ? `differential privacy (σ ${m.dpNoise}, clip ${m.dpClip})` : null, m.secureAggregation ? 'secure aggregation' : null].filter((x) => x !== null);
+  return parts.length === 0 ? 'off' : parts.join(' · ');
+}
+
 const SCHEDULE_OPTIONS = [{ value: 'linear', label: 'Linear decay' }, { value: 'cosine', label: 'Cosine' }, { value: 'constant', label: 'Constant' }];
 
 export function createRunFormFields(onChange: FieldChange): RunFormFields {
@@ -138,16 +151,29 @@ export function createRunFormFields(onChange: FieldChange): RunFormFields {
   const section = (legend: string, fields: readonly FieldHandle[]): HTMLElement =>
     h('fieldset', { class: 'form-section' }, [h('legend', { class: 'form-section-title' }, [legend]), h('div', { class: 'form-grid' }, fields.map((f) => f.element))]);
 
+  // A section folded under its title and a one-line summary of its settings (the form would be very long otherwise);
+  // it opens by itself when one of its fields is invalid on submit.
+  const folded = (legend: string, fields: readonly FieldHandle[]): { element: HTMLDetailsElement; summary: HTMLElement } => {
+    const summary = h('span', { class: 'form-fold-summary muted' });
+    const element = h('details', { class: 'form-section form-fold' }, [
+      h('summary', {}, [h('span', { class: 'form-section-title' }, [legend]), summary]),
+      h('div', { class: 'form-grid' }, fields.map((f) => f.element)),
+    ]);
+    return { element, summary };
+  };
+  const lora = folded('LoRA adapters', [numberField('loraR', { min: 1 }), numberField('loraAlpha', { min: 0 }), numberField('loraDropout', { min: 0, max: 0.9 }), modules, qkv]);
+  const privacy = folded('Privacy', [dpEnabled, ...dpInputs.values(), dpOnSpent, secureAggregation]);
+
   const cycleSection = section('Block cycle (FedCyBGD)', [cycleSchedule, cycleUpload, cycleFraction, cyclePick]);
   cycleSection.id = 'cycle-settings';
   const sections = [
     section('Model and split', [name, method, model, cut, layout, sfl, wire]),
     cycleSection,
-    section('LoRA adapters', [numberField('loraR', { min: 1 }), numberField('loraAlpha', { min: 0 }), numberField('loraDropout', { min: 0, max: 0.9 }), modules, qkv]),
+    lora.element,
     section('Training', [numberField('lr'), schedule, numberField('batchSize', { min: 1 }), numberField('maxSeqLen', { min: 8 }), numberField('padMultiple', { min: 1 }), numberField('localSteps', { min: 1 }), numberField('rounds', { min: 1 })]),
     section('Volunteers', [numberField('minClients', { min: 1 }), numberField('maxClients', { min: 1 }), numberField('roundTimeoutSec', { min: 1 }), inviteOnly]),
     section('Evaluation', [evalData, numberField('evalSamples', { min: 1 })]),
-    section('Privacy', [dpEnabled, ...dpInputs.values(), dpOnSpent, secureAggregation]),
+    privacy.element,
   ];
   const advanced = h('details', { class: 'form-advanced' }, [
     h('summary', {}, ['Advanced settings']),
@@ -197,6 +223,8 @@ export function createRunFormFields(onChange: FieldChange): RunFormFields {
       if (samples) samples.input.disabled = m.evalData === '';
       qkv.inputs.forEach((i) => { i.disabled = !m.loraModules.includes('attn.c_attn'); });
       for (const f of dpInputs.values()) f.input.disabled = !m.dpEnabled;
+      lora.summary.textContent = loraSummary(m);
+      privacy.summary.textContent = privacySummary(m);
       cycleSection.hidden = !trainsBlocks(m.method);
       cyclePick.select.disabled = m.cycleDownloadFraction.trim() === '1';
       dpOnSpent.select.disabled = !m.dpEnabled || m.dpBudget.trim() === '';

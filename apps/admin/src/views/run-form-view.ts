@@ -91,7 +91,8 @@ export function createRunFormView(onCreate: (config: RunConfig) => void): RunFor
       return;
     }
     const firstInvalid = form.querySelector<HTMLElement>('.has-error');
-    if (firstInvalid !== null && fields.advanced.contains(firstInvalid)) fields.advanced.open = true;
+    const fold = firstInvalid?.closest('details');
+    if (fold) fold.open = true;
     firstInvalid?.querySelector<HTMLElement>('input, select')?.focus();
     const count = Object.keys(result.errors).length;
     view.setMessage(count > 0 ? `Fix the ${count} marked field${count === 1 ? '' : 's'} first.` : (result.general[0] ?? 'The settings are not valid.'), 'error');

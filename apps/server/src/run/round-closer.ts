@@ -3,7 +3,7 @@
 // the client adapters, the server-adapter policy closes its side, the new adapters are evaluated and checkpointed,
 // and the round's record is written. The round machine decides when; this does the work.
 import {
-  type AggregationStrategy, countAdapterParams, type Example, type FitConfiguration, type FitResult, type FitRound, flatLayoutOf, hashName, mixSeed,
+  type AggregationStrategy, countAdapterParams, countElements, type Example, type FitConfiguration, type FitResult, type FitRound, flatLayoutOf, hashName, mixSeed,
   type NamedHostTensors, type SecAggClientMessage, secureAggregationSettings, type SplitPlan,
 } from '@splitlora/core';
 import {
@@ -161,13 +161,14 @@ export class RoundCloser {
     }
     const account = this.account!;
     const decoded = decodeAdapter(req.adapter, layout ?? this.deps.plan.clientAdapterLayout());
-    // A block-training method uploads a whole block (no round-start copy to measure an update against): the decoded
-    // values' range check bounds it. A LoRA update is bounded by its norm.
-    const { adapter, norm, clipped } = layout === undefined
-      ? boundUpdate(decoded, this.fit!.configuration.startFor(clientId), this.updateBound)
-      : { adapter: decoded, norm: 0, clipped: false };
+    // A LoRA update is measured against the round's start adapter; a block method's upload against the block as it
+    // was sent, with AdamW's bound for a whole block's values.
+    const configuration = this.fit!.configuration;
+    const start = configuration.updateStartFor?.(clientId) ?? configuration.startFor(clientId);
+    const bound = layout === undefined ? this.updateBound : updateBoundFor(this.deps.config, Object.values(layout).reduce((s, shape) => s + countElements(shape), 0));
+    const { adapter, norm, clipped } = boundUpdate(decoded, start, bound);
     if (account.tokensOf(clientId) === 0) throw new ProtocolError('STALE', `the server trained no tokens of this client in round ${account.round}; its update has no weight`);
-    if (clipped) this.deps.log.warn(`client ${clientId}: update norm ${norm.toPrecision(4)} clipped to ${this.updateBound.clipNorm.toPrecision(4)}`);
+    if (clipped) this.deps.log.warn(`client ${clientId}: update norm ${norm.toPrecision(4)} clipped to ${bound.clipNorm.toPrecision(4)}`);
     account.addUpdate(clientId, adapter);
     if (this.deps.plan.uShaped) {
       // The server saw positions, not the loss mask: the client's own count weighs its update, bounded by them.

@@ -42,6 +42,11 @@ export interface FitConfiguration {
   blockTaskFor?(clientId: string): BlockTaskPlan;
   /** The names and shapes a participant's update must have; default: those of the global tensors. */
   updateLayoutFor?(clientId: string): Record<string, number[]>;
+  /**
+   * What a participant's upload is measured against for the update-norm bound, in the update's layout, when that is
+   * not startFor: a block method's trained block at the version the participant was sent.
+   */
+  updateStartFor?(clientId: string): NamedHostTensors;
 }
 
 /** What aggregating a round gives: the next global tensors. */

@@ -80,4 +80,19 @@ describe('CycleBlockStrategy', () => {
     expect(strategyFor(runConfigSchema.parse({ method: 'cybgd-split' }), { model }).name).toBe('cybgd');
     expect(strategyFor(runConfigSchema.parse({}), { model }).name).toBe('fedavg');
   });
+
+  it('measures an upload against its block as sent: the latest version, packed like the upload', () => {
+    const s = strategy();
+    const round1 = { round: 1, participants: ['a', 'b', 'c'], global: blockTable() };
+    const fit1 = s.configureFit(round1);
+    const start = fit1.updateStartFor!('b');
+    expect(Object.keys(start)).toEqual(['transformer.h.1']);
+    expect(start['transformer.h.1']!.data).toEqual(packBlocks(config, [{ block: 1, tensors: table(config, params, 3) }]));
+    const packed = (b: number, value: number) => ({ [`transformer.h.${b}`]: { shape: [packedBlockSize(config, b)], data: packBlocks(config, [{ block: b, tensors: filled(b, value) }]) } });
+    s.aggregateFit(round1, ['a', 'b', 'c'].map((id, b) => ({ source: id, adapter: packed(b, 0.5), weight: 10 })));
+    // Round 2 rotates: b trains block 2, now at version 1 (all 0.5).
+    const fit2 = s.configureFit({ round: 2, participants: ['a', 'b', 'c'], global: blockTable() });
+    expect(fit2.blockTaskFor!('b').block).toBe(2);
+    expect([...fit2.updateStartFor!('b')['transformer.h.2']!.data].every((v) => v === 0.5)).toBe(true);
+  });
 });

@@ -5,7 +5,7 @@
 import type { BlockSchedule } from '@splitlora/protocol';
 import type { Gpt2Config } from '../config/gpt2-config.js';
 import { blockOf, pickBlock } from '../cycle-block/block-names.js';
-import { packedBlockName, packedBlockSize, unpackBlocks } from '../cycle-block/block-packing.js';
+import { packBlocks, packedBlockName, packedBlockSize, unpackBlocks } from '../cycle-block/block-packing.js';
 import { scheduleBlocks } from '../cycle-block/block-schedule.js';
 import { blockDelta, BlockVersions } from '../cycle-block/block-versions.js';
 import { planDownloads } from '../cycle-block/download-plan.js';
@@ -67,6 +67,11 @@ export class CycleBlockStrategy implements AggregationStrategy {
       updateLayoutFor: (clientId) => {
         const b = blockOfClient(clientId);
         return { [packedBlockName(b)]: [packedBlockSize(config, b)] };
+      },
+      // The trained block is always sent at its latest version, which no commit changes before the round ends.
+      updateStartFor: (clientId) => {
+        const b = blockOfClient(clientId);
+        return { [packedBlockName(b)]: { shape: [packedBlockSize(config, b)], data: packBlocks(config, [{ block: b, tensors: this.store.at(b)! }]) } };
       },
     };
   }
