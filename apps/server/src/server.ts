@@ -181,6 +181,11 @@ export async function createServer(options: ServerOptions = {}): Promise<SplitLo
     roundEnd(record, more) {
       volunteers.emit('round:end', { runId: record.runId, round: record.round, trainLoss: record.trainLoss, evalLoss: record.evalLoss, participants: record.clients, more });
     },
+    turn(clientId, notice) {
+      // Through the socket adapter, so a scale-out coordinator reaches the worker holding the socket too.
+      const socketId = registry.get(clientId)?.socketId;
+      if (socketId) volunteers.to(socketId).emit('round:turn', notice);
+    },
     metric(record) {
       admins.emit('admin:metric', record);
     },

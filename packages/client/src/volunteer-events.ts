@@ -21,6 +21,8 @@ export type VolunteerEvent =
   | { type: 'dataset'; examples: number; tokens: number }
   | { type: 'round-start'; round: number; rounds: number; localSteps: number; firstStep: number }
   | { type: 'step'; round: number; step: number; localSteps: number; loss: number; tokens: number; tokensPerSecond: number; seconds: number }
+  /** Sequential split learning: this volunteer waits in line; `ahead` turns run before its own. */
+  | { type: 'turn'; round: number; ahead: number; turnsDone: number; turns: number }
   | { type: 'round-end'; round: number; rounds: number; trainLoss: number | null; evalLoss: number | null; more: boolean }
   | { type: 'traffic'; bytesUp: number; bytesDown: number }
   | { type: 'swarm'; volunteersOnline: number; participants: number }

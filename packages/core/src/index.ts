@@ -48,6 +48,7 @@ export * from './aggregation/dp-fedavg-strategy.js';
 export * from './aggregation/secure-aggregation-settings.js';
 export * from './aggregation/strategy-for.js';
 export * from './aggregation/cycle-block-strategy.js';
+export * from './aggregation/sequential-strategy.js';
 export * from './cycle-block/block-names.js';
 export * from './cycle-block/block-packing.js';
 export * from './cycle-block/block-schedule.js';

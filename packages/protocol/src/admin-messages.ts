@@ -2,6 +2,7 @@
 // and the records the dashboard shows (clients, metrics, run snapshots, logs).
 import { z } from 'zod';
 import type { RunLeakage } from './leakage-figures.js';
+import type { TurnState } from './turn-messages.js';
 import type { runConfigSchema } from './run-config.js';
 import type { RoundPrivacy } from './privacy-config.js';
 import { idSchema, type RunInfo } from './shared-records.js';
@@ -98,6 +99,8 @@ export interface RunSnapshot extends RunInfo {
   error: string | null;
   /** The measured token recovery at this run's cut (docs/leakage/<model>.json); null when not measured. */
   leakage?: RunLeakage | null;
+  /** Sequential split learning: whose turn of the round is running; absent for the other methods and between rounds. */
+  turn?: TurnState | null;
   /** The run's invite token (config.inviteOnly), for the admin's invite link; never on the public /api/run. */
   invite?: string | null;
 }

@@ -19,6 +19,8 @@ export const ERROR_CODES = {
   STALE: 'STALE',
   /** The client is not a participant of the current round. */
   NOT_SELECTED: 'NOT_SELECTED',
+  /** Sequential split learning: a participant trains or reports while another volunteer's turn is running. */
+  NOT_YOUR_TURN: 'NOT_YOUR_TURN',
   /** A tensor's shape does not fit the run (batch, sequence length, width, adapter layout). */
   SHAPE_MISMATCH: 'SHAPE_MISMATCH',
   /** A tensor has a dtype the run does not accept. */

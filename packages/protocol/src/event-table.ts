@@ -14,6 +14,7 @@ import {
   type SecAggAbort, type SecAggAccepted, secaggAdvertiseSchema, type SecAggKeysMessage, secaggMaskedInputSchema, type SecAggRelayedShares,
   secaggShareKeysSchema, secaggUnmaskSchema, type SecAggUnmaskRequest,
 } from './secagg-messages.js';
+import type { TurnNotice } from './turn-messages.js';
 import { emptySchema, type ProtocolErrorEvent, type RunInfo, runIdRequestSchema } from './shared-records.js';
 import {
   activationsRequestSchema, type ActivationsResponse, chunkRequestSchema, type ChunkResponse, type ClientManifest, joinRequestSchema,
@@ -101,6 +102,8 @@ export const EVENT_TABLE = {
   'evaluations:list': dashboardAsks(runIdRequestSchema, typeOnly<RoundEvaluation[]>()),
   'round:start': tell(['volunteer'], typeOnly<RoundStart>()),
   'round:end': tell(['volunteer'], typeOnly<RoundEnd>()),
+  /** Sequential split learning: whose turn it is and how many are ahead of the receiver (validated by turnNoticeSchema). */
+  'round:turn': tell(['volunteer'], typeOnly<TurnNotice>()),
   'run:state': tell(['volunteer'], typeOnly<RunInfo>()),
   'swarm:info': tell(['volunteer'], typeOnly<SwarmInfo>()),
   'secagg:keys': tell(['volunteer'], typeOnly<SecAggKeysMessage>()),

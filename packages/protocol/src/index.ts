@@ -9,6 +9,8 @@ export * from './lora-config.js';
 export * from './privacy-config.js';
 export * from './run-config.js';
 export * from './training-method.js';
+export * from './sequential-config.js';
+export * from './turn-messages.js';
 export * from './shared-records.js';
 export * from './volunteer-messages.js';
 export * from './u-shaped-messages.js';

@@ -1,11 +1,13 @@
 // The training method of a run, and FedCyBGD's settings. `splitlora`: the client trains LoRA on its split, the server
 // the rest (SFL-V1/V2). `cybgd`: FedCyBGD (arXiv 2406.11187) — each volunteer holds the whole model and trains one
 // block with full parameters per round; `cybgd-split`: the same cycle over the client split's blocks [0, cut), the
-// server keeping its LoRA. `fedlora`: federated LoRA — each volunteer holds the whole model with LoRA on every block,
-// trains locally and uploads its adapter; the server only aggregates (FedAvg). Each method is one server strategy (packages/core/src/aggregation/strategy-for.ts).
+// server keeping its LoRA. `sl`: sequential split learning — the volunteers take turns, each training against the
+// one server adapter from the client adapter the previous one uploaded. `fedlora`: federated LoRA — each volunteer
+// holds the whole model with LoRA on every block, trains locally and uploads its adapter; the server only aggregates
+// (FedAvg). Each method is one server strategy (packages/core/src/aggregation/strategy-for.ts).
 import { z } from 'zod';
 
-export const TRAINING_METHODS = ['splitlora', 'cybgd', 'cybgd-split', 'fedlora'] as const;
+export const TRAINING_METHODS = ['splitlora', 'cybgd', 'cybgd-split', 'sl', 'fedlora'] as const;
 export type TrainingMethod = (typeof TRAINING_METHODS)[number];
 
 /** Methods whose volunteers train one block of the base model with full parameters instead of LoRA. */
@@ -51,7 +53,14 @@ export function methodUploadSummary(method: TrainingMethod): string {
       return 'each round: one whole transformer block of the model with all its weights after your training (far more than a LoRA adapter), and your step losses; no activations';
     case 'cybgd-split':
       return 'each step: the activations at the cut and the next-token labels; each round: one whole transformer block of your split with all its weights (far more than a LoRA adapter)';
+    case 'sl':
+      return 'each step of your turn: the activations at the cut and the next-token labels; at the end of your turn: your LoRA adapter, which the next volunteer in line starts from';
     case 'fedlora':
       return 'each round: your LoRA adapter of every block of the model (fp32), your step losses and token counts; no activations, no token ids';
   }
+}
+
+/** Methods whose volunteers train one at a time, each handing its client adapter on to the next (sequential SL). */
+export function takesTurns(method: TrainingMethod): boolean {
+  return method === 'sl';
 }

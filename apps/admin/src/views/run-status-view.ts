@@ -5,6 +5,7 @@ import { leakageLine } from '../state/leakage-line.js';
 import { methodSummary } from '../state/method-summary.js';
 import type { PrivacyStatus } from '../state/privacy-status.js';
 import type { RoundProgress } from '../state/round-progress.js';
+import { turnText } from '../state/turn-text.js';
 import type { RunAction, RunControls } from '../state/run-controls.js';
 import { card, h, setChildren } from './dom.js';
 import { createInviteLinkView } from './invite-link-view.js';
@@ -90,6 +91,7 @@ export function createRunStatusView(onAction: (action: RunAction) => void): RunS
       const elapsed = run.roundStartedAt !== null && (run.state === 'training' || run.state === 'aggregating')
         ? ` · ${formatSeconds(Math.max(0, (nowMs - run.roundStartedAt) / 1000))} in this round` : '';
       const summary = run.modelSummary;
+      const turn = turnText(run);
       setChildren(content, [
         h('div', { class: 'run-title-row' }, [
           h('h3', { class: 'run-name' }, [run.name]),
@@ -107,6 +109,7 @@ export function createRunStatusView(onAction: (action: RunAction) => void): RunS
         h('p', { class: 'run-detail muted' }, [`${progress.detail}${elapsed}`]),
         h('dl', { class: 'facts' }, [
           fact('In this round', String(run.participants.length)),
+          turn === null ? null : fact('Whose turn', turn),
           fact('Online', String(volunteersOnline)),
           summary ? fact('Parameters', formatCount(summary.totalParams)) : null,
           summary ? fact('Trainable (client / server)', `${formatCount(summary.clientTrainable)} / ${formatCount(summary.serverTrainable)}`) : null,

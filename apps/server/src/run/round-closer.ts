@@ -170,6 +170,7 @@ export class RoundCloser {
     if (account.tokensOf(clientId) === 0) throw new ProtocolError('STALE', `the server trained no tokens of this client in round ${account.round}; its update has no weight`);
     if (clipped) this.deps.log.warn(`client ${clientId}: update norm ${norm.toPrecision(4)} clipped to ${bound.clipNorm.toPrecision(4)}`);
     account.addUpdate(clientId, adapter);
+    this.deps.strategy.handOn?.(clientId, adapter);
     if (this.deps.plan.uShaped) {
       // The server saw positions, not the loss mask: the client's own count weighs its update, bounded by them.
       account.addClientReport(clientId, req.tokens, req.heldOut);

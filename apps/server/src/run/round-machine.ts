@@ -1,7 +1,9 @@
 // The round state machine of a run, as plain code (no sockets, no clock of its own): who trains this round,
 // which steps and updates are accepted, when a round closes (all reported, or at the timeout with the reporters),
-// and what happens when participants vanish. Every method returns the actions the caller must carry out.
+// and what happens when participants vanish. Every method returns the actions the caller must carry out. In a
+// sequential run (method sl) the participants take turns (turn-schedule.ts) and the timeout applies to each turn.
 import type { ErrorCode, RunState } from '@splitlora/protocol';
+import { TurnSchedule } from './turn-schedule.js';
 
 export interface MachineConfig {
   rounds: number;
@@ -11,11 +13,19 @@ export interface MachineConfig {
   roundTimeoutMs: number;
   /** How long a disconnected participant may be away before the round goes on without it. */
   graceMs: number;
+  /** Participants train one at a time, in turn (sequential split learning); roundTimeoutMs then bounds each turn. */
+  sequential?: boolean;
 }
 
 export type MachineAction =
   | { type: 'state'; state: RunState }
   | { type: 'startRound'; round: number; participants: string[] }
+  /** A sequential round opens with these participants in turn order; its turns follow as startTurn actions. */
+  | { type: 'openRound'; round: number; participants: string[] }
+  /** A sequential round: `id`'s turn starts (send it the round). */
+  | { type: 'startTurn'; round: number; id: string }
+  /** A sequential round: tell `ids` their place in line (after a turn changed, or to one that came back). */
+  | { type: 'turnNotices'; round: number; ids: string[] }
   /** A participant that came back mid-round: send it the round again, continuing at `firstStep`. */
   | { type: 'resumeParticipant'; round: number; id: string; firstStep: number }
   | { type: 'dropParticipant'; round: number; id: string; reason: string }
@@ -44,6 +54,8 @@ export class RoundMachine {
   readonly ready = new Set<string>();
   readonly participants = new Map<string, Participant>();
   roundStartedAt: number | null = null;
+  /** The current round's turns (sequential runs only). */
+  turns: TurnSchedule | null = null;
   private pausedAt: number | null = null;
   private pausedMs = 0;
   private stateBeforePause: RunState = 'waiting';
@@ -92,6 +104,7 @@ export class RoundMachine {
     const p = this.participants.get(id);
     if (p !== undefined && (this.state === 'training' || this.state === 'paused') && !p.dropped) {
       p.goneAt = null;
+      if (this.turns !== null && this.turns.current !== id) return p.reported ? [] : [{ type: 'turnNotices', round: this.round, ids: [id] }];
       return [{ type: 'resumeParticipant', round: this.round, id, firstStep: p.stepsDone }];
     }
     if (p !== undefined && !p.dropped) {
@@ -117,6 +130,8 @@ export class RoundMachine {
     const p = this.participants.get(id);
     if (p === undefined || p.dropped) return refuse('NOT_SELECTED', `this client is not a participant of round ${this.round}`);
     if (p.reported) return refuse('STALE', `this client already sent its update for round ${this.round}`);
+    const turn = this.checkTurn(id);
+    if (!turn.ok) return turn;
     if (step !== p.stepsDone) return refuse('STALE', `step ${step} out of order: expected step ${p.stepsDone}`);
     if (step >= this.config.localSteps) return refuse('STALE', `step ${step} beyond the ${this.config.localSteps} local steps of a round`);
     return ok;
@@ -133,6 +148,8 @@ export class RoundMachine {
     const p = this.participants.get(id);
     if (p === undefined || p.dropped) return refuse('NOT_SELECTED', `this client is not a participant of round ${this.round}`);
     if (p.reported) return refuse('STALE', `this client already sent its update for round ${this.round}`);
+    const turn = this.checkTurn(id);
+    if (!turn.ok) return turn;
     if (steps !== this.config.localSteps || p.stepsDone !== this.config.localSteps) {
       return refuse('STALE', `update after ${p.stepsDone} of ${this.config.localSteps} local steps (stamped ${steps})`);
     }
@@ -144,6 +161,7 @@ export class RoundMachine {
     if (p === undefined) return [];
     p.reported = true;
     p.tokens = tokens;
+    if (this.turns?.current === id) return [...this.nextTurn(now, false), ...this.maybeClose(now)];
     return this.maybeClose(now);
   }
 
@@ -157,6 +175,7 @@ export class RoundMachine {
         actions.push({ type: 'dropParticipant', round: this.round, id, reason: 'disconnected' });
       }
     }
+    if (this.turns !== null) return [...actions, ...this.tickTurn(now), ...this.maybeClose(now)];
     const elapsed = now - (this.roundStartedAt ?? now) - this.pausedMs;
     if (elapsed >= this.config.roundTimeoutMs) {
       const reporters = this.reporters();
@@ -182,6 +201,7 @@ export class RoundMachine {
     // Connected participants (slow ones dropped at the timeout included) rejoin the pool.
     for (const [id, p] of this.participants) if (p.goneAt === null) this.ready.add(id);
     this.participants.clear();
+    this.turns = null;
     this.roundStartedAt = null;
     if (this.completedRounds >= this.config.rounds) return this.setFinished('finished');
     if (this.state === 'paused') {
@@ -201,6 +221,8 @@ export class RoundMachine {
     if (remaining.length > 0) return [];
     const reporters = this.reporters();
     if (reporters.length >= this.config.minClients) return this.beginAggregation(reporters);
+    // A sequential round keeps the turns that were trained (the server adapter learned from them too): skipping a turn loses nothing.
+    if (this.turns !== null && reporters.length > 0) return this.beginAggregation(reporters);
     return this.restart(now, `only ${reporters.length} of ${this.config.minClients} required updates; the others left`);
   }
 
@@ -212,6 +234,7 @@ export class RoundMachine {
     const round = this.round;
     for (const [id, p] of this.participants) if (p.goneAt === null) this.ready.add(id);
     this.participants.clear();
+    this.turns = null;
     this.round = this.completedRounds;
     this.roundStartedAt = null;
     return [{ type: 'restartRound', round, reason }, ...this.setState('waiting'), ...this.maybeStartRound(now)];
@@ -227,7 +250,45 @@ export class RoundMachine {
     this.round = this.completedRounds + 1;
     this.roundStartedAt = now;
     this.pausedMs = 0;
+    if (this.config.sequential === true) {
+      this.turns = new TurnSchedule(this.round, chosen, now);
+      const [first, ...waiting] = chosen;
+      return [
+        ...this.setState('training'), { type: 'openRound', round: this.round, participants: chosen }, { type: 'startTurn', round: this.round, id: first! },
+        ...(waiting.length > 0 ? [{ type: 'turnNotices' as const, round: this.round, ids: waiting }] : []),
+      ];
+    }
     return [...this.setState('training'), { type: 'startRound', round: this.round, participants: chosen }];
+  }
+
+  /** Sequential runs: only the volunteer whose turn it is may train or report. */
+  private checkTurn(id: string): Verdict {
+    const turns = this.turns;
+    if (turns === null || turns.current === id) return ok;
+    const ahead = turns.aheadOf(id);
+    return refuse('NOT_YOUR_TURN', `round ${this.round} is ${turns.current ?? 'nobody'}'s turn${ahead === null ? '' : `; yours comes after ${ahead} more turn(s)`}`);
+  }
+
+  /** Sequential runs: the current turn's volunteer left (past the grace period) or ran out of time; its turn is skipped. */
+  private tickTurn(now: number): MachineAction[] {
+    const turns = this.turns!;
+    const id = turns.current;
+    if (id === null) return [];
+    const p = this.participants.get(id)!;
+    if (!p.dropped && !p.reported && turns.turnElapsed(now, this.pausedMs) >= this.config.roundTimeoutMs) {
+      p.dropped = true;
+      return [{ type: 'dropParticipant', round: this.round, id, reason: 'turn timeout' }, ...this.nextTurn(now, true)];
+    }
+    return p.dropped ? this.nextTurn(now, true) : [];
+  }
+
+  /** Sequential runs: the current turn ended (reported, or skipped); the next participant still here starts. */
+  private nextTurn(now: number, skip: boolean): MachineAction[] {
+    const turns = this.turns!;
+    const next = turns.advance(now, this.pausedMs, (id) => this.participants.get(id)?.dropped ?? true, skip);
+    if (next === null) return [];
+    const waiting = turns.order.slice(turns.turnsDone + 1).filter((id) => !this.participants.get(id)!.dropped);
+    return [{ type: 'startTurn', round: this.round, id: next }, ...(waiting.length > 0 ? [{ type: 'turnNotices' as const, round: this.round, ids: waiting }] : [])];
   }
 
   private setFinished(state: 'finished' | 'stopped'): MachineAction[] {

@@ -1,7 +1,7 @@
 // What a run needs from the server around it (folders, limits, registry, log) and how it tells the server
 // what to send (RunNotifier), plus the parts a run is built from.
 import type { AggregationStrategy, Example, Gpt2Tokenizer, NamedHostTensors, SplitPlan } from '@splitlora/core';
-import type { MetricRecord, RoundRecord, RoundStart, RunConfig, RunInfo } from '@splitlora/protocol';
+import type { MetricRecord, RoundRecord, RoundStart, RunConfig, RunInfo, TurnNotice } from '@splitlora/protocol';
 import type { ClientRegistry } from '../clients/client-registry.js';
 import type { Logger } from '../log.js';
 import type { LoadedModel } from './model-source.js';
@@ -14,6 +14,8 @@ export interface RunNotifier {
   roundStart(clientId: string, msg: RoundStart): void;
   runState(info: RunInfo): void;
   roundEnd(record: RoundRecord, more: boolean): void;
+  /** Sequential split learning: a waiting participant's place in line. */
+  turn(clientId: string, notice: TurnNotice): void;
   metric(record: MetricRecord): void;
   /** A secure-aggregation message for one volunteer of the round. */
   secagg(clientId: string, push: SecAggPush): void;

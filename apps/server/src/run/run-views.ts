@@ -14,7 +14,7 @@ export function runSnapshot(info: RunInfo, config: RunConfig, plan: SplitPlan, m
   const client = Object.values(plan.clientParamShapes()).reduce((s, shape) => s + countElements(shape), 0);
   return {
     ...info, config, participants: [...machine.participants.keys()], roundStartedAt: machine.roundStartedAt,
-    completedRounds: machine.completedRounds, error, leakage,
+    completedRounds: machine.completedRounds, error, leakage, ...(machine.turns === null ? {} : { turn: machine.turns.state() }),
     modelSummary: {
       name: plan.modelName, layers: c.n_layer, embd: c.n_embd, totalParams: total, clientParams: client,
       // Block methods train one whole block per round with full parameters; LoRA methods their adapter.

@@ -7,7 +7,7 @@ import {
   type ActivationsRequest, type ActivationsResponse, type AssetInfo, type ClientManifest, type CutForwardRequest, type CutForwardResponse,
   type EvalForwardRequest, type EvalForwardResponse, type GenerateResponse, type GenerateSettings, type LocalStepRequest, type LocalStepResponse,
   type MetricRecord, type OutputGradientRequest, type OutputGradientResponse, ProtocolError, type RunConfig, type RunInfo, type RunLeakage,
-  type RunSnapshot, type SecAggAccepted, type SecAggMaskedInput, type Stamp, trainsLocally, type UpdateRequest, type UpdateResponse,
+  type RunSnapshot, type SecAggAccepted, type SecAggMaskedInput, type Stamp, takesTurns, trainsLocally, type UpdateRequest, type UpdateResponse,
 } from '@splitlora/protocol';
 import type { Logger } from '../log.js';
 import { AssetStore } from './asset-store.js';
@@ -20,6 +20,7 @@ import type { RunDeps, RunParts } from './run-deps.js';
 import type { RunStore } from './run-store.js';
 import { clientManifest, runInfo, runSnapshot } from './run-views.js';
 import { SerialQueue } from './serial-queue.js';
+import { turnNotice } from './turn-notice.js';
 import type { ServerSplit } from './server-split.js';
 import { StepService } from './step-service.js';
 import { UShapedStepService } from './u-shaped-step-service.js';
@@ -66,7 +67,7 @@ export class Run {
     this.metrics = new MetricLog(parts.metrics, parts.store, deps.notify);
     this.machine = new RoundMachine({
       rounds: config.rounds, localSteps: config.localSteps, minClients: config.minClients, maxClients: config.maxClients,
-      roundTimeoutMs: config.roundTimeoutSec * 1000, graceMs: config.reconnectGraceSec * 1000,
+      roundTimeoutMs: config.roundTimeoutSec * 1000, graceMs: config.reconnectGraceSec * 1000, sequential: takesTurns(config.method),
     }, parts.completedRounds);
     this.rounds = new RoundCloser({
       runId: this.runId, config, plan: parts.plan, strategy: parts.strategy, split: parts.split, queue: this.queue, store: parts.store,
@@ -311,18 +312,21 @@ export class Run {
           this.deps.notify.runState(this.info());
           break;
         case 'startRound':
-          try {
-            this.rounds.open(action.round, action.participants);
-          } catch (error) {
-            if (!(error instanceof PrivacyBudgetSpent)) throw error;
-            this.log.warn(error.message);
-            this.apply(this.machine.stop());
-            return;
-          }
-          this.steps.newRound();
-          this.uSteps.newRound();
-          this.log.info(`round ${action.round}/${this.config.rounds} starts with ${action.participants.length} volunteer(s)`, { participants: action.participants });
+          if (!this.openRound(action.round, action.participants)) return;
           for (const id of action.participants) this.deps.notify.roundStart(id, this.rounds.roundStart(id, action.round, 0));
+          break;
+        case 'openRound':
+          if (!this.openRound(action.round, action.participants)) return;
+          break;
+        case 'startTurn':
+          this.log.info(`round ${action.round}: ${action.id}'s turn`);
+          this.deps.notify.roundStart(action.id, this.rounds.roundStart(action.id, action.round, 0));
+          break;
+        case 'turnNotices':
+          for (const id of action.ids) {
+            const notice = turnNotice(this.runId, this.machine.turns, id);
+            if (notice !== null) this.deps.notify.turn(id, notice);
+          }
           break;
         case 'resumeParticipant':
           this.log.info(`${action.id} continues round ${action.round} at step ${action.firstStep}`);
@@ -347,6 +351,22 @@ export class Run {
       }
     }
     if (actions.length > 0) this.deps.notify.changed();
+  }
+
+  /** A round opens: the strategy configures it and the step services start afresh; false when the run stopped instead. */
+  private openRound(round: number, participants: string[]): boolean {
+    try {
+      this.rounds.open(round, participants);
+    } catch (error) {
+      if (!(error instanceof PrivacyBudgetSpent)) throw error;
+      this.log.warn(error.message);
+      this.apply(this.machine.stop());
+      return false;
+    }
+    this.steps.newRound();
+    this.uSteps.newRound();
+    this.log.info(`round ${round}/${this.config.rounds} starts with ${participants.length} volunteer(s)`, { participants });
+    return true;
   }
 
   private async closeRound(round: number, reporters: string[]): Promise<void> {

@@ -2,7 +2,9 @@
 // config, so their hashes match), its own server split and server-adapter copy, and a mirror of the round machine
 // that knows the rounds of this worker's volunteers (from the coordinator's round starts) and checks their steps.
 import type { NamedHostTensors } from '@splitlora/core';
-import { type ActivationsRequest, type ActivationsResponse, type AssetInfo, type ClientManifest, type RunConfig, type RunState } from '@splitlora/protocol';
+import {
+  type ActivationsRequest, type ActivationsResponse, type AssetInfo, type ClientManifest, ProtocolError, type RunConfig, type RunState, takesTurns,
+} from '@splitlora/protocol';
 import type { Logger } from '../log.js';
 import { AssetStore } from '../run/asset-store.js';
 import { RoundMachine } from '../run/round-machine.js';
@@ -33,7 +35,7 @@ export class WorkerRun {
 
   private constructor(
     readonly runId: string,
-    config: RunConfig,
+    private readonly config: RunConfig,
     private readonly manifestOf: ClientManifest,
     private readonly assets: AssetStore,
     private readonly split: ServerSplit,
@@ -98,6 +100,10 @@ export class WorkerRun {
   }
 
   activations(clientId: string, req: ActivationsRequest): Promise<ActivationsResponse> {
+    // A worker trains its own copy of the server adapter; sequential SL needs every turn on the one shared adapter.
+    if (takesTurns(this.config.method)) {
+      throw new ProtocolError('BAD_REQUEST', 'sequential split learning (method sl) is not served by scale-out workers; start the server with one process (no --server-processes) for method sl');
+    }
     return this.steps.handle(clientId, req);
   }
 

@@ -17,7 +17,7 @@ const root = mkdtempSync(join(tmpdir(), 'splitlora-checkpoint-'));
 const deps: RunDeps = {
   runsDir: join(root, 'runs'), modelsDir: join(root, 'models'), dataDir: DATA_DIR, maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES,
   registry: new ClientRegistry(), logger: createLogger('test', []),
-  notify: { roundStart() {}, runState() {}, roundEnd() {}, metric() {}, changed() {}, secagg() {} },
+  notify: { roundStart() {}, runState() {}, roundEnd() {}, turn() {}, metric() {}, changed() {}, secagg() {} },
 };
 const config = runConfigSchema.parse(testRunConfig({ evalData: null, sfl: 'v2' }));
 const plan = SplitPlan.create(gpt2Config('tiny'), config.cut, config.lora, 'tiny');

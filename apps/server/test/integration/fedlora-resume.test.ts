@@ -18,7 +18,7 @@ const root = mkdtempSync(join(tmpdir(), 'splitlora-fedlora-resume-'));
 const deps: RunDeps = {
   runsDir: join(root, 'runs'), modelsDir: join(root, 'models'), dataDir: DATA_DIR, maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES,
   registry: new ClientRegistry(), logger: createLogger('test', []),
-  notify: { roundStart() {}, runState() {}, roundEnd() {}, metric() {}, changed() {}, secagg() {} },
+  notify: { roundStart() {}, runState() {}, roundEnd() {}, metric() {}, changed() {}, secagg() {}, turn() {} },
 };
 const config = runConfigSchema.parse(testRunConfig({ method: 'fedlora', evalData: null }));
 const plan = SplitPlan.create(gpt2Config('tiny'), { mode: 'whole' }, config.lora, 'tiny');

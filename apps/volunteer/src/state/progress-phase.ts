@@ -12,10 +12,19 @@ export function phaseText(s: TrainingState): string | null {
     return `Downloading the model’s first layers: ${formatBytes(w.receivedBytes)} of ${formatBytes(w.totalBytes)}`;
   }
   if (s.status === 'preparing') return 'Reading your files and building the model…';
+  if (s.status === 'waiting' && s.turn !== null) {
+    const t = s.turn;
+    return `Round ${t.round}${s.rounds ? ` of ${s.rounds}` : ''} · ${t.turnsDone} of ${t.turns} turns done (volunteers train one at a time)`;
+  }
   if (s.status === 'training' && s.secondsPerStep === null) {
     return `Round ${s.round}: first step — the GPU compiles its programs (often 30–60 s, once per page load)`;
   }
   return null;
+}
+
+/** Sequential split learning, while this tab waits in line: the round's turns done of all (the progress bar's measure). */
+export function turnProgress(s: TrainingState): { done: number; of: number } | null {
+  return s.status === 'waiting' && s.turn !== null ? { done: s.turn.turnsDone, of: s.turn.turns } : null;
 }
 
 /** A rough duration: "under a minute", "about 4 min", "about 1 h 20 min". */

@@ -18,6 +18,7 @@ export function statusHeadline(s: TrainingState): Headline {
     case 'downloading': return { title: 'Downloading the model’s first layers', tone: 'busy' };
     case 'preparing': return { title: 'Preparing your data', tone: 'busy' };
     case 'waiting': {
+      if (s.turn !== null) return { title: `Waiting for your turn — ${s.turn.ahead} ahead of you`, tone: 'idle' };
       const sent = s.round > 0 && s.localSteps > 0 && s.stepsDone >= s.localSteps && s.roundsDone < s.round;
       return { title: sent ? `Round ${s.round}${ofRounds} sent — waiting for the other volunteers` : 'Ready — waiting for the next round', tone: 'idle' };
     }

@@ -49,13 +49,15 @@ export interface TrainingState {
    * while paused (e.g. to 'uploading' at the end of a round), and the buttons must still offer Resume.
    */
   pausedByYou: boolean;
+  /** Sequential split learning: this tab's place in line while another volunteer trains; null when not waiting for a turn. */
+  turn: { round: number; ahead: number; turnsDone: number; turns: number } | null;
 }
 
 export function initialTrainingState(rounds = 0, localSteps = 0, volunteersOnline: number | null = null): TrainingState {
   return {
     status: 'starting', message: 'starting…', clientId: null, run: null, round: 0, rounds, localSteps, stepsDone: 0, roundsDone: 0,
     losses: [], lastLoss: null, tokensPerSecond: 0, secondsPerStep: null, tokensTrained: 0, bytesUp: 0, bytesDown: 0, volunteersOnline,
-    weights: null, dataset: null, lastEvalLoss: null, notice: null, error: null, outcome: null, pausedByYou: false,
+    weights: null, dataset: null, lastEvalLoss: null, notice: null, error: null, outcome: null, pausedByYou: false, turn: null,
   };
 }
 
@@ -74,7 +76,9 @@ export function reduceTraining(state: TrainingState, event: VolunteerEvent): Tra
     case 'dataset':
       return { ...state, dataset: { examples: event.examples, tokens: event.tokens } };
     case 'round-start':
-      return { ...state, round: event.round, rounds: event.rounds, localSteps: event.localSteps, stepsDone: event.firstStep };
+      return { ...state, round: event.round, rounds: event.rounds, localSteps: event.localSteps, stepsDone: event.firstStep, turn: null };
+    case 'turn':
+      return { ...state, round: event.round, stepsDone: 0, turn: { round: event.round, ahead: event.ahead, turnsDone: event.turnsDone, turns: event.turns } };
     case 'step': {
       const x = (state.losses.at(-1)?.x ?? 0) + 1;
       return {
@@ -87,7 +91,7 @@ export function reduceTraining(state: TrainingState, event: VolunteerEvent): Tra
     case 'round-end':
       // The event's `rounds` is not the run's total (see the report on packages/client); keep the total from round-start.
       return {
-        ...state, roundsDone: Math.max(state.roundsDone, event.round),
+        ...state, turn: null, roundsDone: Math.max(state.roundsDone, event.round),
         lastEvalLoss: event.evalLoss ?? state.lastEvalLoss,
       };
     case 'traffic':

@@ -1,5 +1,6 @@
 // The first screen: what this run trains (from GET /api/run), what leaves the browser and what never does,
 // and the consent button. No connection to the training server exists while it is shown.
+import { trainsBlocks } from '@splitlora/protocol';
 import type { RunOverview, TrainingSummary } from '../api/run-overview.js';
 import { formatBytes, formatCompact, formatInteger } from '../format/format.js';
 import { type Child, h, ICONS, icon, setChildren } from './dom.js';
@@ -35,7 +36,7 @@ function runFacts(o: RunOverview): HTMLElement {
     ]);
   }
   const state = o.run.state === 'waiting' ? 'waiting for volunteers' : o.run.state;
-  const blocks = t.method === 'cybgd' || t.method === 'cybgd-split';
+  const blocks = trainsBlocks(t.method);
   const fedlora = t.method === 'fedlora';
   const weights = t.weights === 'random' ? 'random weights' : 'pretrained';
   return h('dl', { class: 'facts' }, [

@@ -1,7 +1,7 @@
 // The training screen: status (announced to screen readers), round progress, pause/resume/leave, the numbers
 // people look at (loss, speed, traffic, volunteers online, model download) and the local loss chart.
 import { formatBytes, formatInteger, formatLoss, formatPercent, formatRate, plural } from '../format/format.js';
-import { etaText, phaseText } from '../state/progress-phase.js';
+import { etaText, phaseText, turnProgress } from '../state/progress-phase.js';
 import { statusHeadline } from '../state/status-text.js';
 import { isOver, type TrainingState } from '../state/training-state.js';
 import { h, ICONS, icon, setChildren, setText } from './dom.js';
@@ -107,8 +107,10 @@ export function createTrainingView(actions: TrainingActions): TrainingView {
       resume.hidden = over || !s.pausedByYou;
       leave.hidden = over;
 
-      const steps = Math.max(1, s.localSteps);
-      const done = Math.min(s.stepsDone, steps);
+      // Waiting for its turn (method sl), the bar shows the round's turns done; otherwise this tab's steps.
+      const turns = turnProgress(s);
+      const steps = turns?.of ?? Math.max(1, s.localSteps);
+      const done = turns?.done ?? Math.min(s.stepsDone, steps);
       const phase = phaseText(s);
       const eta = etaText(s);
       setText(progressLabel, phase ?? (s.round === 0 ? 'Waiting for the first round' : `Round ${s.round}${s.rounds ? ` of ${s.rounds}` : ''} · step ${done} of ${s.localSteps}`));
@@ -118,7 +120,7 @@ export function createTrainingView(actions: TrainingActions): TrainingView {
       fill.style.width = s.round === 0 ? '0%' : formatPercent(done, steps);
       bar.setAttribute('aria-valuemax', String(steps));
       bar.setAttribute('aria-valuenow', String(done));
-      bar.setAttribute('aria-valuetext', `${done} of ${s.localSteps} steps`);
+      bar.setAttribute('aria-valuetext', turns === null ? `${done} of ${s.localSteps} steps` : `${done} of ${turns.of} turns`);
       reconnecting.hidden = s.status !== 'reconnecting';
       notice.hidden = s.notice === null;
       setText(notice, s.notice ?? '');

@@ -17,8 +17,14 @@ export function flowItem(mark: FlowMark, title: string, text: Child[]): HTMLElem
   ]);
 }
 
-/** What the tab sends after each round: a LoRA adapter (SplitLoRA) or one whole trained block (FedCyBGD). */
+/** What the tab sends after each round: a LoRA adapter (SplitLoRA; SL: handed on to the next volunteer) or one whole trained block (FedCyBGD). */
 function updatesItem(method: TrainingMethod): HTMLElement {
+  if (method === 'sl') {
+    return flowItem('up', 'Your adapter, handed on', [
+      'At the end of your turn, the small LoRA weights your tab trained. ', h('strong', {}, ['They are not averaged with anyone’s']),
+      ': the next volunteer in line starts from them as they are, so the server and that volunteer both receive them.',
+    ]);
+  }
   if (method === 'splitlora') return flowItem('up', 'Adapter updates', ['After each round, the small LoRA weight changes your tab learned, to be averaged with everyone’s.']);
   return flowItem('up', 'A whole trained block', [
     'After each round, one complete transformer block of the model with all its weights as your tab trained them — ',

@@ -109,6 +109,7 @@ export class VolunteerSession {
 function trainerFor(manifest: ClientManifest, plan: ReturnType<typeof manifestPlan>, weights: Uint8Array, examples: Example[], dataSeed: number): RoundTrainer {
   const uploadDtype = manifest.cycle?.uploadDtype ?? 'float16';
   switch (manifest.method) {
+    case 'sl': // sequential split learning trains the standard split, one volunteer at a time
     case 'splitlora':
       return plan.uShaped
         ? new UShapedTrainer(clientModelFromWeights(plan, weights), plan, manifest.training, examples, dataSeed, manifest.heldOutEval !== false)

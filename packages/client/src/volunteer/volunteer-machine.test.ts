@@ -163,4 +163,13 @@ describe('VolunteerMachine', () => {
     expect(statuses(left)).toEqual(['left']);
     expect(effects(left)).toEqual([{ type: 'finish', outcome: 'left' }]);
   });
+
+  it('shows its place in line while another volunteer has the turn (method sl), for its own run only', () => {
+    const m = readyMachine();
+    const actions = m.turnNotice({ runId: 'run-1', round: 1, ahead: 2, turnsDone: 0, turns: 3 });
+    expect(actions).toContainEqual({ type: 'emit', event: { type: 'turn', round: 1, ahead: 2, turnsDone: 0, turns: 3 } });
+    expect(statuses(actions)).toEqual(['waiting']);
+    expect(m.status).toBe('waiting');
+    expect(m.turnNotice({ runId: 'run-2', round: 1, ahead: 1, turnsDone: 1, turns: 3 })).toEqual([]);
+  });
 });

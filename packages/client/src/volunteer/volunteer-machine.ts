@@ -1,7 +1,7 @@
 // The volunteer's protocol as a pure state machine (the volunteer-side twin of the server's RoundMachine): events in
 // — the connection opened or dropped, the server answered or pushed, the model is ready, a step was trained, the
 // volunteer paused — and the actions the host must carry out out. No sockets, no timers, no tensors inside.
-import type { JoinResponse, RoundStart, RunInfo, RunState } from '@splitlora/protocol';
+import type { JoinResponse, RoundStart, RunInfo, RunState, TurnNotice } from '@splitlora/protocol';
 import type { VolunteerEvent, VolunteerStatus } from '../volunteer-events.js';
 
 export type VolunteerOutcome = 'finished' | 'left' | 'error';
@@ -256,6 +256,16 @@ export class VolunteerMachine {
   loopEnded(generation: number): VolunteerAction[] {
     if (this.activeLoop?.generation === generation) this.activeLoop = null;
     return [];
+  }
+
+  /** Sequential split learning: this volunteer's place in line while another volunteer trains. */
+  turnNotice(notice: TurnNotice): VolunteerAction[] {
+    if (notice.runId !== this.runId || this.over) return [];
+    const { round, ahead, turnsDone, turns } = notice;
+    return [
+      { type: 'emit', event: { type: 'turn', round, ahead, turnsDone, turns } },
+      ...this.setStatus('waiting', `waiting for your turn — ${ahead} ahead of you (round ${round}: ${turnsDone} of ${turns} turns done)`),
+    ];
   }
 
   roundEnd(round: number, trainLoss: number | null, evalLoss: number | null, more: boolean): VolunteerAction[] {

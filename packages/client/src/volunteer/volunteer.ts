@@ -3,7 +3,8 @@
 // VolunteerMachine: socket events go in as machine events, and the machine's actions are carried out here with the
 // session (requests) and the round loop (training).
 import {
-  ConnectionLostError, connectionRefusal, isProtocolError, type RoundStart, SECAGG_CIPHERTEXT_BYTES, SECAGG_KEY_BYTES, unpackBytes, unpackFrames,
+  ConnectionLostError, connectionRefusal, describeIssues, isProtocolError, type RoundStart, SECAGG_CIPHERTEXT_BYTES, SECAGG_KEY_BYTES, turnNoticeSchema, unpackBytes,
+  unpackFrames,
 } from '@splitlora/protocol';
 import type { VolunteerEvent } from '../volunteer-events.js';
 import { TrafficMeter } from '../traffic-meter.js';
@@ -52,6 +53,11 @@ export class Volunteer {
     s.on('run:state', (run) => this.apply(m.runState(run)));
     s.on('round:start', (msg) => this.apply(m.roundStart(msg)));
     s.on('round:end', (msg) => this.apply(m.roundEnd(msg.round, msg.trainLoss, msg.evalLoss, msg.more)));
+    s.on('round:turn', (msg) => {
+      const notice = turnNoticeSchema.safeParse(msg);
+      if (notice.success) this.apply(m.turnNotice(notice.data));
+      else this.emit({ type: 'error', message: `ignored a malformed round:turn message: ${describeIssues(notice.error)}`, fatal: false });
+    });
     s.on('swarm:info', (msg) => this.emit({ type: 'swarm', ...msg }));
     s.on('secagg:keys', (msg) => this.secaggReceive(msg, () => {
       const keys = unpackBytes(msg.keys, SECAGG_KEY_BYTES);

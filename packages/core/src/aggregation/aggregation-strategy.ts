@@ -78,4 +78,6 @@ export interface AggregationStrategy {
   aggregateSum(round: FitRound, masked: MaskedSum): FitResult;
   /** Block-training methods: what a participant reports it holds (block versions) with its update. */
   holdings?(clientId: string, versions: readonly number[]): void;
+  /** Sequential methods (SL): a participant's accepted update, which the next participant in turn starts from. */
+  handOn?(clientId: string, update: NamedHostTensors): void;
 }

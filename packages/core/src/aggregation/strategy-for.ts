@@ -1,5 +1,6 @@
 // Chooses a run's aggregation strategy once, from its config: FedAvg (or DP-FedAvg when the run has `dp` set) for the
-// LoRA methods (splitlora, fedlora), FedCyBGD's per-block versions for the block-training ones. Each strategy lives in its own file.
+// LoRA methods (splitlora, fedlora), FedCyBGD's per-block versions for the block-training ones, the hand-on for
+// sequential SL. Each strategy lives in its own file.
 import type { RunConfig } from '@splitlora/protocol';
 import type { Gpt2Config } from '../config/gpt2-config.js';
 import type { NamedHostTensors } from '../tensors/named-tensors.js';
@@ -7,6 +8,7 @@ import type { AggregationStrategy } from './aggregation-strategy.js';
 import { CycleBlockStrategy } from './cycle-block-strategy.js';
 import { DpFedAvgStrategy } from './dp-fedavg-strategy.js';
 import { FedAvgStrategy } from './fedavg-strategy.js';
+import { SequentialStrategy } from './sequential-strategy.js';
 
 /** What a block-training strategy needs besides the config: the model's shape and its base weights. */
 export interface StrategyModel {
@@ -27,6 +29,8 @@ export function strategyFor(config: RunConfig, context: StrategyContext = {}): A
     case 'fedlora':
       if (config.dp !== null) return new DpFedAvgStrategy(config.dp, { expectedParticipants: config.maxClients, roundsDone: context.roundsDone ?? 0 });
       return new FedAvgStrategy();
+    case 'sl':
+      return new SequentialStrategy();
     case 'cybgd':
     case 'cybgd-split': {
       const { model } = context;
