@@ -254,6 +254,7 @@ export async function createServer(options: ServerOptions = {}): Promise<SplitLo
   let tokenizerCache: Uint8Array | null = null;
   const routes = {
     host, backend: selection.backend, device: selection.device, startedAt, volunteersOnline: () => registry.online(), inviteRequired: () => guard.inviteRequired,
+    connectionCheck: (req: IncomingMessage) => guard.connectionCheck(req),
     tokenizerJson: async () => {
       if (tokenizerCache === null && dataDir !== null) tokenizerCache = new TextEncoder().encode(JSON.stringify(await readTokenizerFiles(join(dataDir, 'gpt2-tokenizer'))));
       return tokenizerCache;

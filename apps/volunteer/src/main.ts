@@ -101,6 +101,7 @@ function startTraining(): void {
   if (displayName === '' && saved.name !== '') displayName = saved.name;
   saved = saveSession(sessionStorage, { training: true, name: displayName });
   shell.show('training');
+  trainingView.describeRun(t ?? null);
   renderTraining();
   document.getElementById('status-title')?.focus();
   worker.send({
@@ -179,9 +180,10 @@ function onWorkerMessage(message: WorkerToMain): void {
       return;
     case 'outcome':
       if (training === null) return;
-      // The session is over: nothing is kept for a reload (a new run asks for consent and files again).
+      // The session is over: nothing is kept for a reload (a new run asks for consent and files again), except after
+      // an error, whose view offers a reload: the files stay chosen, and the volunteer presses Start again.
       saved = saveSession(sessionStorage, { training: false, resumeToken: null, history: null });
-      void forgetAllFiles(tabId);
+      if (message.outcome !== 'error') void forgetAllFiles(tabId);
       training = withOutcome(training, message.outcome);
       renderTraining();
       return;

@@ -99,6 +99,8 @@ export interface RunSnapshot extends RunInfo {
   error: string | null;
   /** The measured token recovery at this run's cut (docs/leakage/<model>.json); null when not measured. */
   leakage?: RunLeakage | null;
+  /** Block-training methods (cybgd, cybgd-split): the server's latest version of every block it cycles over. */
+  blockVersions?: number[];
   /** Sequential split learning: whose turn of the round is running; absent for the other methods and between rounds. */
   turn?: TurnState | null;
   /** The run's invite token (config.inviteOnly), for the admin's invite link; never on the public /api/run. */

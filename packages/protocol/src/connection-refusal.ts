@@ -10,6 +10,11 @@ export const REFUSAL_CODES = {
   UNAUTHORIZED: 'UNAUTHORIZED',
   /** Too many wrong admin tokens from this address: refused for a while without checking. */
   TOO_MANY_ATTEMPTS: 'TOO_MANY_ATTEMPTS',
+  /**
+   * The address already holds the server's limit of open connections (--max-connections-per-ip). Refused at the
+   * WebSocket upgrade, which a browser cannot read: pages learn it from GET /api/connection-check.
+   */
+  TOO_MANY_CONNECTIONS: 'TOO_MANY_CONNECTIONS',
 } as const;
 
 export type RefusalCode = (typeof REFUSAL_CODES)[keyof typeof REFUSAL_CODES];
@@ -17,6 +22,11 @@ export type RefusalCode = (typeof REFUSAL_CODES)[keyof typeof REFUSAL_CODES];
 export interface ConnectionRefusal {
   code: RefusalCode;
   message: string;
+}
+
+/** GET /api/connection-check's answer: why the server would refuse a connection from the asking address now, if it would. */
+export interface ConnectionCheck {
+  refusal: ConnectionRefusal | null;
 }
 
 /** The refusal a connect_error carries, or null for a network error (which socket.io retries by itself). */

@@ -22,5 +22,6 @@ export * from './embedded-models.js';
 export * from './limits.js';
 export * from './leakage-figures.js';
 export * from './connection-refusal.js';
+export * from './label-leaks.js';
 export * from './run-presets.js';
 export * from './evaluation-messages.js';

@@ -6,6 +6,7 @@
 // holds the whole model with LoRA on every block, trains locally and uploads its adapter; the server only aggregates
 // (FedAvg). Each method is one server strategy (packages/core/src/aggregation/strategy-for.ts).
 import { z } from 'zod';
+import type { LayoutName } from './run-config.js';
 
 export const TRAINING_METHODS = ['splitlora', 'cybgd', 'cybgd-split', 'sl', 'fedlora'] as const;
 export type TrainingMethod = (typeof TRAINING_METHODS)[number];
@@ -44,11 +45,13 @@ export type CycleConfig = z.output<typeof cycleConfigSchema>;
 
 export const DEFAULT_CYCLE: CycleConfig = { schedule: 'rotate', uploadDtype: 'float16', downloadFraction: 1, downloadPick: 'random' };
 
-/** What leaves a volunteer's tab in each method, for the consent screen (per round, besides per-step traffic). */
-export function methodUploadSummary(method: TrainingMethod): string {
+/** What leaves a volunteer's tab in each method and layout, for the consent screen (per step and per round). */
+export function methodUploadSummary(method: TrainingMethod, layout: LayoutName = 'standard'): string {
   switch (method) {
     case 'splitlora':
-      return 'each step: the activations at the cut and the next-token labels; each round: your LoRA adapter (a few thousand numbers per block)';
+      return layout === 'u-shaped'
+        ? 'each step: the activations at the cut and the gradient of the server’s output (no labels, no loss); each round: your LoRA adapter (a few thousand numbers per block)'
+        : 'each step: the activations at the cut and the next-token labels; each round: your LoRA adapter (a few thousand numbers per block)';
     case 'cybgd':
       return 'each round: one whole transformer block of the model with all its weights after your training (far more than a LoRA adapter), and your step losses; no activations';
     case 'cybgd-split':

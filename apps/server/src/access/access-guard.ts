@@ -3,7 +3,7 @@
 // throttled wrong attempts). Refusals carry a sentence the page shows as it is.
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { RefusalCode } from '@splitlora/protocol';
+import type { ConnectionRefusal, RefusalCode } from '@splitlora/protocol';
 import type { Socket } from 'socket.io';
 import type { Logger } from '../log.js';
 import { AddressLimits, type AddressLimitOptions, DEFAULT_ADDRESS_LIMITS } from './address-limits.js';
@@ -98,6 +98,22 @@ export class AccessGuard {
     }
     callback(null, true);
   };
+
+  /**
+   * Why a new connection from the address of `req` would be refused now, in words for the person at the page: a
+   * browser cannot read allowRequest's answer to a WebSocket upgrade, so the page asks GET /api/connection-check.
+   */
+  connectionCheck(req: IncomingMessage): ConnectionRefusal | null {
+    const address = this.addressOf(req);
+    if (this.limits.connectionRefusal(address) === null) return null;
+    const open = this.limits.connections(address);
+    const limit = this.limits.options.connectionsPerAddress;
+    return {
+      code: 'TOO_MANY_CONNECTIONS',
+      message: `The server refused this tab's connection: your address (${address}) already has ${open} open connection${open === 1 ? '' : 's'} to it, `
+        + `and it allows at most ${limit}. Close other tabs of this page (or other volunteers on your network), then reload this page.`,
+    };
+  }
 
   /** Counts an accepted connection until it closes. */
   track(request: IncomingMessage, conn: { once(event: 'close', fn: () => void): unknown }): void {

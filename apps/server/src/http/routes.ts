@@ -1,7 +1,8 @@
-// The server's small HTTP API: health, the public run description for the volunteer page, and the tokenizer.
+// The server's small HTTP API: health, the public run description for the volunteer page, why a connection from the
+// asker would be refused (the WebSocket upgrade's refusal is unreadable in a browser), and the tokenizer.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ComputeDevice } from '@splitlora/node';
-import { methodUploadSummary, modelWeights, PROTOCOL_VERSION } from '@splitlora/protocol';
+import { type ConnectionCheck, type ConnectionRefusal, methodUploadSummary, modelWeights, PROTOCOL_VERSION } from '@splitlora/protocol';
 import type { RunHost } from '../run/run-host.js';
 
 export interface RouteDeps {
@@ -12,6 +13,8 @@ export interface RouteDeps {
   volunteersOnline: () => number;
   /** Volunteers need an invite link (?invite=…) now: the server's, or the current run's. */
   inviteRequired: () => boolean;
+  /** Why a connection from the asker's address would be refused now (the per-address limit), or null. */
+  connectionCheck: (req: IncomingMessage) => ConnectionRefusal | null;
   /** The tokenizer files as JSON bytes ({vocabJson, mergesTxt}), or null when the server has none. */
   tokenizerJson: () => Promise<Uint8Array | null>;
 }
@@ -46,8 +49,10 @@ export async function handleApi(deps: RouteDeps, req: IncomingMessage, res: Serv
       volunteersOnline: deps.volunteersOnline(),
       inviteRequired: deps.inviteRequired(),
       training: snapshot === null ? null : {
-        method: snapshot.config.method, uploads: methodUploadSummary(snapshot.config.method),
-        model: snapshot.model, weights: modelWeights(snapshot.model), cut: snapshot.config.cut, layout: snapshot.config.layout, leakage: snapshot.leakage ?? null,
+        method: snapshot.config.method, uploads: methodUploadSummary(snapshot.config.method, snapshot.config.layout),
+        model: snapshot.model, weights: modelWeights(snapshot.model), cut: snapshot.config.cut, layout: snapshot.config.layout,
+        // The u-shaped layout without an eval file: the round's eval loss is the tabs' mean held-out loss.
+        heldOutEval: snapshot.config.layout === 'u-shaped' && snapshot.config.evalData === null, leakage: snapshot.leakage ?? null,
         layers: snapshot.modelSummary?.layers ?? null, wireDtype: snapshot.config.wireDtype,
         batchSize: snapshot.config.batchSize, maxSeqLen: snapshot.config.maxSeqLen, localSteps: snapshot.config.localSteps,
         rounds: snapshot.config.rounds, sfl: snapshot.config.sfl, loraRank: snapshot.config.lora.r,
@@ -61,6 +66,11 @@ export async function handleApi(deps: RouteDeps, req: IncomingMessage, res: Serv
         downloadBytes: downloadBytes(run),
       },
     });
+    return true;
+  }
+  if (pathname === '/api/connection-check') {
+    const answer: ConnectionCheck = { refusal: deps.connectionCheck(req) };
+    json(res, 200, answer);
     return true;
   }
   if (pathname === '/api/tokenizer') {

@@ -8,13 +8,16 @@ export function runInfo(runId: string, config: RunConfig, modelName: string, mac
   return { runId, name: config.name, state: machine.state, round: machine.round, rounds: config.rounds, model: modelName, sfl: config.sfl };
 }
 
-export function runSnapshot(info: RunInfo, config: RunConfig, plan: SplitPlan, machine: RoundMachine, error: string | null, leakage: RunLeakage | null = null): RunSnapshot {
+export function runSnapshot(
+  info: RunInfo, config: RunConfig, plan: SplitPlan, machine: RoundMachine, error: string | null, leakage: RunLeakage | null = null, blockVersions?: number[],
+): RunSnapshot {
   const c = plan.config;
   const total = Object.values(expectedParamShapes(c)).reduce((s, shape) => s + countElements(shape), 0);
   const client = Object.values(plan.clientParamShapes()).reduce((s, shape) => s + countElements(shape), 0);
   return {
     ...info, config, participants: [...machine.participants.keys()], roundStartedAt: machine.roundStartedAt,
     completedRounds: machine.completedRounds, error, leakage, ...(machine.turns === null ? {} : { turn: machine.turns.state() }),
+    ...(blockVersions === undefined ? {} : { blockVersions }),
     modelSummary: {
       name: plan.modelName, layers: c.n_layer, embd: c.n_embd, totalParams: total, clientParams: client,
       // Block methods train one whole block per round with full parameters; LoRA methods their adapter.

@@ -46,6 +46,7 @@ export class Run {
   private readonly plan: SplitPlan;
   private readonly split: ServerSplit;
   private readonly store: RunStore;
+  private readonly strategy: RunParts['strategy'];
   private error: string | null = null;
   /** The measured token recovery at this run's cut (the leakage benchmark's figures), for dashboards and volunteers. */
   private readonly leakage: RunLeakage | null;
@@ -61,6 +62,7 @@ export class Run {
     this.plan = parts.plan;
     this.split = parts.split;
     this.store = parts.store;
+    this.strategy = parts.strategy;
     this.now = deps.now ?? Date.now;
     this.log = deps.logger.child(parts.runId);
     this.assetInfo = { weights: this.assets.add(parts.weightsBlob), tokenizer: this.assets.add(parts.tokenizerBlob) };
@@ -98,7 +100,7 @@ export class Run {
   }
 
   snapshot(): RunSnapshot {
-    return { ...runSnapshot(this.info(), this.config, this.plan, this.machine, this.error, this.leakage), invite: this.invite };
+    return { ...runSnapshot(this.info(), this.config, this.plan, this.machine, this.error, this.leakage, this.strategy.versions?.()), invite: this.invite };
   }
 
   metricHistory(): MetricRecord[] {

@@ -121,3 +121,26 @@ describe('per-address limits', () => {
     expect(await outcome(open(server.url))).toEqual({ message: 'connected' });
   });
 });
+
+describe('the connection limit, as a page learns it', () => {
+  let server: SplitLoraServer;
+  beforeAll(async () => {
+    server = await startTestServer({ access: { addressLimits: { connectionsPerAddress: 1 } } });
+  });
+  afterAll(() => server.close());
+
+  it('refuses the WebSocket without a readable reason, and GET /api/connection-check says why and what to do', async () => {
+    const check = async () => (await (await fetch(`${server.url}/api/connection-check`)).json()) as { refusal: { code: string; message: string } | null };
+    expect(await check()).toEqual({ refusal: null });
+    const first = open(server.url);
+    expect(await outcome(first)).toEqual({ message: 'connected' });
+    const refused = await outcome(open(server.url));
+    expect(refused).toEqual({ message: 'websocket error' }); // all a browser's WebSocket learns of the HTTP 403
+    const { refusal } = await check();
+    expect(refusal?.code).toBe('TOO_MANY_CONNECTIONS');
+    expect(refusal?.message).toBe('The server refused this tab\'s connection: your address (127.0.0.1) already has 1 open connection to it, '
+      + 'and it allows at most 1. Close other tabs of this page (or other volunteers on your network), then reload this page.');
+    first.disconnect();
+    await expect.poll(check).toEqual({ refusal: null });
+  });
+});

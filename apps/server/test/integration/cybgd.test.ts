@@ -75,6 +75,9 @@ for (const method of ['cybgd', 'cybgd-split'] as const) {
         expect(msg.blockTask!.wholes).toBeNull();
       }
       expect(uploads.filter((u) => u.round === 2).every((u) => u.versions?.join() === afterRound1.join())).toBe(true);
+      // The run's snapshot shows the server's versions: round 2 advanced blocks 1, 2, 3 mod K once more.
+      const snapshot = await adminRequest(admin, 'admin:snapshot', {});
+      expect(snapshot.run!.blockVersions).toEqual(method === 'cybgd' ? [1, 2, 2, 1, 0, 0] : [2, 2, 2]);
 
       // The round's Hugging Face checkpoint loads with the project's loader and gives the server's eval loss.
       const checkpoint = await loadHfGpt2(dirSource(join(server.host.current!.runDir, 'rounds', '0002', 'model')));

@@ -1,34 +1,11 @@
 // U-shaped runs: three real volunteers train two rounds with the head kept in the tab (SFL-V2 and SFL-V1). Every
 // message a volunteer sends is captured: no target, mask, loss or token id leaves it — only float activations and
 // gradients, the adapter and the held-out evaluation — and the eval loss the tabs measure drops.
-import { type RoundRecord, type TensorFrame } from '@splitlora/protocol';
+import { isTensorFrameLike as isFrame, labelLeaks as leaks, type RoundRecord } from '@splitlora/protocol';
 import { describe, expect, it } from 'vitest';
 import { adminRequest, createAndStart, e2eShards, startVolunteer, testRunConfig, useServerWithAdmin } from '../support/harness.js';
 
 const FRAME_FIELDS = ['activations', 'gradient', 'adapter'];
-
-/** A tensor frame, or a tensor's header in a frame bundle (the adapter travels as one: its bytes at `offset`). */
-function isFrame(value: unknown): value is Pick<TensorFrame, 'dtype' | 'name'> {
-  return typeof value === 'object' && value !== null && 'dtype' in value && 'shape' in value && ('data' in value || 'offset' in value);
-}
-
-/** Every problem with one sent message: forbidden fields, integer frames, arrays of numbers (token ids in JSON). */
-function leaks(event: string, payload: unknown, path = event): string[] {
-  if (Array.isArray(payload)) {
-    if (payload.length > 0 && payload.every((v) => typeof v === 'number')) return [`${path}: an array of ${payload.length} numbers`];
-    return payload.flatMap((v, i) => leaks(event, v, `${path}[${i}]`));
-  }
-  if (isFrame(payload)) return payload.dtype.startsWith('float') ? [] : [`${path}: a ${payload.dtype} frame ${payload.name}`];
-  if (typeof payload !== 'object' || payload === null || payload instanceof Uint8Array || payload instanceof ArrayBuffer) return [];
-  const out: string[] = [];
-  for (const [key, value] of Object.entries(payload)) {
-    const where = `${path}.${key}`;
-    const heldOutLoss = event === 'round:update' && where === 'round:update.heldOut.meanLoss';
-    if (/target|mask|loss|ids$/i.test(key) && !heldOutLoss) out.push(`${where}: a ${key} field`);
-    out.push(...leaks(event, value, where));
-  }
-  return out;
-}
 
 /** SFL-V2 is evaluated in the tabs (no eval file), SFL-V1 on the server's public eval set. */
 const CASES = [{ sfl: 'v2', evalData: null }, { sfl: 'v1', evalData: 'e2e/testset_w_refs.csv' }] as const;

@@ -25,6 +25,12 @@ describe('readRunOverview', () => {
     expect(() => readRunOverview({ run, volunteersOnline: 0, training: { ...training, leakage: { ...leakage, exact: 1.5 } } })).toThrow('GET /api/run.training.leakage.exact');
   });
 
+  it('reads whether the tabs evaluate their held-out share', () => {
+    expect(readRunOverview({ run, volunteersOnline: 1, training: { ...training, layout: 'u-shaped', heldOutEval: true } }).training!.heldOutEval).toBe(true);
+    expect(readRunOverview({ run, volunteersOnline: 1, training }).training).not.toHaveProperty('heldOutEval');
+    expect(() => readRunOverview({ run, volunteersOnline: 1, training: { ...training, heldOutEval: 'yes' } })).toThrow('GET /api/run.training.heldOutEval');
+  });
+
   it('reads whether the run takes volunteers by invitation', () => {
     expect(readRunOverview({ run, volunteersOnline: 1, training, inviteRequired: true }).inviteRequired).toBe(true);
     expect(readRunOverview({ run, volunteersOnline: 1, training, inviteRequired: false })).not.toHaveProperty('inviteRequired');

@@ -24,6 +24,8 @@ export interface TrainingSummary {
   clientParams: number | null;
   /** Absent from older servers: the standard layout. */
   layout?: LayoutName;
+  /** The tabs evaluate a held-out share of their own text (u-shaped without an eval file); absent: the server evaluates, if at all. */
+  heldOutEval?: boolean;
   /** The measured token recovery at this run's cut; absent when not measured. */
   leakage?: RunLeakage;
   /** The run's privacy options (absent from servers that predate them: then neither is on). */
@@ -84,6 +86,7 @@ function readTraining(value: unknown, where: string): TrainingSummary | null {
     sfl: oneOf(t, 'sfl', SFL_VERSIONS, where), loraRank: int('loraRank'),
     clientTrainable: nullableNum(t, 'clientTrainable', where), clientParams: nullableNum(t, 'clientParams', where),
     layout: t['layout'] === undefined ? undefined : oneOf(t, 'layout', LAYOUT_NAMES, where),
+    ...(t['heldOutEval'] === undefined ? {} : { heldOutEval: bool(t, 'heldOutEval', where) }),
     leakage: readLeakage(t['leakage'], `${where}.leakage`),
     ...(t['privacy'] === undefined ? {} : { privacy: readPrivacy(t['privacy'], `${where}.privacy`) }),
     ...(t['downloadBytes'] === undefined || t['downloadBytes'] === null ? {} : { downloadBytes: num(t, 'downloadBytes', where, { int: true, min: 0 }) }),

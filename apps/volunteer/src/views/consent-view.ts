@@ -1,6 +1,6 @@
 // The first screen: what this run trains (from GET /api/run), what leaves the browser and what never does,
 // and the consent button. No connection to the training server exists while it is shown.
-import { trainsBlocks } from '@splitlora/protocol';
+import { trainsBlocks, trainsLocally } from '@splitlora/protocol';
 import type { RunOverview, TrainingSummary } from '../api/run-overview.js';
 import { formatBytes, formatCompact, formatInteger } from '../format/format.js';
 import { type Child, h, ICONS, icon, setChildren } from './dom.js';
@@ -41,17 +41,49 @@ function runFacts(o: RunOverview): HTMLElement {
   const weights = t.weights === 'random' ? 'random weights' : 'pretrained';
   return h('dl', { class: 'facts' }, [
     fact('Model', h('span', { class: 'mono' }, [t.model]), blocks ? `GPT-2 family, ${weights}, full-parameter blocks (FedCyBGD)` : `GPT-2 family, ${weights}, LoRA rank ${t.loraRank}`),
-    fedlora ? fact('Layout', 'none: your tab holds the whole model', 'the server receives no token ids and no activations') : fact('Layout', t.layout === 'u-shaped' ? 'u-shaped: your tab keeps the output head' : 'standard: the server computes the loss',
-      t.layout === 'u-shaped' ? 'labels and losses stay in this tab' : 'the server receives your token ids'),
+    layoutFact(t),
     fact('Your tab trains', fedlora ? 'LoRA adapters on every block of the model (it holds the whole model)' : t.method === 'cybgd' ? 'one whole block of the model per round (it holds the whole model)' : blocks ? `one whole block of ${layersText(t)} per round` : `the embeddings + ${layersText(t)}${t.layout === 'u-shaped' ? ' + the final norm and head' : ''}`,
       t.clientTrainable !== null ? `${formatCompact(t.clientTrainable)} trainable ${blocks ? 'weights in that block' : 'adapter weights'}` : undefined),
     fact('Sent from this tab', t.uploads, fedlora && fedloraUploadBytes(t) !== null ? `${formatBytes(fedloraUploadBytes(t)!)} per round` : undefined),
     fact('Rounds', `${t.rounds} × ${t.localSteps} local steps`, `now: ${state}`),
-    fact('Each step', `${t.batchSize} windows × ${t.maxSeqLen} tokens`, fedlora ? 'trained in this tab, nothing sent but the loss' : `sent as ${t.wireDtype}`),
+    fact('Each step', `${t.batchSize} windows × ${t.maxSeqLen} tokens`, trainsLocally(t.method) ? 'computed in this tab; only its loss is sent' : `sent as ${t.wireDtype}`),
     fact('Volunteers online', formatInteger(o.volunteersOnline), 'connected right now'),
     ...privacyFacts(t),
     t.downloadBytes !== undefined ? fact('Download', `${formatBytes(t.downloadBytes)} once`, 'model layers and tokenizer, kept in this browser') : null,
   ]);
+}
+
+/** Where the model is cut, and so who computes the loss (the cybgd method runs the whole model in the tab). */
+function layoutFact(t: TrainingSummary): HTMLElement {
+  if (trainsLocally(t.method)) return fact('Layout', 'whole model in this tab', 'your tab computes the loss; no activations or token ids are sent');
+  if (t.layout === 'u-shaped') return fact('Layout', 'u-shaped: your tab keeps the output head', 'labels and losses stay in this tab');
+  return fact('Layout', 'standard: the server computes the loss', 'the server receives your token ids');
+}
+
+/** The lead under the title: what this tab and the server train in the run's method and layout. */
+function leadText(t: TrainingSummary | null): string {
+  if (t?.method === 'cybgd') {
+    return 'Your browser holds the whole model and trains one of its blocks with all its weights each round, on text files you choose. '
+      + 'A server keeps the latest version of every block and combines the blocks all volunteers trained after every round.';
+  }
+  if (t?.method === 'fedlora') {
+    return 'Your browser holds the whole model and trains small LoRA adapters on all of its blocks, on text files you choose. '
+      + 'A server only averages the adapters of all volunteers after every round.';
+  }
+  if (t?.method === 'cybgd-split') {
+    return 'Your browser trains one of the model’s first blocks with all its weights each round, on text files you choose. '
+      + 'A server trains the remaining layers and combines the blocks all volunteers trained after every round.';
+  }
+  if (t?.method === 'sl') {
+    return 'When its turn comes, your browser trains the first layers of the model, with small LoRA adapters, on text files you choose. '
+      + 'A server trains the remaining layers and hands your adapter on to the next volunteer in line.';
+  }
+  if (t?.layout === 'u-shaped') {
+    return 'Your browser trains the first layers and the output head of the model, with small LoRA adapters, on text files you choose. '
+      + 'A server trains the middle layers and averages the adapters of all volunteers after every round.';
+  }
+  return 'Your browser trains the first layers of the model, with small LoRA adapters, on text files you choose. '
+    + 'A server trains the remaining layers and averages the adapters of all volunteers after every round.';
 }
 
 /** What the run's privacy options do for the volunteer — and what they do not (docs/PRIVACY.md). */
@@ -68,13 +100,15 @@ function privacyFacts(t: TrainingSummary): HTMLElement[] {
     facts.push(fact('Differential privacy: on', `Noise (σ = ${p.dp.noiseMultiplier}) hides any one volunteer in the averaged adapters`,
       `each update is limited to norm ${p.dp.clipNorm}; ${budget} (δ = ${p.dp.delta}); it covers the shared client adapters${t.method === 'fedlora' ? '' : ', not the per-step activations and labels'}`));
   }
-  if (facts.length === 0 && p !== undefined) facts.push(fact('Privacy protection', 'None beyond what is listed below', 'the server sees your adapter update in the clear; this run uses neither differential privacy nor secure aggregation'));
+  const update = trainsBlocks(t.method) ? 'trained block' : 'adapter update';
+  if (facts.length === 0 && p !== undefined) facts.push(fact('Privacy protection', 'None beyond what is listed below', `the server sees your ${update} in the clear; this run uses neither differential privacy nor secure aggregation`));
   return facts;
 }
 
 export function createConsentView(serverHost: string, onConsent: () => void): ConsentView {
   const runBody = h('div', { class: 'card-body', 'aria-live': 'polite' }, [h('p', { class: 'muted' }, ['Loading the run…'])]);
   const runTitle = h('h2', { class: 'card-title' }, ['This run']);
+  const lead = h('p', { class: 'lead', id: 'lead' }, [leadText(null)]);
   const leaves = h('ul', { class: 'flows card-body', id: 'what-leaves' }, whatLeaves(null));
   const consentButton = h('button', { class: 'btn btn-primary btn-large', type: 'button', id: 'consent-button', disabled: true }, ['I understand — choose my files']);
   consentButton.addEventListener('click', onConsent);
@@ -83,10 +117,7 @@ export function createConsentView(serverHost: string, onConsent: () => void): Co
     h('div', { class: 'hero' }, [
       h('p', { class: 'eyebrow' }, ['Volunteer computing for language models']),
       h('h1', {}, ['Help fine-tune GPT-2 from this tab. Your files stay on your device.']),
-      h('p', { class: 'lead' }, [
-        'Your browser trains the first layers of the model, with small LoRA adapters, on text files you choose. ',
-        'A server trains the remaining layers and averages the adapters of all volunteers after every round.',
-      ]),
+      lead,
     ]),
     h('section', { class: 'card', 'aria-label': 'This run' }, [h('div', { class: 'card-header' }, [runTitle]), runBody]),
     h('div', { class: 'grid-2' }, [
@@ -118,6 +149,7 @@ export function createConsentView(serverHost: string, onConsent: () => void): Co
       runTitle.textContent = overview.run === null ? 'This run' : `This run: ${overview.run.name}`;
       setChildren(runBody, [runFacts(overview)]);
       setChildren(leaves, whatLeaves(overview.training));
+      lead.textContent = leadText(overview.training);
     },
     enable() {
       consentButton.disabled = false;

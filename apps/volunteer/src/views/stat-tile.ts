@@ -4,6 +4,7 @@ import { h, setText } from './dom.js';
 export interface StatTile {
   element: HTMLElement;
   set(value: string, hint?: string): void;
+  setHint(hint: string): void;
 }
 
 export function statTile(id: string, label: string, initialHint = ''): StatTile {
@@ -15,6 +16,9 @@ export function statTile(id: string, label: string, initialHint = ''): StatTile 
     set(v, hintText) {
       setText(value, v);
       if (hintText !== undefined) setText(hint, hintText);
+    },
+    setHint(hintText) {
+      setText(hint, hintText);
     },
   };
 }

@@ -1,5 +1,6 @@
 // The training screen: status (announced to screen readers), round progress, pause/resume/leave, the numbers
 // people look at (loss, speed, traffic, volunteers online, model download) and the local loss chart.
+import type { TrainingSummary } from '../api/run-overview.js';
 import { formatBytes, formatInteger, formatLoss, formatPercent, formatRate, plural } from '../format/format.js';
 import { etaText, phaseText, turnProgress } from '../state/progress-phase.js';
 import { statusHeadline } from '../state/status-text.js';
@@ -8,6 +9,7 @@ import { h, ICONS, icon, setChildren, setText } from './dom.js';
 import { createLossChart, type LossChart } from './loss-chart.js';
 import { createOutcomeView, type OutcomeActions } from './outcome-view.js';
 import { statTile } from './stat-tile.js';
+import { trafficHints } from './what-leaves.js';
 
 export interface TrainingActions extends OutcomeActions {
   onPause(): void;
@@ -20,6 +22,8 @@ export interface TrainingView {
   render(state: TrainingState): void;
   /** Which backend computes, and why the faster ones were not used. */
   setBackend(label: string, detail: string): void;
+  /** What the run's layout and method send and who evaluates (the tiles' hints). */
+  describeRun(training: TrainingSummary | null): void;
 }
 
 function weightsText(s: TrainingState): [string, string] {
@@ -76,20 +80,25 @@ export function createTrainingView(actions: TrainingActions): TrainingView {
   };
   const canvas = h('canvas', { role: 'img', 'aria-label': 'Line chart of the local training loss per step' });
   const chartCaption = h('p', { class: 'card-foot muted', id: 'dataset-caption' }, ['Your data is being prepared…']);
-  const element = h('div', { class: 'stack', id: 'training', 'data-status': 'starting' }, [
-    statusCard,
-    outcome.element,
-    h('dl', { class: 'stats', 'aria-label': 'Training numbers' }, Object.values(tiles).map((t) => t.element)),
-    h('section', { class: 'card chart-card', 'aria-labelledby': 'chart-title' }, [
-      h('div', { class: 'card-header' }, [h('h2', { class: 'card-title', id: 'chart-title' }, ['Local loss'])]),
-      h('div', { class: 'card-body' }, [h('div', { class: 'chart-box' }, [canvas])]),
-      chartCaption,
-    ]),
+  const stats = h('dl', { class: 'stats', 'aria-label': 'Training numbers' }, Object.values(tiles).map((t) => t.element));
+  const chartCard = h('section', { class: 'card chart-card', 'aria-labelledby': 'chart-title' }, [
+    h('div', { class: 'card-header' }, [h('h2', { class: 'card-title', id: 'chart-title' }, ['Local loss'])]),
+    h('div', { class: 'card-body' }, [h('div', { class: 'chart-box' }, [canvas])]),
+    chartCaption,
   ]);
+  const element = h('div', { class: 'stack', id: 'training', 'data-status': 'starting' }, [statusCard, outcome.element, stats, chartCard]);
   let chart: LossChart | null = null;
+  /** The u-shaped layout without an eval file: the round's eval loss is the tabs' mean held-out loss, not the server's. */
+  let evalLabel = 'server eval loss';
 
   return {
     element,
+    describeRun(training) {
+      const hints = trafficHints(training);
+      tiles.sent.setHint(hints.sent);
+      tiles.received.setHint(hints.received);
+      evalLabel = training?.heldOutEval === true ? 'held-out loss of all tabs' : 'server eval loss';
+    },
     setBackend(label, detail) {
       setChildren(backendLine, [icon(ICONS.chip), h('span', {}, [h('strong', {}, [label]), ` · ${detail}`])]);
     },
@@ -126,7 +135,9 @@ export function createTrainingView(actions: TrainingActions): TrainingView {
       setText(notice, s.notice ?? '');
 
       outcome.render(s);
-      tiles.loss.set(formatLoss(s.lastLoss), s.lastEvalLoss !== null ? `server eval loss ${formatLoss(s.lastEvalLoss)}` : 'last step');
+      // A session that ended before its first step (refused, no backend) has no numbers or chart to show.
+      stats.hidden = chartCard.hidden = over && s.losses.length === 0;
+      tiles.loss.set(formatLoss(s.lastLoss), s.lastEvalLoss !== null ? `${evalLabel} ${formatLoss(s.lastEvalLoss)}` : 'last step');
       tiles.speed.set(s.tokensPerSecond > 0 ? formatRate(s.tokensPerSecond) : '—');
       tiles.sent.set(formatBytes(s.bytesUp));
       tiles.received.set(formatBytes(s.bytesDown));

@@ -1,6 +1,7 @@
 // What leaves this browser in the run's layout, item by item, and the measured token recovery at the run's cut:
 // the consent screen's "What leaves this browser" list. Standard: activations, labels, adapter, statistics;
-// u-shaped: activations and gradients only (plus the adapter and a held-out loss), the labels stay here.
+// u-shaped: activations and gradients only (plus the adapter and a held-out loss), the labels stay here; cybgd (the
+// whole model in the tab): one trained block per round and the step losses.
 import type { LayoutName, RunLeakage, TrainingMethod } from '@splitlora/protocol';
 import type { TrainingSummary } from '../api/run-overview.js';
 import { type Child, h, ICONS, icon } from './dom.js';
@@ -15,6 +16,20 @@ export function flowItem(mark: FlowMark, title: string, text: Child[]): HTMLElem
     h('span', { class: 'flow-mark' }, [icon(path), h('span', { class: 'visually-hidden' }, [`${word}: `])]),
     h('div', {}, [h('strong', {}, [title]), h('p', {}, text)]),
   ]);
+}
+
+/** The training screen's short lines under "Sent" and "Received": what the bytes counted there were, for this run's layout and method. */
+export function trafficHints(training: TrainingSummary | null): { sent: string; received: string } {
+  switch (training?.method ?? 'splitlora') {
+    case 'splitlora':
+    case 'sl':
+      return training?.layout === 'u-shaped'
+        ? { sent: 'activations, output gradients, adapters', received: 'outputs, gradients, model, messages' }
+        : { sent: 'activations, labels, adapters', received: 'gradients, model, messages' };
+    case 'cybgd': return { sent: 'trained blocks, step losses', received: 'model, updated blocks, messages' };
+    case 'cybgd-split': return { sent: 'activations, labels, trained blocks', received: 'gradients, model, updated blocks' };
+    case 'fedlora': return { sent: 'adapters, step losses', received: 'model, averaged adapters, messages' };
+  }
 }
 
 /** What the tab sends after each round: a LoRA adapter (SplitLoRA; SL: handed on to the next volunteer) or one whole trained block (FedCyBGD). */
@@ -55,6 +70,15 @@ export function whatLeaves(training: TrainingSummary | null): HTMLElement[] {
     'The numbers your tab’s last layer before the cut computes for each training window. They are derived from your text. ', h('strong', {}, [leak]),
   ]);
   const adapter = updatesItem(training?.method ?? 'splitlora');
+  if (training?.method === 'cybgd') {
+    return [
+      h('li', { class: 'notice' }, [h('strong', {}, ['Whole-model run: no activations, labels or gradients per step. ']),
+        'Your tab holds the whole model and computes the loss itself; what it sends is the block it trained, once per round.']),
+      adapter,
+      flowItem('down', 'The model and the blocks others trained', ['The whole model, downloaded once; then, each round, the blocks other volunteers updated since, as small differences against what your tab holds.']),
+      flowItem('up', 'Step losses and statistics', ['The loss of each of your training steps, the number of tokens trained, speed, which compute backend you use, and the display name you choose (optional).']),
+    ];
+  }
   if (layout === 'u-shaped') {
     return [
       h('li', { class: 'notice' }, [h('strong', {}, ['U-shaped run: activations and gradients only. ']),

@@ -3,6 +3,7 @@
 import { type AssetCache, Volunteer, type VolunteerEvent, type VolunteerOutcome, type VolunteerSocket } from '@splitlora/client';
 import type { BackendName } from '@splitlora/protocol';
 import { io } from 'socket.io-client';
+import { fetchConnectionRefusal } from '../api/connection-check.js';
 import type { LocalFiles } from './local-files.js';
 
 export interface SessionOptions {
@@ -30,6 +31,7 @@ export function startVolunteer(options: SessionOptions): Volunteer {
     ...(options.resumeToken ? { resumeToken: options.resumeToken } : {}),
     cache: options.cache,
     onEvent: options.onEvent,
+    explainConnectError: () => fetchConnectionRefusal(options.serverUrl),
     loadExamples: (tokenizer, maxSeqLen) => options.files.examples(tokenizer, maxSeqLen),
   });
   void volunteer.run().then(options.onOutcome);

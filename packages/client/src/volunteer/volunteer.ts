@@ -3,8 +3,8 @@
 // VolunteerMachine: socket events go in as machine events, and the machine's actions are carried out here with the
 // session (requests) and the round loop (training).
 import {
-  ConnectionLostError, connectionRefusal, describeIssues, isProtocolError, type RoundStart, SECAGG_CIPHERTEXT_BYTES, SECAGG_KEY_BYTES, turnNoticeSchema, unpackBytes,
-  unpackFrames,
+  ConnectionLostError, type ConnectionRefusal, connectionRefusal, describeIssues, isProtocolError, type RoundStart, SECAGG_CIPHERTEXT_BYTES, SECAGG_KEY_BYTES,
+  turnNoticeSchema, unpackBytes, unpackFrames,
 } from '@splitlora/protocol';
 import type { VolunteerEvent } from '../volunteer-events.js';
 import { TrafficMeter } from '../traffic-meter.js';
@@ -24,6 +24,11 @@ export interface VolunteerOptions extends Omit<SessionOptions, 'timeoutMs'> {
   observeUpdate?: (round: number, update: Float64Array) => void;
   /** The resume token of an earlier session (a reloaded page): the server then knows this volunteer again. */
   resumeToken?: string;
+  /**
+   * Asks the server why a connection failed without its answer (a refusal at the WebSocket upgrade, which a browser
+   * cannot read — the per-address connection limit); resolves with the refusal, or null when there is none.
+   */
+  explainConnectError?: () => Promise<ConnectionRefusal | null>;
 }
 
 export class Volunteer {
@@ -35,6 +40,8 @@ export class Volunteer {
   private secagg: SecAggParticipant | null = null;
   private wakeups: (() => void)[] = [];
   private statusTimer: ReturnType<typeof setInterval> | null = null;
+  /** A question to the server about a failed connection is on its way. */
+  private explaining = false;
   private resolveDone!: (outcome: VolunteerOutcome) => void;
   private readonly done = new Promise<VolunteerOutcome>((resolve) => (this.resolveDone = resolve));
 
@@ -72,10 +79,12 @@ export class Volunteer {
       if (this.secagg?.owns(msg)) this.secagg.abort(`${msg.code}: ${msg.message}`);
     });
     s.on('protocol:error', (msg) => this.emit({ type: 'error', message: `${msg.code}: ${msg.message}`, fatal: false }));
-    // A refusal (foreign page, no invite) is final: socket.io does not retry it, and the message says what to do.
+    // A refusal (foreign page, no invite, too many connections) is final: socket.io does not retry it, and the
+    // message says what to do. A failure without the server's answer may be a refusal the transport hid: ask.
     s.on('connect_error', (error) => {
       const refused = connectionRefusal(error);
       if (refused !== null) this.apply(m.fatal(refused.message));
+      else void this.explainConnectError();
     });
     s.io.on('reconnect_attempt', (attempt) => this.apply(m.reconnecting(attempt)));
     this.statusTimer = setInterval(() => this.reportStatus(), this.options.statusIntervalMs ?? 2000);
@@ -101,6 +110,19 @@ export class Volunteer {
 
   get trafficBytes(): { up: number; down: number } {
     return { up: this.meter.bytesUp, down: this.meter.bytesDown };
+  }
+
+  /** One question at a time; a network failure (the server is down) explains nothing and socket.io retries. */
+  private async explainConnectError(): Promise<void> {
+    const explain = this.options.explainConnectError;
+    if (explain === undefined || this.explaining) return;
+    this.explaining = true;
+    try {
+      const refused = await explain().catch(() => null);
+      if (refused !== null && !this.options.socket.connected) this.apply(this.machine.fatal(refused.message));
+    } finally {
+      this.explaining = false;
+    }
   }
 
   /** Carries out the machine's actions, in order. */

@@ -78,6 +78,8 @@ export interface AggregationStrategy {
   aggregateSum(round: FitRound, masked: MaskedSum): FitResult;
   /** Block-training methods: what a participant reports it holds (block versions) with its update. */
   holdings?(clientId: string, versions: readonly number[]): void;
+  /** Block-training methods: the latest version of every block (the run's snapshot shows them). */
+  versions?(): number[];
   /** Sequential methods (SL): a participant's accepted update, which the next participant in turn starts from. */
   handOn?(clientId: string, update: NamedHostTensors): void;
 }
