@@ -23,8 +23,9 @@ export const DEMO_HELP = `SplitLoRA demo: a server and a Node fleet fine-tune a 
 
   pnpm demo -- [--clients 3] [--rounds 2] [--json]
 
-  --method M        splitlora (default), cybgd (one whole block per round, whole model in the tab) or cybgd-split
-                    or sl (sequential split learning: volunteers take turns, the client adapter handed on)
+  --method M        splitlora (default), cybgd (one whole block per round, whole model in the tab), cybgd-split,
+                    sl (sequential split learning: volunteers take turns, the client adapter handed on)
+                    or fedlora (federated LoRA: LoRA on every block, whole model in the tab; the server only averages)
   --clients N       volunteers (default 3)          --rounds R        rounds (default 2)
   --local-steps I   local steps per round (default 5)
   --batch B         batch size (default 8)          --seq T           max sequence length (default 64)

@@ -4,6 +4,7 @@ export * from './asset-cache.js';
 export * from './asset-download.js';
 export * from './client-model.js';
 export * from './local-trainer.js';
+export * from './fedlora-trainer.js';
 export * from './u-shaped-trainer.js';
 export * from './server-failover.js';
 export * from './round-trainer.js';

@@ -5,7 +5,7 @@ import { DEFAULT_MODEL, EMBEDDED_MODEL_NAMES, modelDepth } from './embedded-mode
 import { MODEL_PRESET_NAMES } from './model-presets.js';
 import { dpConfigSchema } from './privacy-config.js';
 import { addSequentialIssues } from './sequential-config.js';
-import { cycleConfigSchema, DEFAULT_CYCLE, TRAINING_METHODS } from './training-method.js';
+import { averagesAdapters, cycleConfigSchema, DEFAULT_CYCLE, TRAINING_METHODS } from './training-method.js';
 
 export const SFL_VARIANTS = ['v1', 'v2'] as const;
 export const WIRE_DTYPES = ['float16', 'float32'] as const;
@@ -82,8 +82,8 @@ export const runConfigSchema = z.strictObject({
   if (c.secureAggregation && c.maxClients > 255) ctx.addIssue({ code: 'custom', path: ['maxClients'], message: `secure aggregation supports at most 255 clients per round, found maxClients ${c.maxClients}` });
   if (c.secureAggregation && c.minClients < 2) ctx.addIssue({ code: 'custom', path: ['minClients'], message: 'secure aggregation needs minClients >= 2 (one volunteer\'s sum is its update)' });
   if (c.method === 'sl') addSequentialIssues(c, ctx);
-  if (c.method !== 'splitlora' && c.method !== 'sl' && c.dp !== null) ctx.addIssue({ code: 'custom', path: ['dp'], message: `differential privacy is available with method splitlora only, not ${c.method}` });
-  if (c.method !== 'splitlora' && c.method !== 'sl' && c.secureAggregation) ctx.addIssue({ code: 'custom', path: ['secureAggregation'], message: `secure aggregation is available with method splitlora only, not ${c.method}` });
+  if (!averagesAdapters(c.method) && c.method !== 'sl' && c.dp !== null) ctx.addIssue({ code: 'custom', path: ['dp'], message: `differential privacy is available with methods splitlora and fedlora only, not ${c.method}` });
+  if (!averagesAdapters(c.method) && c.method !== 'sl' && c.secureAggregation) ctx.addIssue({ code: 'custom', path: ['secureAggregation'], message: `secure aggregation is available with methods splitlora and fedlora only, not ${c.method}` });
   if (depth === null && !c.model.startsWith('hf:')) ctx.addIssue({ code: 'custom', path: ['model'], message: `model must be one of ${[...EMBEDDED_MODEL_NAMES, ...MODEL_PRESET_NAMES].join(', ')} or hf:<folder>` });
 });
 

@@ -2,11 +2,13 @@
 // the rest (SFL-V1/V2). `cybgd`: FedCyBGD (arXiv 2406.11187) — each volunteer holds the whole model and trains one
 // block with full parameters per round; `cybgd-split`: the same cycle over the client split's blocks [0, cut), the
 // server keeping its LoRA. `sl`: sequential split learning — the volunteers take turns, each training against the
-// one server adapter from the client adapter the previous one uploaded. Each method is one server strategy (packages/core/src/aggregation/strategy-for.ts).
+// one server adapter from the client adapter the previous one uploaded. `fedlora`: federated LoRA — each volunteer
+// holds the whole model with LoRA on every block, trains locally and uploads its adapter; the server only aggregates
+// (FedAvg). Each method is one server strategy (packages/core/src/aggregation/strategy-for.ts).
 import { z } from 'zod';
 import type { LayoutName } from './run-config.js';
 
-export const TRAINING_METHODS = ['splitlora', 'cybgd', 'cybgd-split', 'sl'] as const;
+export const TRAINING_METHODS = ['splitlora', 'cybgd', 'cybgd-split', 'sl', 'fedlora'] as const;
 export type TrainingMethod = (typeof TRAINING_METHODS)[number];
 
 /** Methods whose volunteers train one block of the base model with full parameters instead of LoRA. */
@@ -16,7 +18,12 @@ export function trainsBlocks(method: TrainingMethod): boolean {
 
 /** Methods whose volunteers train without the server in the loop (the whole model in the tab). */
 export function trainsLocally(method: TrainingMethod): boolean {
-  return method === 'cybgd';
+  return method === 'cybgd' || method === 'fedlora';
+}
+
+/** Methods whose volunteers upload a LoRA adapter the server averages (FedAvg): DP-FedAvg and secure aggregation apply. */
+export function averagesAdapters(method: TrainingMethod): boolean {
+  return method === 'splitlora' || method === 'fedlora';
 }
 
 /** `rotate`: volunteer v of round r trains block (v + r) mod K; `ascending`: everyone trains block r mod K; `random`: seeded draws. */
@@ -51,6 +58,8 @@ export function methodUploadSummary(method: TrainingMethod, layout: LayoutName =
       return 'each step: the activations at the cut and the next-token labels; each round: one whole transformer block of your split with all its weights (far more than a LoRA adapter)';
     case 'sl':
       return 'each step of your turn: the activations at the cut and the next-token labels; at the end of your turn: your LoRA adapter, which the next volunteer in line starts from';
+    case 'fedlora':
+      return 'each round: your LoRA adapter of every block of the model (fp32), your step losses and token counts; no activations, no token ids';
   }
 }
 

@@ -46,9 +46,10 @@ export interface AssetInfo {
  * Which parts of the model a client holds. 'standard': embeddings + blocks [0, cut); the server holds the rest and
  * receives the next-token labels. 'u-shaped': the client also keeps blocks [tailCut, L), ln_f and the head, so
  * labels never leave it (two exchanges per step: activations at `cut` up, activations at `tailCut` down, their
- * gradient up, the gradient at `cut` down; u-shaped-messages.ts). Runs use tailCut = L.
+ * gradient up, the gradient at `cut` down; u-shaped-messages.ts). Runs use tailCut = L. 'whole': the client holds the
+ * whole model (method fedlora: LoRA on every block, trained in the tab); the server holds no block.
  */
-export type SplitLayout = { mode: 'standard'; cut: number } | { mode: 'u-shaped'; cut: number; tailCut: number };
+export type SplitLayout = { mode: 'standard'; cut: number } | { mode: 'u-shaped'; cut: number; tailCut: number } | { mode: 'whole' };
 
 /** What a client needs to train its split: model config, split layout (the cut), LoRA, training settings, assets. */
 export interface ClientManifest {
@@ -73,6 +74,8 @@ export interface ClientManifest {
     weightDecay: number;
     maxGradNorm: number;
     seed: number;
+    /** The run's label smoothing, for methods whose loss is computed in the tab (fedlora); absent: 0. */
+    labelSmoothing?: number;
   };
   /** `weights`: safetensors of the base weights the volunteer holds (its split; the whole model in `cybgd`); `tokenizer`: JSON {vocab, merges}. */
   assets: { weights: AssetInfo; tokenizer: AssetInfo };

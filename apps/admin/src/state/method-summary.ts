@@ -3,6 +3,7 @@ import { type RunConfig, trainsBlocks } from '@splitlora/protocol';
 
 const METHOD_NAMES: Partial<Record<RunConfig['method'], string>> = {
   splitlora: 'SplitLoRA', cybgd: 'FedCyBGD', 'cybgd-split': 'FedCyBGD (split)', sl: 'Sequential SL (turns)',
+  fedlora: 'Federated LoRA (whole model in the tabs)',
 };
 
 export function methodSummary(c: Pick<RunConfig, 'method' | 'cycle'>): string {

@@ -80,6 +80,7 @@ export function createRunFormFields(onChange: FieldChange): RunFormFields {
     { value: 'cybgd', label: 'FedCyBGD', hint: 'Each tab holds the whole model and trains one block per round with full parameters, without the server in the loop.' },
     { value: 'cybgd-split', label: 'FedCyBGD, split', hint: 'The block cycle over the client split’s blocks; the server keeps its LoRA.' },
     { value: 'sl', label: 'Sequential SL', hint: 'Tabs take turns, one at a time, each starting from the adapter the previous one uploaded; one shared server adapter (SFL-V2).' },
+    { value: 'fedlora', label: 'Federated LoRA', hint: 'Each tab holds the whole model and trains LoRA on every block locally; the server only averages the adapters (FedAvg).' },
   ]);
   const sfl = radios('sfl', 'The paper’s default is V2.', [
     { value: 'v2', label: 'SFL-V2', hint: 'One shared server adapter; activations that arrive together are fused into one server batch.' },

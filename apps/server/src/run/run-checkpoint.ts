@@ -91,11 +91,12 @@ export async function loadCheckpoint(store: RunStore, plan: SplitPlan, config: R
   };
   const clientAdapter = await load('client-adapter', plan.clientAdapterLayout());
   const serverLayout = plan.serverAdapterLayout();
-  const serverAdapter = await load('server-adapter', serverLayout);
+  const serverAdapter = plan.whole ? {} : await load('server-adapter', serverLayout); // fedlora keeps no server adapter
 
   const optimizerFile = join(dir, 'server-optimizer.safetensors');
-  // SFL-V2 saves its shared optimizer with every completed round; round 0 (and SFL-V1) has none.
-  const needsOptimizer = keepsOptimizer && config.sfl === 'v2' && completedRounds > 0;
+  // SFL-V2 saves its shared optimizer with every completed round; round 0, SFL-V1, fedlora (no server training) and a
+  // scaled-out coordinator (its workers hold the optimizers) have none.
+  const needsOptimizer = keepsOptimizer && config.sfl === 'v2' && !plan.whole && completedRounds > 0;
   if (needsOptimizer && !existsSync(optimizerFile)) throw new CheckpointError(optimizerFile, 'missing (SFL-V2 keeps the server optimizer with every round)');
   let optimizer: AdamWState | null = null;
   if (existsSync(optimizerFile)) {

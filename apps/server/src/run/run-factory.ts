@@ -79,12 +79,15 @@ export async function prepareModel(config: RunConfig, deps: Pick<RunDeps, 'model
   let plan: SplitPlan;
   try {
     model = await loadModel(config.model, config.seed, deps.modelsDir);
-    const layout = config.layout === 'u-shaped' ? { mode: 'u-shaped' as const, cut: config.cut, tailCut: model.config.n_layer } : config.cut;
+    // fedlora: the volunteer holds the whole model with LoRA on every block; the server holds no block to train.
+    const layout = config.method === 'fedlora' ? { mode: 'whole' as const }
+      : config.layout === 'u-shaped' ? { mode: 'u-shaped' as const, cut: config.cut, tailCut: model.config.n_layer } : config.cut;
     plan = SplitPlan.create(model.config, layout, config.lora, model.name);
   } catch (error) {
     return badConfig(error);
   }
   const wireBytes = config.wireDtype === 'float16' ? 2 : 4;
+  if (plan.whole) return { model, plan }; // no activations travel
   const frameBytes = config.batchSize * config.maxSeqLen * model.config.n_embd * wireBytes;
   if (frameBytes + MESSAGE_OVERHEAD_BYTES > deps.maxMessageBytes) {
     throw new ProtocolError('BAD_REQUEST', `activations of up to ${frameBytes} bytes (batch ${config.batchSize} × ${config.maxSeqLen} × ${model.config.n_embd} × ${wireBytes}) exceed the server's message limit of ${deps.maxMessageBytes} bytes; lower batchSize or maxSeqLen, use fp16, or start the server with a larger --max-message-mb`);

@@ -35,7 +35,7 @@ export class RunOutputs {
     }
     const { plan } = this.deps;
     const client = await store.loadAdapter(round, 'client-adapter', plan.config);
-    const server = await store.loadAdapter(round, 'server-adapter', plan.config);
+    const server = plan.whole ? {} : await store.loadAdapter(round, 'server-adapter', plan.config); // fedlora: the client adapter is the whole model's
     return { ...exportPeftAdapter(plan.config, plan.lora, { ...client, ...server }, { baseModel: store.baseModelName(plan) }) };
   }
 

@@ -77,12 +77,13 @@ export class RunStore {
     }
     for (const [which, adapter] of adapters) {
       if (which === 'client-adapter' && Object.keys(adapter).length === 0 && Object.keys(weights).length > 0) continue;
+      if (which === 'server-adapter' && plan.whole) continue; // fedlora: the client adapter covers every block
       await mkdir(join(dir, which), { recursive: true });
       for (const [name, bytes] of Object.entries(exportPeftAdapter(plan.config, plan.lora, adapter, { baseModel: this.baseModelName(plan) }))) {
         await writeAtomic(join(dir, which, name), bytes);
       }
     }
-    if (optimizer !== null) {
+    if (optimizer !== null && !plan.whole) { // fedlora: the server trains nothing
       const tensors: NamedHostTensors = {};
       for (const [n, t] of Object.entries(optimizer.m)) tensors[`m.${n}`] = t;
       for (const [n, t] of Object.entries(optimizer.v)) tensors[`v.${n}`] = t;

@@ -196,6 +196,7 @@ export class Run {
   }
 
   private uShaped(): UShapedStepService {
+    if (trainsLocally(this.config.method)) throw new ProtocolError('BAD_REQUEST', `method ${this.config.method} trains inside the tab; send train:local-step, not u-shaped exchanges`);
     if (!this.plan.uShaped) throw new ProtocolError('BAD_REQUEST', 'this run uses the standard layout: send train:activations with targets and mask');
     return this.uSteps;
   }
@@ -208,7 +209,7 @@ export class Run {
     return true;
   }
 
-  /** A step a volunteer trained inside its tab (method cybgd): counted like a server step, in order, once. */
+  /** A step a volunteer trained inside its tab (methods cybgd, fedlora): counted like a server step, in order, once. */
   localStep(clientId: string, req: LocalStepRequest): LocalStepResponse {
     const { stamp } = req;
     if (!trainsLocally(this.config.method)) throw new ProtocolError('BAD_REQUEST', `method ${this.config.method} trains through the server; send train:activations`);

@@ -1,9 +1,10 @@
 // The first screen: what this run trains (from GET /api/run), what leaves the browser and what never does,
 // and the consent button. No connection to the training server exists while it is shown.
-import { trainsBlocks } from '@splitlora/protocol';
+import { trainsBlocks, trainsLocally } from '@splitlora/protocol';
 import type { RunOverview, TrainingSummary } from '../api/run-overview.js';
 import { formatBytes, formatCompact, formatInteger } from '../format/format.js';
 import { type Child, h, ICONS, icon, setChildren } from './dom.js';
+import { fedloraUploadBytes } from './fedlora-leaves.js';
 import { flowItem as item, whatLeaves } from './what-leaves.js';
 
 export interface ConsentView {
@@ -36,15 +37,16 @@ function runFacts(o: RunOverview): HTMLElement {
   }
   const state = o.run.state === 'waiting' ? 'waiting for volunteers' : o.run.state;
   const blocks = trainsBlocks(t.method);
+  const fedlora = t.method === 'fedlora';
   const weights = t.weights === 'random' ? 'random weights' : 'pretrained';
   return h('dl', { class: 'facts' }, [
     fact('Model', h('span', { class: 'mono' }, [t.model]), blocks ? `GPT-2 family, ${weights}, full-parameter blocks (FedCyBGD)` : `GPT-2 family, ${weights}, LoRA rank ${t.loraRank}`),
     layoutFact(t),
-    fact('Your tab trains', t.method === 'cybgd' ? 'one whole block of the model per round (it holds the whole model)' : blocks ? `one whole block of ${layersText(t)} per round` : `the embeddings + ${layersText(t)}${t.layout === 'u-shaped' ? ' + the final norm and head' : ''}`,
+    fact('Your tab trains', fedlora ? 'LoRA adapters on every block of the model (it holds the whole model)' : t.method === 'cybgd' ? 'one whole block of the model per round (it holds the whole model)' : blocks ? `one whole block of ${layersText(t)} per round` : `the embeddings + ${layersText(t)}${t.layout === 'u-shaped' ? ' + the final norm and head' : ''}`,
       t.clientTrainable !== null ? `${formatCompact(t.clientTrainable)} trainable ${blocks ? 'weights in that block' : 'adapter weights'}` : undefined),
-    fact('Sent from this tab', t.uploads),
+    fact('Sent from this tab', t.uploads, fedlora && fedloraUploadBytes(t) !== null ? `${formatBytes(fedloraUploadBytes(t)!)} per round` : undefined),
     fact('Rounds', `${t.rounds} × ${t.localSteps} local steps`, `now: ${state}`),
-    fact('Each step', `${t.batchSize} windows × ${t.maxSeqLen} tokens`, t.method === 'cybgd' ? 'computed in this tab; only its loss is sent' : `sent as ${t.wireDtype}`),
+    fact('Each step', `${t.batchSize} windows × ${t.maxSeqLen} tokens`, trainsLocally(t.method) ? 'computed in this tab; only its loss is sent' : `sent as ${t.wireDtype}`),
     fact('Volunteers online', formatInteger(o.volunteersOnline), 'connected right now'),
     ...privacyFacts(t),
     t.downloadBytes !== undefined ? fact('Download', `${formatBytes(t.downloadBytes)} once`, 'model layers and tokenizer, kept in this browser') : null,
@@ -53,7 +55,7 @@ function runFacts(o: RunOverview): HTMLElement {
 
 /** Where the model is cut, and so who computes the loss (the cybgd method runs the whole model in the tab). */
 function layoutFact(t: TrainingSummary): HTMLElement {
-  if (t.method === 'cybgd') return fact('Layout', 'whole model in this tab', 'your tab computes the loss; no activations or token ids are sent');
+  if (trainsLocally(t.method)) return fact('Layout', 'whole model in this tab', 'your tab computes the loss; no activations or token ids are sent');
   if (t.layout === 'u-shaped') return fact('Layout', 'u-shaped: your tab keeps the output head', 'labels and losses stay in this tab');
   return fact('Layout', 'standard: the server computes the loss', 'the server receives your token ids');
 }
@@ -63,6 +65,10 @@ function leadText(t: TrainingSummary | null): string {
   if (t?.method === 'cybgd') {
     return 'Your browser holds the whole model and trains one of its blocks with all its weights each round, on text files you choose. '
       + 'A server keeps the latest version of every block and combines the blocks all volunteers trained after every round.';
+  }
+  if (t?.method === 'fedlora') {
+    return 'Your browser holds the whole model and trains small LoRA adapters on all of its blocks, on text files you choose. '
+      + 'A server only averages the adapters of all volunteers after every round.';
   }
   if (t?.method === 'cybgd-split') {
     return 'Your browser trains one of the model’s first blocks with all its weights each round, on text files you choose. '
@@ -84,14 +90,15 @@ function leadText(t: TrainingSummary | null): string {
 function privacyFacts(t: TrainingSummary): HTMLElement[] {
   const p = t.privacy;
   const facts: HTMLElement[] = [];
+  const steps = t.method === 'fedlora' ? 'no step data leaves this tab in this method' : 'the activations and labels of each step still reach the server in the clear';
   if (p?.secureAggregation) {
     facts.push(fact('Secure aggregation: on', 'The server learns only the sum of all volunteers’ adapter updates, never yours alone',
-      'your tab masks its update with keys agreed with the other volunteers; the activations and labels of each step still reach the server in the clear'));
+      `your tab masks its update with keys agreed with the other volunteers; ${steps}`));
   }
   if (p?.dp) {
     const budget = p.dp.epsilonBudget === null ? 'ε is reported after every round' : `the run stops at ε = ${p.dp.epsilonBudget}`;
     facts.push(fact('Differential privacy: on', `Noise (σ = ${p.dp.noiseMultiplier}) hides any one volunteer in the averaged adapters`,
-      `each update is limited to norm ${p.dp.clipNorm}; ${budget} (δ = ${p.dp.delta}); it covers the shared client adapters, not the per-step activations and labels`));
+      `each update is limited to norm ${p.dp.clipNorm}; ${budget} (δ = ${p.dp.delta}); it covers the shared client adapters${t.method === 'fedlora' ? '' : ', not the per-step activations and labels'}`));
   }
   const update = trainsBlocks(t.method) ? 'trained block' : 'adapter update';
   if (facts.length === 0 && p !== undefined) facts.push(fact('Privacy protection', 'None beyond what is listed below', `the server sees your ${update} in the clear; this run uses neither differential privacy nor secure aggregation`));

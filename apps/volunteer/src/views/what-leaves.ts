@@ -5,6 +5,7 @@
 import type { LayoutName, RunLeakage, TrainingMethod } from '@splitlora/protocol';
 import type { TrainingSummary } from '../api/run-overview.js';
 import { type Child, h, ICONS, icon } from './dom.js';
+import { fedloraLeaves } from './fedlora-leaves.js';
 
 export type FlowMark = 'up' | 'down' | 'keep';
 
@@ -27,6 +28,7 @@ export function trafficHints(training: TrainingSummary | null): { sent: string; 
         : { sent: 'activations, labels, adapters', received: 'gradients, model, messages' };
     case 'cybgd': return { sent: 'trained blocks, step losses', received: 'model, updated blocks, messages' };
     case 'cybgd-split': return { sent: 'activations, labels, trained blocks', received: 'gradients, model, updated blocks' };
+    case 'fedlora': return { sent: 'adapters, step losses', received: 'model, averaged adapters, messages' };
   }
 }
 
@@ -61,6 +63,7 @@ export function leakageText(leakage: RunLeakage | undefined, cut: number | null)
 
 /** The items of "What leaves this browser" for a run of `layout` and `method` (no run yet: the standard layout, the most that leaves). */
 export function whatLeaves(training: TrainingSummary | null): HTMLElement[] {
+  if (training?.method === 'fedlora') return fedloraLeaves(training);
   const layout: LayoutName = training?.layout ?? 'standard';
   const leak = leakageText(training?.leakage, training?.cut ?? null);
   const activations = flowItem('up', 'Cut-layer activations', [

@@ -1,6 +1,6 @@
-// One round of FedCyBGD with the whole model in the tab: the steps run locally, each reported to the server (loss and
-// tokens: the round's weight and the dashboard's chart), then the trained block is uploaded. Pauses, a round that
-// moved on and a dropped connection are handled as in the split loop.
+// One round with the whole model in the tab (FedCyBGD's block, or federated LoRA's adapter): the steps run locally,
+// each reported to the server (loss and tokens: the round's weight and the dashboard's chart), then the trained block
+// or adapter is uploaded. Pauses, a round that moved on and a dropped connection are handled as in the split loop.
 import { ConnectionLostError, isProtocolError, type RoundStart, request } from '@splitlora/protocol';
 import type { LocalRoundTrainer } from '../round-trainer.js';
 import { type RoundLoopHost, uploadUpdate } from './round-loop.js';
@@ -8,7 +8,8 @@ import { RETRY_PAUSE_MS, sleep } from './send-with-retry.js';
 
 export async function trainLocalRound(msg: RoundStart, trainer: LocalRoundTrainer, host: RoundLoopHost): Promise<void> {
   const { progress } = host;
-  host.status('training', `training block ${msg.blockTask?.block ?? '?'} in round ${msg.round} of ${msg.rounds}`);
+  const what = msg.blockTask === undefined ? 'your LoRA adapter on the whole model' : `block ${msg.blockTask.block}`;
+  host.status('training', `training ${what} in round ${msg.round} of ${msg.rounds}`);
   while (progress.stepsDone < msg.localSteps) {
     await host.waitUntil(() => !host.pausedByVolunteer());
     if (!host.live()) return;

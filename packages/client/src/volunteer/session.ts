@@ -10,6 +10,7 @@ import { downloadAsset } from '../asset-download.js';
 import { clientModelFromWeights, manifestPlan, tokenizerFromAsset } from '../client-model.js';
 import { LocalBlockTrainer } from '../block-training/local-block-trainer.js';
 import { SplitBlockTrainer } from '../block-training/split-block-trainer.js';
+import { FedLoraTrainer } from '../fedlora-trainer.js';
 import { LocalTrainer } from '../local-trainer.js';
 import type { RoundTrainer } from '../round-trainer.js';
 import { UShapedTrainer } from '../u-shaped-trainer.js';
@@ -104,7 +105,7 @@ export class VolunteerSession {
   }
 }
 
-/** The trainer of the run's method: LoRA on the split (u-shaped: the tab also keeps the head), or one block at a time of the split or of the whole model. */
+/** The trainer of the run's method: LoRA on the split (u-shaped: the tab also keeps the head) or on the whole model (fedlora), or one block at a time of the split or of the whole model. */
 function trainerFor(manifest: ClientManifest, plan: ReturnType<typeof manifestPlan>, weights: Uint8Array, examples: Example[], dataSeed: number): RoundTrainer {
   const uploadDtype = manifest.cycle?.uploadDtype ?? 'float16';
   switch (manifest.method) {
@@ -117,5 +118,7 @@ function trainerFor(manifest: ClientManifest, plan: ReturnType<typeof manifestPl
       return new LocalBlockTrainer(clientModelFromWeights(plan, weights, true), manifest.training, uploadDtype, examples, dataSeed);
     case 'cybgd-split':
       return new SplitBlockTrainer(clientModelFromWeights(plan, weights), plan, manifest.training, uploadDtype, examples, dataSeed);
+    case 'fedlora':
+      return new FedLoraTrainer(clientModelFromWeights(plan, weights), plan, manifest.training, examples, dataSeed);
   }
 }

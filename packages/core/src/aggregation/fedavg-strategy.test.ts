@@ -30,4 +30,9 @@ describe('FedAvgStrategy', () => {
   it('is the strategy of every run config', () => {
     for (const sfl of ['v1', 'v2'] as const) expect(strategyFor(runConfigSchema.parse({ sfl })).name).toBe('fedavg');
   });
+
+  it('is the strategy of federated LoRA too, DP-FedAvg when the run sets dp', () => {
+    expect(strategyFor(runConfigSchema.parse({ method: 'fedlora' })).name).toBe('fedavg');
+    expect(strategyFor(runConfigSchema.parse({ method: 'fedlora', dp: { noiseMultiplier: 1 } })).name).toBe('dp-fedavg');
+  });
 });

@@ -1,5 +1,6 @@
 // Chooses a run's aggregation strategy once, from its config: FedAvg (or DP-FedAvg when the run has `dp` set) for the
-// LoRA methods, FedCyBGD's per-block versions for the block-training ones, the hand-on for sequential SL. Each strategy lives in its own file.
+// LoRA methods (splitlora, fedlora), FedCyBGD's per-block versions for the block-training ones, the hand-on for
+// sequential SL. Each strategy lives in its own file.
 import type { RunConfig } from '@splitlora/protocol';
 import type { Gpt2Config } from '../config/gpt2-config.js';
 import type { NamedHostTensors } from '../tensors/named-tensors.js';
@@ -25,6 +26,7 @@ export interface StrategyContext {
 export function strategyFor(config: RunConfig, context: StrategyContext = {}): AggregationStrategy {
   switch (config.method) {
     case 'splitlora':
+    case 'fedlora':
       if (config.dp !== null) return new DpFedAvgStrategy(config.dp, { expectedParticipants: config.maxClients, roundsDone: context.roundsDone ?? 0 });
       return new FedAvgStrategy();
     case 'sl':

@@ -2,6 +2,7 @@
 // adapter layouts split the whole model's adapter between client and server.
 import { describe, expect, it } from 'vitest';
 import { adapterLayout } from '../lora/adapter-layout.js';
+import { expectedParamShapes } from '../model/param-names.js';
 import { GPT2_PRESETS } from './gpt2-config.js';
 import { loraConfig, PAPER_LORA } from './lora-config.js';
 import { SplitPlan } from './split-plan.js';
@@ -42,6 +43,20 @@ describe('SplitPlan', () => {
     const server = Object.keys(plan.serverParamShapes());
     expect(server.some((n) => n.includes('wte') || n.includes('wpe') || n.includes('ln_f'))).toBe(false);
     expect(Object.keys(plan.clientParamShapes())).toEqual(expect.arrayContaining(['transformer.wte.weight', 'transformer.wpe.weight', 'transformer.ln_f.weight']));
+    expect(Object.keys(plan.initClientAdapter(1)).sort()).toEqual(Object.keys(plan.clientAdapterLayout()).sort());
+  });
+
+  it('whole (federated LoRA): the client holds the whole model and every block\'s adapter; the server holds nothing to train', () => {
+    const plan = SplitPlan.create({ ...GPT2_PRESETS.tiny }, { mode: 'whole' }, PAPER_LORA, 'tiny');
+    const L = plan.config.n_layer;
+    expect(plan.whole).toBe(true);
+    expect(plan.uShaped).toBe(false);
+    expect(plan.cut).toBe(L);
+    expect(plan.clientAdapterLayout()).toEqual(adapterLayout(plan.config, PAPER_LORA, 0, L));
+    expect(plan.serverAdapterLayout()).toEqual({});
+    expect(plan.initServerAdapter(1)).toEqual({});
+    expect(plan.serverParamShapes()).toEqual({});
+    expect(plan.clientParamShapes()).toEqual(expectedParamShapes(plan.config));
     expect(Object.keys(plan.initClientAdapter(1)).sort()).toEqual(Object.keys(plan.clientAdapterLayout()).sort());
   });
 });

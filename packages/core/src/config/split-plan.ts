@@ -4,7 +4,7 @@
 import type { SplitLayout } from '@splitlora/protocol';
 import { fail } from '../errors.js';
 import { adapterLayout, initAdapter } from '../lora/adapter-layout.js';
-import { clientPart, expectedParamShapes, type ModelPart, serverPart } from '../model/param-names.js';
+import { clientPart, expectedParamShapes, fullModelPart, type ModelPart, serverPart } from '../model/param-names.js';
 import type { NamedHostTensors } from '../tensors/named-tensors.js';
 import { type Gpt2Config, validateCut, validateGpt2Config } from './gpt2-config.js';
 import { type LoraConfig, type LoraConfigDraft, validateLoraConfig } from './lora-config.js';
@@ -21,25 +21,31 @@ export class SplitPlan {
   /**
    * Checks the model config, the cut(s) against its depth and the LoRA config; a cut number means the standard
    * layout. U-shaped: 1 ≤ cut < tailCut ≤ L (the server keeps at least one block; tailCut = L gives it no head).
+   * Whole: the client holds every block, ln_f and the head (federated LoRA); the server holds nothing to train.
    */
   static create(model: Gpt2Config | Readonly<Record<string, unknown>>, layout: SplitLayout | number, lora: LoraConfigDraft, modelName = 'model'): SplitPlan {
     const split: SplitLayout = typeof layout === 'number' ? { mode: 'standard', cut: layout } : layout;
     const config = validateGpt2Config(model);
-    validateCut(config, split.cut, modelName);
+    if (split.mode !== 'whole') validateCut(config, split.cut, modelName);
     if (split.mode === 'u-shaped') {
       const { cut, tailCut } = split;
       if (!Number.isInteger(tailCut) || tailCut <= cut || tailCut > config.n_layer) {
         fail('range', `u-shaped tail cut ${tailCut} out of range ${cut + 1}..${config.n_layer} for ${modelName} (cut ${cut})`);
       }
-    } else if (split.mode !== 'standard') {
+    } else if (split.mode !== 'standard' && split.mode !== 'whole') {
       fail('config', `unknown split layout ${(split as { mode: string }).mode}`);
     }
     return new SplitPlan(config, split, validateLoraConfig(lora), modelName);
   }
 
-  /** The client keeps embeddings + blocks [0, cut); the server starts at block `cut`. */
+  /** The client keeps embeddings + blocks [0, cut); the server starts at block `cut` (whole: L, no server block). */
   get cut(): number {
-    return this.layout.cut;
+    return this.layout.mode === 'whole' ? this.config.n_layer : this.layout.cut;
+  }
+
+  /** Whether the client holds the whole model (every block, ln_f and the head) and trains it without the server. */
+  get whole(): boolean {
+    return this.layout.mode === 'whole';
   }
 
   /** Whether the client also keeps the tail (blocks [tailCut, L), ln_f and the head), so labels never leave it. */
@@ -54,6 +60,7 @@ export class SplitPlan {
 
   /** The parts of the model the client holds: the bottom, and in u-shaped mode the tail with ln_f and the head. */
   clientParts(): ModelPart[] {
+    if (this.whole) return [fullModelPart(this.config)];
     const bottom = clientPart(this.cut);
     if (!this.uShaped) return [bottom];
     return [bottom, { embeddings: false, fromLayer: this.tailCut, toLayer: this.config.n_layer, head: true }];
@@ -61,6 +68,7 @@ export class SplitPlan {
 
   /** The part of the model the server trains: blocks [cut, tailCut), plus ln_f and the head in the standard layout. */
   serverModelPart(): ModelPart {
+    if (this.whole) return { embeddings: false, fromLayer: this.cut, toLayer: this.cut, head: false };
     if (!this.uShaped) return serverPart(this.config, this.cut);
     return { embeddings: false, fromLayer: this.cut, toLayer: this.tailCut, head: false };
   }
