@@ -40,7 +40,7 @@ export function clientManifest(
     training: {
       batchSize: c.batchSize, maxSeqLen: c.maxSeqLen, padMultiple: c.padMultiple, localSteps: c.localSteps, wireDtype: c.wireDtype,
       lr: c.lr, schedule: c.schedule, warmupSteps: c.warmupSteps, totalSteps: c.rounds * c.localSteps, weightDecay: c.weightDecay,
-      maxGradNorm: c.maxGradNorm, seed: c.seed, labelSmoothing: c.labelSmoothing,
+      maxGradNorm: c.maxGradNorm, seed: c.seed, labelSmoothing: c.labelSmoothing, activationNoise: c.activationNoise,
     },
     assets,
     maxMessageBytes,
