@@ -32,6 +32,19 @@ export const activationNoiseConfigSchema = z.strictObject({
 export type ActivationNoiseConfigInput = z.input<typeof activationNoiseConfigSchema>;
 export type ActivationNoiseSettings = z.output<typeof activationNoiseConfigSchema>;
 
+/** A run's activation-noise figures (per example, at δ), for the consent screen, the run card and the demo's JSON. */
+export interface ActivationNoiseFigures {
+  noiseMultiplier: number;
+  clipNorm: number;
+  delta: number;
+  /** ε after one release of an example's activations; null when σ = 0 (clipping only, no guarantee). */
+  epsilonOneRelease: number | null;
+  /** The run's planned releases per example when each example is sent once per round (one epoch per round): its rounds. */
+  plannedReleases: number;
+  /** ε after the planned releases; null when σ = 0. */
+  epsilonPlanned: number | null;
+}
+
 export type DpConfigInput = z.input<typeof dpConfigSchema>;
 export type DpConfig = z.output<typeof dpConfigSchema>;
 

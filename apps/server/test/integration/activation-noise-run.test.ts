@@ -1,6 +1,7 @@
 // A run with activation noise and two real volunteers: it completes, and every activation block the server receives
 // is a clipped-and-noised one — each example's norm is about √(C² + σ²C²d) and at most C + the noise's reach, where
 // the clean activations of this model have norms of about 1.7 (measured 2026-11-30), far above C + reach.
+import { activationPrivacy } from '@splitlora/core';
 import { decodeFloatFrame, type RoundRecord, type TensorFrame } from '@splitlora/protocol';
 import { describe, expect, it } from 'vitest';
 import { createAndStart, startVolunteers, testRunConfig, useServerWithAdmin } from '../support/harness.js';
@@ -22,7 +23,18 @@ describe('a run with activation noise', () => {
       rounds: 1, localSteps: 2, minClients: 2, maxClients: 2, evalData: null, activationNoise: { noiseMultiplier: SIGMA, clipNorm: CLIP },
     }));
     expect(run.config.activationNoise).toEqual({ noiseMultiplier: SIGMA, clipNorm: CLIP, delta: 1e-5 });
+    // The figures the dashboard and the consent screen show: one release, and one per round over the run's rounds.
+    expect(run.activationNoise).toEqual({
+      noiseMultiplier: SIGMA, clipNorm: CLIP, delta: 1e-5, epsilonOneRelease: activationPrivacy(SIGMA, 1, 1e-5).epsilon, plannedReleases: 1,
+      epsilonPlanned: activationPrivacy(SIGMA, 1, 1e-5).epsilon,
+    });
+    const overview = await (await fetch(new URL('/api/run', server.url))).json() as { training: { privacy: { activationNoise: unknown } } };
+    expect(overview.training.privacy.activationNoise).toEqual(run.activationNoise);
     expect(await Promise.all(volunteers.map((v) => v.done))).toEqual(['finished', 'finished']);
+    // Each tab reports its own count after the round: 2 steps × 4 windows of a shard of hundreds, so each sent once.
+    for (const v of volunteers) {
+      expect(v.events.filter((e) => e.type === 'activation-privacy')).toEqual([{ type: 'activation-privacy', round: 1, releasesPerExample: 1, epsilon: activationPrivacy(SIGMA, 1, 1e-5).epsilon, delta: 1e-5 }]);
+    }
     const rounds = server.host.current!.metricHistory().filter((m): m is RoundRecord => m.kind === 'round' && m.round === 1);
     expect(rounds).toHaveLength(1);
     expect(Number.isFinite(rounds[0]!.trainLoss)).toBe(true);
