@@ -3,13 +3,13 @@
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runConfigSchema } from '@splitlora/protocol';
+import { type RunConfig, runConfigSchema } from '@splitlora/protocol';
 import { describe, expect, it } from 'vitest';
 import type { RunDeps } from './run-deps.js';
 import { RunHost } from './run-host.js';
 
 const why = 'method sl is not served by split workers yet';
-const host = (runsDir: string) => new RunHost({ runsDir, refuseRun: (c) => (c.method === 'sl' ? why : null) } as unknown as RunDeps);
+const host = (runsDir: string) => new RunHost({ runsDir, refuseRun: (c: RunConfig) => (c.method === 'sl' ? why : null) } as unknown as RunDeps);
 
 describe('RunHost refusing configs it cannot serve', () => {
   it('refuses at create with BAD_REQUEST and writes nothing', async () => {
