@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { type ComputeDevice, findDataDir, type NodeBackendChoice, readTokenizerFiles, selectNodeBackend } from '@splitlora/node';
 import {
   type AdminClientToServerEvents, type AdminServerToClientEvents, type ClientToServerEvents, DEFAULT_MAX_MESSAGE_BYTES, EMBEDDED_MODEL_NAMES, NAMESPACES,
-  type LogEntry, MODEL_PRESET_NAMES, type RoundStart, type RunInfo, type ServerToClientEvents,
+  type LogEntry, MODEL_PRESET_NAMES, type RoundStart, type RunConfig, type RunInfo, type ServerToClientEvents,
 } from '@splitlora/protocol';
 import { type Namespace, type ServerOptions as ServerOptionsOfSocketIo, Server as SocketServer } from 'socket.io';
 import { AccessGuard, type AccessOptions } from './access/access-guard.js';
@@ -72,6 +72,8 @@ export interface CoordinatorHooks {
   runState(info: RunInfo): void;
   /** Why a volunteer that connects to the coordinator itself is turned away. */
   refuseVolunteers: string;
+  /** Why the workers cannot serve a run config (refused at run:create and --resume), else null. */
+  refuseRun(config: RunConfig): string | null;
 }
 
 /** One socket.io server for both audiences of the event table; each namespace is then typed with its own events. */
@@ -205,7 +207,7 @@ export async function createServer(options: ServerOptions = {}): Promise<SplitLo
       pushSwarm();
     },
   };
-  host = new RunHost({ runsDir, modelsDir, dataDir, maxMessageBytes, registry, logger: logger.child('run'), notify, serverAdapterPolicy: coordinator?.serverAdapterPolicy });
+  host = new RunHost({ runsDir, modelsDir, dataDir, maxMessageBytes, registry, logger: logger.child('run'), notify, serverAdapterPolicy: coordinator?.serverAdapterPolicy, ...(coordinator ? { refuseRun: (config: RunConfig) => coordinator.refuseRun(config) } : {}) });
   // The dashboard's log: warnings, errors and run events, the latest kept for late-coming dashboards.
   const recentLogs: LogEntry[] = [];
   adminSink.push({

@@ -80,7 +80,7 @@ export const runConfigSchema = z.strictObject({
     ctx.addIssue({ code: 'custom', path: ['secureAggregation'], message: 'secure aggregation does not work with the u-shaped layout: its masked report carries the training loss (which the u-shaped layout keeps in the tab) and has no room for the tabs\' held-out evaluation; use the standard layout or turn secure aggregation off' });
   }
   if (c.layout === 'u-shaped' && c.method !== 'splitlora') {
-    ctx.addIssue({ code: 'custom', path: ['layout'], message: `the u-shaped layout is defined for method splitlora only, not ${c.method} (its blocks are trained whole, with the loss on the server or in the tab); use the standard layout` });
+    ctx.addIssue({ code: 'custom', path: ['layout'], message: `the u-shaped layout is defined for method splitlora only, not ${c.method}: only splitlora trains the server's middle blocks between the tab's bottom blocks and its head; use the standard layout` });
   }
   if (c.secureAggregation && c.maxClients > 255) ctx.addIssue({ code: 'custom', path: ['maxClients'], message: `secure aggregation supports at most 255 clients per round, found maxClients ${c.maxClients}` });
   if (c.secureAggregation && c.minClients < 2) ctx.addIssue({ code: 'custom', path: ['minClients'], message: 'secure aggregation needs minClients >= 2 (one volunteer\'s sum is its update)' });

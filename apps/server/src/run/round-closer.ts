@@ -20,6 +20,7 @@ import type { SerialQueue } from './serial-queue.js';
 import type { ServerSplit } from './server-split.js';
 import { type SecAggPush, SecAggRound } from './secagg-round.js';
 import { decodeAdapter } from './step-decoding.js';
+import { saveBlockVersions } from './block-checkpoint.js';
 import { boundUpdate, type UpdateBound, updateBoundFor } from './update-bound.js';
 
 export interface RoundCloserDeps {
@@ -200,6 +201,8 @@ export class RoundCloser {
     const serverAdapter = await split.serverAdapter();
     const optimizer = await split.optimizerState();
     await store.saveRoundFiles(round, plan, this.global, serverAdapter, optimizer, this.deps.baseParams);
+    const versions = strategy.versions?.();
+    if (versions !== undefined) await saveBlockVersions(store.dir, round, versions); // a block method resumes from them
     const record = account.record(this.deps.runId, reporters, evalLoss, { up: registry.totalUp, down: registry.totalDown }, this.deps.now());
     if (privacy !== undefined) record.privacy = privacy;
     this.deps.metrics.push(record);

@@ -5,8 +5,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AdamWState, NamedHostTensors, SplitPlan } from '@splitlora/core';
-import { FRAME_MAX_ABS, type MetricRecord, runConfigSchema, describeIssues, type RunConfig } from '@splitlora/protocol';
+import { FRAME_MAX_ABS, type MetricRecord, runConfigSchema, describeIssues, type RunConfig, trainsBlocks } from '@splitlora/protocol';
 import { z } from 'zod';
+import { loadBlockCheckpoint } from './block-checkpoint.js';
 import { roundDir, type RunStore, type StoredRun, type StoredState } from './run-store.js';
 
 /** A damaged run folder: which file, and what is wrong with it. */
@@ -23,6 +24,8 @@ export interface Checkpoint {
   serverAdapter: NamedHostTensors;
   optimizer: AdamWState | null;
   metrics: MetricRecord[];
+  /** Block-training methods: the cycle's block versions (clientAdapter then holds the blocks themselves). */
+  blockVersions?: number[];
 }
 
 const storedRunSchema = z.object({ runId: z.string().regex(/^[\w.-]{1,100}$/), createdAt: z.number().finite(), config: z.unknown() });
@@ -89,7 +92,9 @@ export async function loadCheckpoint(store: RunStore, plan: SplitPlan, config: R
     checkTensors(file, tensors, layout, which);
     return tensors;
   };
-  const clientAdapter = await load('client-adapter', plan.clientAdapterLayout());
+  // A block-training method's client tensors are the cycle's blocks, kept as the round's model (block-checkpoint.ts).
+  const blockState = trainsBlocks(config.method) ? await loadBlockCheckpoint(store.dir, plan, config, completedRounds) : null;
+  const clientAdapter = blockState?.blocks ?? await load('client-adapter', plan.clientAdapterLayout());
   const serverLayout = plan.serverAdapterLayout();
   const serverAdapter = plan.whole ? {} : await load('server-adapter', serverLayout); // fedlora keeps no server adapter
 
@@ -113,7 +118,10 @@ export async function loadCheckpoint(store: RunStore, plan: SplitPlan, config: R
       if (negative !== undefined) throw new CheckpointError(optimizerFile, `second moment ${negative[0]} holds negative values`);
     }
   }
-  return { completedRounds, clientAdapter, serverAdapter, optimizer, metrics: await settleMetrics(store, completedRounds) };
+  return {
+    completedRounds, clientAdapter, serverAdapter, optimizer, metrics: await settleMetrics(store, completedRounds),
+    ...(blockState === null ? {} : { blockVersions: blockState.versions }),
+  };
 }
 
 /**

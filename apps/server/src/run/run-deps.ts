@@ -33,6 +33,8 @@ export interface RunDeps {
   now?: () => number;
   /** Who trains the server adapter (default: the run's SFL variant in this process; a coordinator's workers in scale-out). */
   serverAdapterPolicy?: typeof serverAdapterPolicyFor;
+  /** Why this server cannot run a config (a coordinator's workers serve some methods and layouts only), else null. */
+  refuseRun?: (config: RunConfig) => string | null;
 }
 
 /** Everything a Run is made of, prepared by run-factory.ts for a new or a resumed run. */

@@ -57,13 +57,14 @@ export async function resumeRun(dir: string, deps: RunDeps): Promise<Run> {
   const store = new RunStore(resolve(dir));
   if (!RunStore.exists(store.dir)) throw new Error(`${dir} is not a run folder (config.json and state.json expected)`);
   const stored = readStoredRun(store.dir);
-  if (trainsBlocks(stored.config.method)) throw new Error(`a ${stored.config.method} run cannot be resumed yet: its block versions and what each volunteer holds are not saved`);
   const { completedRounds } = readStoredState(store.dir, stored.config);
   const prepared = await prepareModel(stored.config, deps);
   // A custom server-adapter policy (a scale-out coordinator's) trains on its workers, whose optimizers are not saved.
   const keepsOptimizer = deps.serverAdapterPolicy === undefined;
-  const { clientAdapter, serverAdapter, optimizer, metrics } = await loadCheckpoint(store, prepared.plan, stored.config, completedRounds, keepsOptimizer);
-  const run = await assemble(stored.config, stored.createdAt, prepared, store, deps, stored.runId, completedRounds, metrics, clientAdapter, { serverAdapter, optimizer });
+  const { clientAdapter, serverAdapter, optimizer, metrics, blockVersions } = await loadCheckpoint(store, prepared.plan, stored.config, completedRounds, keepsOptimizer);
+  const run = await assemble(
+    stored.config, stored.createdAt, prepared, store, deps, stored.runId, completedRounds, metrics, clientAdapter, { serverAdapter, optimizer }, blockVersions,
+  );
   deps.logger.child(stored.runId).info(`resumed after round ${completedRounds} of ${stored.config.rounds}`, { dir: store.dir });
   return run;
 }
@@ -97,11 +98,15 @@ export async function prepareModel(config: RunConfig, deps: Pick<RunDeps, 'model
 
 async function assemble(
   config: RunConfig, createdAt: number, { model, plan }: PreparedModel, store: RunStore, deps: RunDeps, runId: string, completedRounds: number,
-  metrics: MetricRecord[], clientAdapter: NamedHostTensors, server: ServerSplitState,
+  metrics: MetricRecord[], clientAdapter: NamedHostTensors, server: ServerSplitState, blockVersions?: number[],
 ): Promise<Run> {
   const { tokenizer, weightsBlob, tokenizerBlob } = await clientAssets({ model, plan }, deps, config.method);
   const evalExamples = await loadEval(config, tokenizer, deps);
-  const strategy = strategyFor(config, { roundsDone: completedRounds, model: { config: plan.config, params: model.params } });
+  const strategy = strategyFor(config, {
+    roundsDone: completedRounds, model: { config: plan.config, params: model.params },
+    // A resumed block-training run: the blocks it left (the global client tensors) at their saved versions.
+    ...(blockVersions === undefined ? {} : { blocks: { versions: blockVersions, tensors: clientAdapter } }),
+  });
   const split = new ServerSplit(plan, model.params, config, server, deps.serverAdapterPolicy);
   const invite = await runInvite(store.dir, config.inviteOnly);
   return new Run({

@@ -1,7 +1,10 @@
 // Holds the server's current run (one at a time): creates, resumes and replaces it.
 import { ProtocolError, type RunConfig } from '@splitlora/protocol';
 import type { RunDeps } from './run-deps.js';
+import { resolve } from 'node:path';
+import { readStoredRun } from './run-checkpoint.js';
 import { createRun, resumeRun } from './run-factory.js';
+import { RunStore } from './run-store.js';
 import type { Run } from './run.js';
 
 export class RunHost {
@@ -13,15 +16,23 @@ export class RunHost {
     if (this.current !== null && !this.current.machine.isOver()) {
       throw new ProtocolError('RUN_STATE', `run ${this.current.runId} is ${this.current.machine.state}; stop it before creating another`);
     }
+    this.refuse(config);
     const run = await createRun(config, this.deps);
     await this.replace(run);
     return run;
   }
 
   async resume(dir: string): Promise<Run> {
+    if (RunStore.exists(resolve(dir))) this.refuse(readStoredRun(resolve(dir)).config);
     const run = await resumeRun(dir, this.deps);
     await this.replace(run);
     return run;
+  }
+
+  /** Refuses, before anything is built, a run this server cannot serve. */
+  private refuse(config: RunConfig): void {
+    const why = this.deps.refuseRun?.(config) ?? null;
+    if (why !== null) throw new ProtocolError('BAD_REQUEST', why);
   }
 
   /** The current run (training messages check their own stamp against it and answer STALE). */

@@ -12,6 +12,7 @@ import { createServer, type ServerOptions, type SplitLoraServer } from '../serve
 import { appendToStream, connectRedis, decode, encode, KEYS, readStream } from './redis-bus.js';
 import { RemoteVolunteers } from './remote-volunteers.js';
 import type { CoordinatorToWorkers, RunDescriptor, WorkerReply, WorkerToCoordinator } from './scale-messages.js';
+import { scaleOutRefusal } from './scale-out-support.js';
 import { type WorkerFleet, WorkerServerAdapters } from './worker-server-adapters.js';
 
 /** How long a round's end waits for the workers' server-adapter copies before it goes on without the missing ones. */
@@ -131,6 +132,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
     coordinator: {
       socketAdapter: createAdapter(adapterPub, adapterSub, { key: 'splitlora:io' }),
       serverAdapterPolicy: (_run, _plan, start) => new WorkerServerAdapters(start.serverAdapter, fleet),
+      refuseRun: scaleOutRefusal,
       roundStart(clientId: string, msg: RoundStart) {
         const socketId = server?.registry.get(clientId)?.socketId;
         if (socketId) publish({ type: 'roundStart', socketId, clientId, msg });

@@ -5,21 +5,14 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { adapterLayout, gpt2Config, type NamedHostTensors, SplitPlan } from '@splitlora/core';
-import { DEFAULT_MAX_MESSAGE_BYTES, type RoundRecord, runConfigSchema } from '@splitlora/protocol';
+import { type RoundRecord, runConfigSchema } from '@splitlora/protocol';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ClientRegistry } from '../../src/clients/client-registry.js';
-import { createLogger } from '../../src/log.js';
-import type { RunDeps } from '../../src/run/run-deps.js';
 import { createRun, resumeRun } from '../../src/run/run-factory.js';
 import { RunStore } from '../../src/run/run-store.js';
-import { DATA_DIR, testRunConfig } from '../support/harness.js';
+import { runFactoryDeps, testRunConfig } from '../support/harness.js';
 
 const root = mkdtempSync(join(tmpdir(), 'splitlora-fedlora-resume-'));
-const deps: RunDeps = {
-  runsDir: join(root, 'runs'), modelsDir: join(root, 'models'), dataDir: DATA_DIR, maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES,
-  registry: new ClientRegistry(), logger: createLogger('test', []),
-  notify: { roundStart() {}, runState() {}, roundEnd() {}, metric() {}, changed() {}, secagg() {}, turn() {} },
-};
+const deps = runFactoryDeps(root);
 const config = runConfigSchema.parse(testRunConfig({ method: 'fedlora', evalData: null }));
 const plan = SplitPlan.create(gpt2Config('tiny'), { mode: 'whole' }, config.lora, 'tiny');
 const roundRecord: RoundRecord = {

@@ -7,17 +7,29 @@ import { e2eCsvExamples, type Example, shardIid } from '@splitlora/core';
 import { type AssetCache, memoryAssetCache, type VolunteerEvent, Volunteer, type VolunteerOutcome, type VolunteerSocket } from '@splitlora/client';
 import { findDataDir, loadTokenizer, selectNodeBackend } from '@splitlora/node';
 import {
-  ADMIN_NAMESPACE, type AdminClientToServerEvents, type AdminServerToClientEvents, type MetricRecord, type PayloadOf, type ReplyOf, request,
+  ADMIN_NAMESPACE, type AdminClientToServerEvents, type AdminServerToClientEvents, DEFAULT_MAX_MESSAGE_BYTES, type MetricRecord, type PayloadOf, type ReplyOf, request,
   type RoundRecord, type RunConfigInput, type RunSnapshot,
 } from '@splitlora/protocol';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll } from 'vitest';
+import { ClientRegistry } from '../../src/clients/client-registry.js';
+import { createLogger } from '../../src/log.js';
+import type { RunDeps } from '../../src/run/run-deps.js';
 import { createServer, type ServerOptions, type SplitLoraServer } from '../../src/server.js';
 
 // Volunteers in the test process compute with tfjs too (the in-process server picks the same backend).
 await selectNodeBackend('wasm');
 
 export const DATA_DIR = findDataDir() ?? (() => { throw new Error('integration tests need the data folder (SPLITLORA_DATA_DIR)'); })();
+
+/** What run-factory needs to build runs without a server (folders under `root`, notifications dropped). */
+export function runFactoryDeps(root: string): RunDeps {
+  return {
+    runsDir: join(root, 'runs'), modelsDir: join(root, 'models'), dataDir: DATA_DIR, maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES,
+    registry: new ClientRegistry(), logger: createLogger('test', []),
+    notify: { roundStart() {}, runState() {}, roundEnd() {}, metric() {}, changed() {}, secagg() {}, turn() {} },
+  };
+}
 
 export async function startTestServer(options: ServerOptions = {}): Promise<SplitLoraServer> {
   return createServer({ port: 0, host: '127.0.0.1', adminToken: 'test-token', runsDir: mkdtempSync(join(tmpdir(), 'splitlora-runs-')), quiet: true, dataDir: DATA_DIR, ...options });

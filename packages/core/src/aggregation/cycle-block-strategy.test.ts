@@ -95,4 +95,17 @@ describe('CycleBlockStrategy', () => {
     expect(fit2.blockTaskFor!('b').block).toBe(2);
     expect([...fit2.updateStartFor!('b')['transformer.h.2']!.data].every((v) => v === 0.5)).toBe(true);
   });
+
+  it('resumes from restored blocks and versions: a volunteer holding the base gets the trained blocks as deltas', () => {
+    const trained = table(config, params, 3);
+    for (const name of Object.keys(trained)) if (name.startsWith('transformer.h.1.')) trained[name] = { shape: trained[name]!.shape, data: trained[name]!.data.map((x) => x + 1) };
+    const s = new CycleBlockStrategy({ config, blocks: 3, schedule: 'rotate', downloadFraction: 1, downloadPick: 'random', seed: 0, initial: params, restored: { versions: [0, 2, 0], blocks: trained } });
+    expect(s.versions()).toEqual([0, 2, 0]);
+    const task = s.configureFit({ round: 3, participants: ['a'], global: trained }).blockTaskFor!('a');
+    const block1 = task.downloads.find((d) => d.block === 1)!;
+    expect(block1).toMatchObject({ version: 2, base: 0 });
+    expect([...block1.tensors['transformer.h.1.attn.c_attn.weight']!.data].every((d) => Math.abs(d - 1) < 1e-6)).toBe(true);
+    expect(() => new CycleBlockStrategy({ config, blocks: 3, schedule: 'rotate', downloadFraction: 1, downloadPick: 'random', seed: 0, initial: params, restored: { versions: [1], blocks: trained } }))
+      .toThrow(/needs 3 block versions, found 1/);
+  });
 });

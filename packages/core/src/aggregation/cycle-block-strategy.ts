@@ -27,6 +27,8 @@ export interface CycleBlockOptions {
   seed: number;
   /** The base weights of the cycle's blocks (version 0, what every volunteer downloads first). */
   initial: NamedHostTensors;
+  /** A resumed run: the blocks as its last completed round left them, and their versions. */
+  restored?: { versions: readonly number[]; blocks: NamedHostTensors };
 }
 
 export class CycleBlockStrategy implements AggregationStrategy {
@@ -37,6 +39,11 @@ export class CycleBlockStrategy implements AggregationStrategy {
 
   constructor(private readonly options: CycleBlockOptions) {
     this.store = new BlockVersions(Array.from({ length: options.blocks }, (_, b) => pickBlock(options.config, options.initial, b)));
+    const { restored } = options;
+    if (restored !== undefined) {
+      if (restored.versions.length !== options.blocks) fail('config', `a resumed cycle needs ${options.blocks} block versions, found ${restored.versions.length}`);
+      restored.versions.forEach((v, b) => { if (v > 0) this.store.restore(b, v, pickBlock(options.config, restored.blocks, b)); });
+    }
   }
 
   /** The latest version of every block. */

@@ -21,6 +21,8 @@ export interface StrategyContext {
   roundsDone?: number;
   /** The model, which block-training methods need. */
   model?: StrategyModel;
+  /** A resumed block-training run: its blocks after the last completed round, and their versions. */
+  blocks?: { versions: readonly number[]; tensors: NamedHostTensors };
 }
 
 export function strategyFor(config: RunConfig, context: StrategyContext = {}): AggregationStrategy {
@@ -39,6 +41,7 @@ export function strategyFor(config: RunConfig, context: StrategyContext = {}): A
       return new CycleBlockStrategy({
         config: model.config, blocks: config.method === 'cybgd' ? model.config.n_layer : config.cut, schedule: cycle.schedule,
         downloadFraction: cycle.downloadFraction, downloadPick: cycle.downloadPick, seed: config.seed, initial: model.params,
+        ...(context.blocks === undefined ? {} : { restored: { versions: context.blocks.versions, blocks: context.blocks.tensors } }),
       });
     }
   }

@@ -39,6 +39,14 @@ export class BlockVersions {
     return version;
   }
 
+  /** A resumed run's block b: `tensors` becomes its latest version, numbered `version` (above every version it has). */
+  restore(b: number, version: number, tensors: NamedHostTensors): void {
+    this.check(b);
+    if (!Number.isInteger(version) || version <= this.latestOf[b]!) fail('range', `block ${b}: a restored version must be a whole number above ${this.latestOf[b]}, found ${version}`);
+    this.versions[b]!.set(version, tensors);
+    this.latestOf[b] = version;
+  }
+
   /** Drops every version that is neither the latest nor held by a volunteer (`held`: what each one holds). */
   prune(held: Iterable<readonly number[]>): void {
     const keep = this.versions.map((_, b) => new Set([this.latestOf[b]!]));

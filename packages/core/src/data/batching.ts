@@ -38,18 +38,34 @@ export function collate(examples: readonly Example[], options: BatchingOptions):
   return { batchSize: B, seqLen, inputIds, targets, lossMask, tokens };
 }
 
-/** Batches over a dataset forever: each epoch is a fresh shuffle derived from (seed, epoch). */
+/** Whether a batch of `maxSeqLen` positions keeps at least one counted target of the example (collate's window). */
+export function countsWithin(example: Example, maxSeqLen: number): boolean {
+  const last = Math.min(example.tokens.length - 1, maxSeqLen);
+  for (let i = 1; i <= last; i++) if (example.lossMask[i] === 1) return true;
+  return false;
+}
+
+/**
+ * Batches over a dataset forever: each epoch is a fresh shuffle derived from (seed, epoch). Examples whose counted
+ * tokens all lie beyond the run's maxSeqLen (made for a longer window) are left out: a batch of only such examples
+ * would have nothing to learn from, and the server refuses it.
+ */
 export class BatchStream {
   private order: Example[] = [];
   private cursor = 0;
+  private readonly examples: readonly Example[];
   epoch = -1;
 
   constructor(
-    private readonly examples: readonly Example[],
+    examples: readonly Example[],
     private readonly options: BatchingOptions,
     private readonly seed: number,
   ) {
     if (examples.length === 0) fail('data', 'the dataset has no usable examples');
+    this.examples = examples.every((e) => countsWithin(e, options.maxSeqLen)) ? examples : examples.filter((e) => countsWithin(e, options.maxSeqLen));
+    if (this.examples.length === 0) {
+      fail('data', `none of the ${examples.length} examples has a token to learn within the run's ${options.maxSeqLen}-token window (their completions start later); use shorter contexts or a longer maxSeqLen`);
+    }
   }
 
   next(): TokenBatch {

@@ -84,6 +84,17 @@ describe('batching', () => {
     expect(a.epoch).toBeGreaterThanOrEqual(1);
   });
 
+  it('leaves out examples made for a longer window whose counted tokens lie beyond maxSeqLen, and says so when none is left', () => {
+    const early = { tokens: [1, 2, 3, 4], lossMask: [0, 1, 1, 1] };
+    const late = { tokens: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], lossMask: [0, 0, 0, 0, 0, 0, 0, 1, 1, 1] };
+    const options = { batchSize: 2, maxSeqLen: 4, padTokenId: 0 };
+    for (let i = 0; i < 5; i++) expect(new BatchStream([early, late], options, 3).next().tokens).toBeGreaterThan(0);
+    const batch = new BatchStream([early, late], options, 3).next();
+    expect(batch.tokens).toBe(6); // two copies of `early` (3 counted each): `late` is never picked
+    expect(() => new BatchStream([late], options, 3)).toThrow(/none of the 1 examples has a token to learn within the run's 4-token window/);
+    expect(new BatchStream([late], { ...options, maxSeqLen: 9 }, 3).next().tokens).toBe(6); // a window of 9 keeps its 3 counted tokens, twice
+  });
+
   it('evaluates every example exactly once', () => {
     const batches = evalBatches(examples, { batchSize: 8, maxSeqLen: 64, padTokenId: 50256 });
     expect(batches.reduce((s, b) => s + b.batchSize, 0)).toBe(examples.length);
