@@ -129,6 +129,13 @@ describe('activation noise in the split trainer', () => {
     expect(releases).toEqual([1, 2, 2]); // 6 examples, 4 per batch: 4, 8, 12 sent
     expect(noised.cutNoise!.privacySoFar()!.epsilon).toBe(activationPrivacy(1, 2, 1e-5).epsilon);
     noised.dispose();
+    // Examples the stream leaves out (nothing to learn within the window) are never sent, so they do not dilute the count.
+    const late: Example[] = [0, 1].map((k) => ({ tokens: Array.from({ length: 30 }, (_, j) => (k + j) % 100), lossMask: Array.from({ length: 30 }, (_, j) => (j > 20 ? 1 : 0)) }));
+    const padded = new LocalTrainer({ config, params: namedToTensors(params) }, plan, { ...training, activationNoise: { noiseMultiplier: 1, clipNorm: 1, delta: 1e-5 } }, [...examples, ...late], 11, GaussianNoise.fromSeed(2));
+    await padded.forward(3, 0);
+    await padded.forward(3, 1);
+    expect(padded.cutNoise!.releasesPerExample()).toBe(2); // 8 sent of the 6 usable examples (not of all 8)
+    padded.dispose();
     const counter = new CutNoise({ noiseMultiplier: 1, clipNorm: 1, delta: 1e-5 }, 10, GaussianNoise.fromSeed(1));
     const heldOut = {};
     counter.countEval(heldOut);

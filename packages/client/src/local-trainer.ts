@@ -40,7 +40,7 @@ export class LocalTrainer implements SplitRoundTrainer {
     this.stream = new BatchStream(examples, {
       batchSize: t.batchSize, maxSeqLen: t.maxSeqLen, padMultiple: t.padMultiple, padTokenId: model.config.eos_token_id,
     }, dataSeed);
-    this.cutNoise = t.activationNoise ? new CutNoise(t.activationNoise, examples.length, noise) : null;
+    this.cutNoise = t.activationNoise ? new CutNoise(t.activationNoise, this.stream.size, noise) : null;
   }
 
   /** Starts a round from the global adapter with a fresh optimizer (local training from the global model). */
