@@ -25,11 +25,14 @@ async function main(): Promise<void> {
   const rounds = options.run.rounds;
   log(`run ${run.runId}: ${options.run.method} on ${describeModel(options.run.model)}, cut ${options.run.cut}${options.run.layout === 'u-shaped' ? ' (u-shaped)' : ''}, SFL-${options.run.sfl.toUpperCase()}, ${options.clients} volunteers × ${rounds} rounds × ${options.run.localSteps} local steps`);
   const progress = new FleetProgress(options.clients);
+  /** Activation noise: each volunteer's own latest per-example figure (how often it sent each example). */
+  const volunteerNoise = new Map<number, { releasesPerExample: number; epsilon: number | null }>();
   const fleet = startNodeFleet({
     server: cluster.fleetUrl, clients: options.clients, workers: options.workers,
     shards: { dataPath: join(dataDir, 'e2e', 'devset.csv'), clients: options.clients, mode: parseShardMode(options.shard), seed: options.run.seed },
     onEvent: (index, event) => {
       progress.record(index, event);
+      if (event.type === 'activation-privacy') volunteerNoise.set(index, { releasesPerExample: event.releasesPerExample, epsilon: event.epsilon });
       if (event.type === 'round-end' && index === 0) log(`round ${event.round}/${rounds}: train loss ${event.trainLoss?.toFixed(4)}, eval loss ${event.evalLoss?.toFixed(4)}`);
       if (event.type === 'error') log(`volunteer ${index}: ${event.message}`);
     },
@@ -43,6 +46,7 @@ async function main(): Promise<void> {
   const modelDir = await run.exportModel();
   const adapterDir = modelDir === null || options.run.method === 'cybgd-split' ? await run.exportCombined().catch(() => null) : null;
   const state = run.machine.state;
+  const noiseFigures = run.snapshot().activationNoise ?? null;
   await server.host.dispose();
   const serverLeaked = tf.memory().numTensors - baseline;
   const tensorsLeaked = serverLeaked + result.tensorsLeaked;
@@ -54,7 +58,11 @@ async function main(): Promise<void> {
       round: r.round, trainLoss: r.trainLoss, evalLoss: r.evalLoss, tokens: r.tokens, bytesUp: r.bytesUp, bytesDown: r.bytesDown, clients: r.clients, seconds: r.seconds,
       epsilon: r.privacy?.dp?.epsilon ?? null, secureAggregation: r.privacy?.secureAggregation ?? null,
     })),
-    privacy: { dp: options.run.dp, secureAggregation: options.run.secureAggregation },
+    privacy: {
+      dp: options.run.dp, secureAggregation: options.run.secureAggregation,
+      // The run's stated figures (one release; one per round) and what each volunteer counted (index order).
+      activationNoise: noiseFigures === null ? null : { ...noiseFigures, volunteers: [...volunteerNoise.entries()].sort(([a], [b]) => a - b).map(([, v]) => v) },
+    },
     initialEvalLoss: records.find((r) => r.round === 0)?.evalLoss ?? null,
     method: options.run.method, model: options.run.model, weights: modelWeights(options.run.model), cut: options.run.cut, layout: options.run.layout, backend: server.backend,
     device: server.device, clientBackend: result.backend, sfl: options.run.sfl, wireDtype: options.run.wireDtype, state, volunteers: result.outcomes, tensorsLeaked,

@@ -44,6 +44,8 @@ export const DEMO_HELP = `SplitLoRA demo: a server and a Node fleet fine-tune a 
   --dp-clip C       DP clip norm of each update (default 0.1)   --dp-delta δ   (default 1e-5)
   --dp-epsilon-budget ε  stop (or warn) before a round that would pass ε   --dp-on-spent stop|warn (default stop)
   --secure-aggregation   pairwise-masked secure aggregation: the server learns only the sum of the updates
+  --activation-noise σ[:C]  clip each example's cut activations to norm C (default 1) and add N(0, σ²C²) in the tab
+                    (splitlora and sl; per-example ε for one release, planned and counted by each volunteer in the JSON)
   --json            end with one JSON object on the last line of stdout
   --verbose         server logs on stderr
 `;
@@ -58,7 +60,7 @@ export function parseDemoOptions(argv: string[]): DemoOptions | null {
       'runs-dir': { type: 'string' }, method: { type: 'string' }, layout: { type: 'string' }, backend: { type: 'string' }, 'server-processes': { type: 'string' },
       redis: { type: 'string' }, json: { type: 'boolean' }, verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       'dp-noise': { type: 'string' }, 'dp-clip': { type: 'string' }, 'dp-delta': { type: 'string' }, 'dp-epsilon-budget': { type: 'string' },
-      'dp-on-spent': { type: 'string' }, 'secure-aggregation': { type: 'boolean' },
+      'dp-on-spent': { type: 'string' }, 'secure-aggregation': { type: 'boolean' }, 'activation-noise': { type: 'string' },
     },
   });
   if (values.help) return null;
@@ -83,6 +85,7 @@ export function parseDemoOptions(argv: string[]): DemoOptions | null {
     wireDtype: wire === 'fp16' ? 'float16' : 'float32', minClients: clients, maxClients: clients, roundTimeoutSec: 600,
     evalData: 'e2e/testset_w_refs.csv', evalSamples: num(values['eval-samples'], 64, 'eval-samples'),
     dp: dpOptions(values, num), secureAggregation: values['secure-aggregation'] ?? false,
+    activationNoise: activationNoiseOption(values['activation-noise']),
   });
   if (!parsed.success) throw new Error(`invalid demo settings: ${describeIssues(parsed.error)}`);
   return {
@@ -111,4 +114,14 @@ function dpOptions(values: Record<string, string | boolean | undefined>, num: (v
     noiseMultiplier: num(str('dp-noise'), 0, 'dp-noise'), clipNorm: num(str('dp-clip'), 0.1, 'dp-clip'), delta: num(str('dp-delta'), 1e-5, 'dp-delta'),
     epsilonBudget: str('dp-epsilon-budget') === undefined ? null : num(str('dp-epsilon-budget'), 0, 'dp-epsilon-budget'), onBudgetSpent: str('dp-on-spent') ?? 'stop',
   };
+}
+
+/** `--activation-noise SIGMA[:CLIP]` as the run's `activationNoise` (the clip norm defaults to 1); null without the flag. */
+export function activationNoiseOption(value: string | undefined): unknown {
+  if (value === undefined) return null;
+  const match = /^([^:]+)(?::([^:]+))?$/.exec(value);
+  const sigma = Number(match?.[1]);
+  const clip = match?.[2] === undefined ? 1 : Number(match[2]);
+  if (match === null || !Number.isFinite(sigma) || !Number.isFinite(clip)) throw new Error(`--activation-noise must be SIGMA or SIGMA:CLIP (numbers), found "${value}"`);
+  return { noiseMultiplier: sigma, clipNorm: clip };
 }

@@ -1,12 +1,14 @@
 // The client split's side of a training step: forward to the cut and encode the activations, then take the
-// gradient that came back, pull it through the client blocks and update the client adapter (AdamW).
+// gradient that came back, pull it through the client blocks and update the client adapter (AdamW). With activation
+// noise on, each example's activations are clipped and noised before encoding (cut-noise.ts).
 import * as tf from '@tensorflow/tfjs-core';
 import {
   AdamW, type AdapterBinding, adapterBlocks, type BaseModel, BatchStream, batchTensors, clientForward, clientGrads, clipGradsByGlobalNorm, DEFAULT_ADAMW,
-  disposeNamed, type Example, learningRateAt, mixSeed, type NamedTensors, type SplitPlan, type TokenBatch,
+  disposeNamed, type Example, type GaussianNoise, learningRateAt, mixSeed, type NamedTensors, type SplitPlan, type TokenBatch,
   TrainableAdapter, transposedConv1dHelps, withTransposedConv1d,
 } from '@splitlora/core';
 import { type ClientManifest, decodeFloatFrame, encodeFloatFrame, type RoundStart, type TensorFrame, unpackFrames } from '@splitlora/protocol';
+import { CutNoise, scaleByClipFactors } from './cut-noise.js';
 import { labelFrames, type PendingStep } from './pending-step.js';
 import type { SplitRoundTrainer } from './round-trainer.js';
 
@@ -18,14 +20,17 @@ export class LocalTrainer implements SplitRoundTrainer {
   protected readonly optimizer: AdamW;
   private readonly stream: BatchStream;
   protected readonly model: BaseModel;
+  /** Clips and noises the cut activations when the run asks for it; null: they leave as computed. */
+  readonly cutNoise: CutNoise | null;
 
-  /** Takes ownership of `model` (its tensors are disposed with the trainer). */
+  /** Takes ownership of `model` (its tensors are disposed with the trainer). `noise`: a seeded generator for tests. */
   constructor(
     model: BaseModel,
     protected readonly plan: SplitPlan,
     protected readonly training: ClientManifest['training'],
     examples: readonly Example[],
     dataSeed: number,
+    noise?: GaussianNoise,
   ) {
     // On wasm, transposed block weights make the backward's input gradients several times faster.
     this.model = transposedConv1dHelps() ? { ...model, params: withTransposedConv1d(model.params) } : model;
@@ -35,6 +40,7 @@ export class LocalTrainer implements SplitRoundTrainer {
     this.stream = new BatchStream(examples, {
       batchSize: t.batchSize, maxSeqLen: t.maxSeqLen, padMultiple: t.padMultiple, padTokenId: model.config.eos_token_id,
     }, dataSeed);
+    this.cutNoise = t.activationNoise ? new CutNoise(t.activationNoise, this.stream.size, noise) : null;
   }
 
   /** Starts a round from the global adapter with a fresh optimizer (local training from the global model). */
@@ -59,26 +65,32 @@ export class LocalTrainer implements SplitRoundTrainer {
 
   /** Draws the next batch, runs the client split, and encodes what goes to the server. */
   async forward(roundSeed: number, step: number): Promise<PendingStep> {
-    const { batch, dropoutSeed, activations } = await this.forwardToCut(roundSeed, step);
-    return { batch, dropoutSeed, activations, ...labelFrames(batch, this.model.config.vocab_size) };
+    const { batch, dropoutSeed, activations, clipScales } = await this.forwardToCut(roundSeed, step);
+    return { batch, dropoutSeed, activations, clipScales, ...labelFrames(batch, this.model.config.vocab_size) };
   }
 
-  /** Draws the next batch and runs the client's blocks up to the cut: the activations frame, nothing else. */
-  protected async forwardToCut(roundSeed: number, step: number): Promise<{ batch: TokenBatch; dropoutSeed: number; activations: TensorFrame }> {
+  /** Draws the next batch and runs the client's blocks up to the cut: the activations frame (noised if the run says so). */
+  protected async forwardToCut(roundSeed: number, step: number): Promise<{ batch: TokenBatch; dropoutSeed: number; activations: TensorFrame; clipScales: Float32Array | null }> {
     const batch = this.stream.next();
     const dropoutSeed = mixSeed(roundSeed, step);
-    return { batch, dropoutSeed, activations: await this.cutActivations(batch, dropoutSeed) };
+    const cut = await this.cutActivations(batch, dropoutSeed);
+    this.cutNoise?.countTraining(batch.batchSize);
+    return { batch, dropoutSeed, ...cut };
   }
 
-  /** The client's blocks [0, cut) on `batch` as a frame in the run's wire dtype. */
-  protected async cutActivations(batch: TokenBatch, dropoutSeed: number | null): Promise<TensorFrame> {
+  /**
+   * The client's blocks [0, cut) on `batch` as a frame in the run's wire dtype, clipped and noised per example when
+   * the run has activation noise (`clipScales`: each example's clip factor, for the gradient; null without noise).
+   */
+  protected async cutActivations(batch: TokenBatch, dropoutSeed: number | null): Promise<{ activations: TensorFrame; clipScales: Float32Array | null }> {
     const bt = batchTensors(batch);
     const hidden = clientForward(this.model, this.bottom(), bt.ids, this.plan, dropoutSeed);
     const values = (await hidden.data()) as Float32Array;
     const shape = [...hidden.shape];
     hidden.dispose();
     bt.dispose();
-    return encodeFloatFrame('activations', shape, values, this.training.wireDtype);
+    const clipScales = this.cutNoise?.apply(values, batch.batchSize) ?? null;
+    return { activations: encodeFloatFrame('activations', shape, values, this.training.wireDtype), clipScales };
   }
 
   /** Applies the gradient at the cut: recompute the forward (same dropout masks), backprop, clip, AdamW. */
@@ -92,13 +104,15 @@ export class LocalTrainer implements SplitRoundTrainer {
   }
 
   /** Gradients of the bottom blocks' adapter from the gradient at the cut (the forward recomputed, same masks). */
-  protected cutGrads(pending: { batch: TokenBatch; dropoutSeed: number }, gradient: TensorFrame): NamedTensors {
+  protected cutGrads(pending: { batch: TokenBatch; dropoutSeed: number; clipScales?: Float32Array | null }, gradient: TensorFrame): NamedTensors {
     const { batch } = pending;
     const E = this.model.config.n_embd;
     const expected = [batch.batchSize, batch.seqLen, E];
     if (gradient.shape.join() !== expected.join()) throw new Error(`gradient shape [${gradient.shape}] does not match activations [${expected}]`);
     const bt = batchTensors(batch);
-    const grad = tf.tensor3d(decodeFloatFrame(gradient), expected as [number, number, number]);
+    // With activation noise the server's gradient is with respect to the clipped activations: × each example's factor.
+    const values = pending.clipScales ? scaleByClipFactors(decodeFloatFrame(gradient), pending.clipScales) : decodeFloatFrame(gradient);
+    const grad = tf.tensor3d(values, expected as [number, number, number]);
     const grads = clientGrads(this.model, this.bottom(), bt.ids, this.plan, pending.dropoutSeed, grad);
     grad.dispose();
     bt.dispose();

@@ -9,6 +9,8 @@ export interface PendingStep {
   activations: TensorFrame;
   targets: TensorFrame;
   lossMask: TensorFrame;
+  /** With activation noise: each example's clip factor, applied to the gradient that comes back; else null or absent. */
+  clipScales?: Float32Array | null;
 }
 
 /** The step's next-token targets (uint16, int32 for vocabularies past 65536) and loss mask as frames. */

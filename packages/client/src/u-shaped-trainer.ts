@@ -4,7 +4,7 @@
 // examples is kept for evaluation.
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  adapterBlocks, batchTensors, disposeNamed, evalBatches, type Example, type NamedTensors, type SplitPlan, tailLoss, tailLossAndGrads, type BaseModel,
+  adapterBlocks, batchTensors, disposeNamed, evalBatches, type Example, type GaussianNoise, type NamedTensors, type SplitPlan, tailLoss, tailLossAndGrads, type BaseModel,
   type TokenBatch, withTransposedHead,
 } from '@splitlora/core';
 import { type ClientManifest, decodeFloatFrame, encodeFloatFrame, MAX_EVAL_BATCHES, type TensorFrame } from '@splitlora/protocol';
@@ -18,6 +18,8 @@ export interface UShapedPendingStep {
   batch: TokenBatch;
   dropoutSeed: number;
   activations: TensorFrame;
+  /** With activation noise: each example's clip factor for the gradient at the cut; else null. */
+  clipScales: Float32Array | null;
   tailGrads: NamedTensors | null;
 }
 
@@ -35,11 +37,11 @@ export class UShapedTrainer extends LocalTrainer {
   readonly heldOutBatches: TokenBatch[];
 
   /** `heldOutEval`: hold out a share of the examples for evaluation (false when the server has its own eval set). */
-  constructor(model: BaseModel, plan: SplitPlan, training: ClientManifest['training'], examples: readonly Example[], dataSeed: number, heldOutEval = true) {
+  constructor(model: BaseModel, plan: SplitPlan, training: ClientManifest['training'], examples: readonly Example[], dataSeed: number, heldOutEval = true, noise?: GaussianNoise) {
     if (!plan.uShaped) throw new Error('a UShapedTrainer needs a u-shaped split plan');
     const { train, heldOut } = heldOutEval ? splitHeldOut(examples) : { train: [...examples], heldOut: [] };
     // The head's matMul against a transposed copy of wte (as the standard server's head does): 8× faster on wasm.
-    super({ ...model, params: withTransposedHead(model.params) }, plan, training, train, dataSeed);
+    super({ ...model, params: withTransposedHead(model.params) }, plan, training, train, dataSeed, noise);
     this.heldOutBatches = evalBatches(heldOut, {
       batchSize: training.batchSize, maxSeqLen: training.maxSeqLen, padMultiple: training.padMultiple, padTokenId: model.config.eos_token_id,
     }).filter((b) => b.tokens > 0).slice(0, MAX_EVAL_BATCHES);
@@ -84,9 +86,11 @@ export class UShapedTrainer extends LocalTrainer {
     pending.tailGrads = null;
   }
 
-  /** A held-out batch's cut activations (no dropout). */
-  evalActivations(batch: TokenBatch): Promise<TensorFrame> {
-    return this.cutActivations(batch, null);
+  /** A held-out batch's cut activations (no dropout; noised like the training ones, since they leave the tab too). */
+  async evalActivations(batch: TokenBatch): Promise<TensorFrame> {
+    const { activations } = await this.cutActivations(batch, null);
+    this.cutNoise?.countEval(batch);
+    return activations;
   }
 
   /** Mean loss per counted token of a held-out batch, from the server's output for it. */

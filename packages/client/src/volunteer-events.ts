@@ -27,6 +27,8 @@ export type VolunteerEvent =
   | { type: 'traffic'; bytesUp: number; bytesDown: number }
   | { type: 'swarm'; volunteersOnline: number; participants: number }
   | { type: 'run'; run: RunInfo | null }
+  /** Activation noise: after a round, the most times any one of this tab's examples was sent, and ε for it (null when σ = 0). */
+  | { type: 'activation-privacy'; round: number; releasesPerExample: number; epsilon: number | null; delta: number }
   | { type: 'secagg'; round: number; phase: 'keys' | 'masked' | 'done' | 'failed'; message: string }
   /** Joined: who the server knows this volunteer as, and the token that makes a later session (a reload) the same one. */
   | { type: 'identity'; clientId: string; resumeToken: string; resumed: boolean }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { RunLeakage } from './leakage-figures.js';
 import type { TurnState } from './turn-messages.js';
 import type { runConfigSchema } from './run-config.js';
-import type { RoundPrivacy } from './privacy-config.js';
+import type { ActivationNoiseFigures, RoundPrivacy } from './privacy-config.js';
 import { idSchema, type RunInfo } from './shared-records.js';
 
 export const adapterDownloadSchema = z.strictObject({
@@ -103,6 +103,8 @@ export interface RunSnapshot extends RunInfo {
   blockVersions?: number[];
   /** Sequential split learning: whose turn of the round is running; absent for the other methods and between rounds. */
   turn?: TurnState | null;
+  /** With activation noise: the run's per-example figures (ε for one release and for its planned releases); else null or absent. */
+  activationNoise?: ActivationNoiseFigures | null;
   /** The run's invite token (config.inviteOnly), for the admin's invite link; never on the public /api/run. */
   invite?: string | null;
 }

@@ -7,6 +7,7 @@ export * from './frame-bundle.js';
 export * from './model-presets.js';
 export * from './lora-config.js';
 export * from './privacy-config.js';
+export * from './activation-noise-rules.js';
 export * from './run-config.js';
 export * from './training-method.js';
 export * from './sequential-config.js';

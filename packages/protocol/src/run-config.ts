@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { loraConfigSchema, PAPER_LORA } from './lora-config.js';
 import { DEFAULT_MODEL, EMBEDDED_MODEL_NAMES, modelDepth } from './embedded-models.js';
 import { MODEL_PRESET_NAMES } from './model-presets.js';
-import { dpConfigSchema } from './privacy-config.js';
+import { activationNoiseConfigSchema, dpConfigSchema } from './privacy-config.js';
+import { activationNoiseIssue } from './activation-noise-rules.js';
 import { addSequentialIssues } from './sequential-config.js';
 import { averagesAdapters, cycleConfigSchema, DEFAULT_CYCLE, TRAINING_METHODS } from './training-method.js';
 
@@ -65,6 +66,8 @@ export const runConfigSchema = z.strictObject({
   dp: dpConfigSchema.nullable().default(null),
   /** Pairwise-masked secure aggregation (Bonawitz et al.): the server learns only the sum of the volunteers' updates. */
   secureAggregation: z.boolean().default(false),
+  /** Per-example clipping and Gaussian noise on the cut activations, applied in the tab before they are sent; null: off. */
+  activationNoise: activationNoiseConfigSchema.nullable().default(null),
 }).superRefine((c, ctx) => {
   if (c.minClients > c.maxClients) ctx.addIssue({ code: 'custom', path: ['minClients'], message: `minClients ${c.minClients} exceeds maxClients ${c.maxClients}` });
   if (c.maxSeqLen % c.padMultiple !== 0) ctx.addIssue({ code: 'custom', path: ['padMultiple'], message: `maxSeqLen ${c.maxSeqLen} is not a multiple of padMultiple ${c.padMultiple}` });
@@ -84,6 +87,8 @@ export const runConfigSchema = z.strictObject({
   if (c.method === 'sl') addSequentialIssues(c, ctx);
   if (!averagesAdapters(c.method) && c.method !== 'sl' && c.dp !== null) ctx.addIssue({ code: 'custom', path: ['dp'], message: `differential privacy is available with methods splitlora and fedlora only, not ${c.method}` });
   if (!averagesAdapters(c.method) && c.method !== 'sl' && c.secureAggregation) ctx.addIssue({ code: 'custom', path: ['secureAggregation'], message: `secure aggregation is available with methods splitlora and fedlora only, not ${c.method}` });
+  const noiseIssue = activationNoiseIssue(c.method, c.activationNoise !== null);
+  if (noiseIssue !== null) ctx.addIssue({ code: 'custom', path: ['activationNoise'], message: noiseIssue });
   if (depth === null && !c.model.startsWith('hf:')) ctx.addIssue({ code: 'custom', path: ['model'], message: `model must be one of ${[...EMBEDDED_MODEL_NAMES, ...MODEL_PRESET_NAMES].join(', ')} or hf:<folder>` });
 });
 

@@ -2,6 +2,7 @@
 // server answers or pushes to it.
 import { z } from 'zod';
 import type { LoraConfig } from './lora-config.js';
+import type { ActivationNoiseSettings } from './privacy-config.js';
 import type { SCHEDULES, WIRE_DTYPES } from './run-config.js';
 import { finiteSchema, idSchema, type RunInfo } from './shared-records.js';
 import { type FrameBundle, frameBundleSchema } from './frame-bundle.js';
@@ -76,6 +77,8 @@ export interface ClientManifest {
     seed: number;
     /** The run's label smoothing, for methods whose loss is computed in the tab (fedlora); absent: 0. */
     labelSmoothing?: number;
+    /** Clip and noise each example's cut activations before sending them (privacy-config.ts); absent or null: off. */
+    activationNoise?: ActivationNoiseSettings | null;
   };
   /** `weights`: safetensors of the base weights the volunteer holds (its split; the whole model in `cybgd`); `tokenizer`: JSON {vocab, merges}. */
   assets: { weights: AssetInfo; tokenizer: AssetInfo };

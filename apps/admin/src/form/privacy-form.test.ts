@@ -32,4 +32,16 @@ describe('privacy fields of the run form', () => {
     expect(!lone.ok && lone.errors.minClients).toMatch(/secure aggregation needs minClients >= 2/);
     expect(formFromConfig(runConfigSchema.parse({})).dpEnabled).toBe(false);
   });
+
+  it('map a ticked activation noise onto the config, report its bad numbers on their fields, and fill it back', () => {
+    const result = validateRunForm({ ...defaultRunForm(), actNoiseEnabled: true, actNoiseSigma: '2', actNoiseClip: '40' });
+    expect(result.ok && result.config.activationNoise).toEqual({ noiseMultiplier: 2, clipNorm: 40, delta: 1e-5 });
+    if (result.ok) expect(formFromConfig(result.config)).toMatchObject({ actNoiseEnabled: true, actNoiseSigma: '2', actNoiseClip: '40' });
+    expect(validateRunForm({ ...defaultRunForm(), actNoiseSigma: 'x' }).ok).toBe(true); // unticked: its numbers are not read
+    const bad = validateRunForm({ ...defaultRunForm(), actNoiseEnabled: true, actNoiseSigma: '1', actNoiseClip: '0' });
+    expect(!bad.ok && bad.errors.actNoiseClip).toBeTruthy();
+    const fedlora = validateRunForm({ ...defaultRunForm(), method: 'fedlora', actNoiseEnabled: true });
+    expect(!fedlora.ok && fedlora.errors.actNoiseEnabled).toMatch(/needs a method that sends activations/);
+    expect(formFromConfig(runConfigSchema.parse({})).actNoiseEnabled).toBe(false);
+  });
 });

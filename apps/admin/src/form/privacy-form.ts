@@ -1,5 +1,5 @@
-// The run form's privacy fields (DP-FedAvg and secure aggregation): their model, filled from a config and mapped
-// back. DP numbers are typed text; only when DP is ticked do they reach the config (the schema then checks them).
+// The run form's privacy fields (DP-FedAvg, secure aggregation, activation noise): their model, filled from a config
+// and mapped back. Numbers are typed text; only when their option is ticked do they reach the config (the schema then checks them).
 import type { RunConfig, RunConfigInput } from '@splitlora/protocol';
 
 export interface PrivacyFormModel {
@@ -11,7 +11,13 @@ export interface PrivacyFormModel {
   dpBudget: string;
   dpOnSpent: 'stop' | 'warn';
   secureAggregation: boolean;
+  actNoiseEnabled: boolean;
+  actNoiseSigma: string;
+  actNoiseClip: string;
 }
+
+/** The form field of each `activationNoise.*` config path. */
+export const ACT_NOISE_FIELDS: Record<string, keyof PrivacyFormModel> = { noiseMultiplier: 'actNoiseSigma', clipNorm: 'actNoiseClip' };
 
 /** The form field of each `dp.*` config path. */
 export const DP_FIELDS: Record<string, keyof PrivacyFormModel> = {
@@ -23,6 +29,7 @@ export function privacyFromConfig(c: RunConfig): PrivacyFormModel {
   return {
     dpEnabled: dp !== null, dpNoise: String(dp?.noiseMultiplier ?? 1), dpClip: String(dp?.clipNorm ?? 0.1), dpDelta: String(dp?.delta ?? 1e-5),
     dpBudget: dp?.epsilonBudget == null ? '' : String(dp.epsilonBudget), dpOnSpent: dp?.onBudgetSpent ?? 'stop', secureAggregation: c.secureAggregation,
+    actNoiseEnabled: c.activationNoise !== null, actNoiseSigma: String(c.activationNoise?.noiseMultiplier ?? 1), actNoiseClip: String(c.activationNoise?.clipNorm ?? 1),
   };
 }
 
@@ -31,11 +38,12 @@ function typed(text: string): number {
   return text.trim() === '' ? Number.NaN : Number(text);
 }
 
-export function privacyToConfigInput(m: PrivacyFormModel): Pick<RunConfigInput, 'dp' | 'secureAggregation'> {
+export function privacyToConfigInput(m: PrivacyFormModel): Pick<RunConfigInput, 'dp' | 'secureAggregation' | 'activationNoise'> {
   return {
     dp: m.dpEnabled
       ? { noiseMultiplier: typed(m.dpNoise), clipNorm: typed(m.dpClip), delta: typed(m.dpDelta), epsilonBudget: m.dpBudget.trim() === '' ? null : typed(m.dpBudget), onBudgetSpent: m.dpOnSpent }
       : null,
     secureAggregation: m.secureAggregation,
+    activationNoise: m.actNoiseEnabled ? { noiseMultiplier: typed(m.actNoiseSigma), clipNorm: typed(m.actNoiseClip) } : null,
   };
 }

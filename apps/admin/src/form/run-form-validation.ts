@@ -2,7 +2,7 @@
 import { runConfigSchema, type RunConfig } from '@splitlora/protocol';
 import { issueMessage } from './issue-message.js';
 import { CYCLE_FIELDS } from './cycle-form.js';
-import { DP_FIELDS } from './privacy-form.js';
+import { ACT_NOISE_FIELDS, DP_FIELDS } from './privacy-form.js';
 import { formToConfigInput, parseNumberFields, type FieldErrors, type FormField, type RunFormModel } from './run-form-model.js';
 
 export type RunFormValidation =
@@ -24,6 +24,7 @@ export function fieldOfPath(path: readonly PropertyKey[]): FormField | null {
   const [head, sub] = path;
   if (head === 'lora') return typeof sub === 'string' ? (LORA_FIELDS[sub] ?? null) : null;
   if (head === 'dp') return typeof sub === 'string' ? (DP_FIELDS[sub] ?? 'dpEnabled') : 'dpEnabled';
+  if (head === 'activationNoise') return typeof sub === 'string' ? (ACT_NOISE_FIELDS[sub] ?? 'actNoiseEnabled') : 'actNoiseEnabled';
   if (head === 'cycle') return typeof sub === 'string' ? (CYCLE_FIELDS[sub] ?? null) : null;
   return typeof head === 'string' && TOP_LEVEL_FIELDS.has(head) ? (head as FormField) : null;
 }

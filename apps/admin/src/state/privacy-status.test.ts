@@ -1,7 +1,7 @@
 // The run card's privacy line: ε so far from the latest round record against the budget, and secure aggregation.
 import { runConfigSchema } from '@splitlora/protocol';
 import { describe, expect, it } from 'vitest';
-import { privacyStatus } from './privacy-status.js';
+import { activationNoiseDetail, privacyStatus } from './privacy-status.js';
 import { fakeRun, roundRecord } from './test-fixtures.js';
 
 const dpRun = fakeRun({ config: runConfigSchema.parse({ dp: { noiseMultiplier: 1, epsilonBudget: 8 }, secureAggregation: true, minClients: 2 }) });
@@ -29,5 +29,16 @@ describe('privacy status', () => {
     expect(privacyStatus(dpRun, [])!.dp).toMatchObject({ epsilon: 0, fraction: 0 });
     const noNoise = fakeRun({ config: runConfigSchema.parse({ dp: { noiseMultiplier: 0 } }) });
     expect(privacyStatus(noNoise, [])!.dp).toMatchObject({ epsilon: null, fraction: null, detail: 'no guarantee (noise multiplier 0) after 0 rounds' });
+  });
+
+  it('states the activation-noise figures of a run that has them', () => {
+    const figures = { noiseMultiplier: 1, clipNorm: 2, delta: 1e-5, epsilonOneRelease: 10.7255, plannedReleases: 5, epsilonPlanned: 22.5 };
+    const run = fakeRun({ config: runConfigSchema.parse({ activationNoise: { noiseMultiplier: 1, clipNorm: 2 } }), activationNoise: figures });
+    const status = privacyStatus(run, [])!;
+    expect([status.dp, status.secureAggregation]).toEqual([null, null]);
+    expect(status.activationNoise!.detail).toBe('σ 1, clip 2 per example: ε = 10.73 per example sent once, ε = 22.50 if sent once per round for 5 rounds (δ = 0.00001; the labels travel in the clear)');
+    expect(activationNoiseDetail({ ...figures, noiseMultiplier: 0, epsilonOneRelease: null, epsilonPlanned: null }, 'u-shaped')).toBe('σ 0, clip 2 per example: clipping only, no guarantee (noise multiplier 0)');
+    expect(activationNoiseDetail(figures, 'u-shaped')).toContain('the output gradients sent back are not noised');
+    expect(privacyStatus(dpRun, [])!.activationNoise).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 // What the run card says about privacy: ε spent so far (the latest round's figure) against the budget, σ and C,
-// and whether secure aggregation is on with the last round's survivors. Null when the run uses neither.
-import type { RoundRecord, RunSnapshot } from '@splitlora/protocol';
+// whether secure aggregation is on with the last round's survivors, and the activation-noise figures the run states.
+// Null when the run uses none of them.
+import type { ActivationNoiseFigures, LayoutName, RoundRecord, RunSnapshot } from '@splitlora/protocol';
 
 export interface PrivacyStatus {
   dp: {
@@ -17,10 +18,19 @@ export interface PrivacyStatus {
     detail: string;
   } | null;
   secureAggregation: { on: true; detail: string } | null;
+  /** Noise on the cut activations: σ, C and the per-example ε for one release and for the planned releases. */
+  activationNoise: { detail: string } | null;
+}
+
+/** The run card's activation-noise line from the snapshot's figures (per example, stated up front). */
+export function activationNoiseDetail(figures: ActivationNoiseFigures, layout: LayoutName): string {
+  const head = `σ ${figures.noiseMultiplier}, clip ${figures.clipNorm} per example`;
+  if (figures.epsilonOneRelease === null || figures.epsilonPlanned === null) return `${head}: clipping only, no guarantee (noise multiplier 0)`;
+  return `${head}: ε = ${figures.epsilonOneRelease.toFixed(2)} per example sent once, ε = ${figures.epsilonPlanned.toFixed(2)} if sent once per round for ${figures.plannedReleases} round${figures.plannedReleases === 1 ? '' : 's'} (δ = ${figures.delta}; ${layout === 'u-shaped' ? 'the output gradients sent back are not noised' : 'the labels travel in the clear'})`;
 }
 
 export function privacyStatus(run: RunSnapshot | null, rounds: readonly RoundRecord[]): PrivacyStatus | null {
-  if (run === null || (run.config.dp === null && !run.config.secureAggregation)) return null;
+  if (run === null || (run.config.dp === null && !run.config.secureAggregation && !run.activationNoise)) return null;
   const mine = rounds.filter((r) => r.runId === run.runId && r.round > 0).sort((a, b) => a.round - b.round);
   const last = mine.at(-1);
   let dp: PrivacyStatus['dp'] = null;
@@ -39,5 +49,5 @@ export function privacyStatus(run: RunSnapshot | null, rounds: readonly RoundRec
   const secureAggregation = run.config.secureAggregation
     ? { on: true as const, detail: sa ? `last round: sum of ${sa.survivors} masked updates${sa.dropped > 0 ? `, ${sa.dropped} dropped` : ''}` : 'the server will learn only the sum of the updates' }
     : null;
-  return { dp, secureAggregation };
+  return { dp, secureAggregation, activationNoise: run.activationNoise ? { detail: activationNoiseDetail(run.activationNoise, run.config.layout) } : null };
 }

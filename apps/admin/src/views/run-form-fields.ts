@@ -42,7 +42,10 @@ function loraSummary(m: RunFormModel): string {
 
 /** The folded privacy section's line: what is on. */
 function privacySummary(m: RunFormModel): string {
-  const parts = [m.dpEnabled ? `differential privacy (σ ${m.dpNoise}, clip ${m.dpClip})` : null, m.secureAggregation ? 'secure aggregation' : null].filter((x) => x !== null);
+  const parts = [
+    m.dpEnabled ? `differential privacy (σ ${m.dpNoise}, clip ${m.dpClip})` : null, m.secureAggregation ? 'secure aggregation' : null,
+    m.actNoiseEnabled ? `activation noise (σ ${m.actNoiseSigma}, clip ${m.actNoiseClip})` : null,
+  ].filter((x) => x !== null);
   return parts.length === 0 ? 'off' : parts.join(' · ');
 }
 
@@ -115,7 +118,7 @@ export function createRunFormFields(onChange: FieldChange): RunFormFields {
   handles.set('evalData', evalData);
 
   // Privacy: DP-FedAvg's settings (typed numbers, enabled by its checkbox) and secure aggregation.
-  const toggle = (field: 'dpEnabled' | 'secureAggregation', label: string): ChoiceField => {
+  const toggle = (field: 'dpEnabled' | 'secureAggregation' | 'actNoiseEnabled', label: string): ChoiceField => {
     const f = choiceField('checkbox', FIELD_TEXT[field].label, FIELD_TEXT[field].help, [{ value: field, label }]);
     f.inputs[0]!.addEventListener('change', () => onChange(field, { [field]: f.inputs[0]!.checked }));
     handles.set(field, f);
@@ -132,6 +135,14 @@ export function createRunFormFields(onChange: FieldChange): RunFormFields {
     f.input.addEventListener('input', () => onChange(field, { [field]: f.input.value }));
     handles.set(field, f);
     dpInputs.set(field, f);
+  }
+  const actNoiseEnabled = toggle('actNoiseEnabled', 'Clip and noise the cut activations in each tab');
+  const actNoiseInputs = new Map<'actNoiseSigma' | 'actNoiseClip', InputField>();
+  for (const field of ['actNoiseSigma', 'actNoiseClip'] as const) {
+    const f = inputField(FIELD_TEXT[field].label, FIELD_TEXT[field].help, { inputmode: 'decimal' });
+    f.input.addEventListener('input', () => onChange(field, { [field]: f.input.value }));
+    handles.set(field, f);
+    actNoiseInputs.set(field, f);
   }
   const dpOnSpent = selectField(FIELD_TEXT.dpOnSpent.label, FIELD_TEXT.dpOnSpent.help);
   dpOnSpent.select.addEventListener('change', () => onChange('dpOnSpent', { dpOnSpent: dpOnSpent.select.value as RunFormModel['dpOnSpent'] }));
@@ -163,7 +174,7 @@ export function createRunFormFields(onChange: FieldChange): RunFormFields {
     return { element, summary };
   };
   const lora = folded('LoRA adapters', [numberField('loraR', { min: 1 }), numberField('loraAlpha', { min: 0 }), numberField('loraDropout', { min: 0, max: 0.9 }), modules, qkv]);
-  const privacy = folded('Privacy', [dpEnabled, ...dpInputs.values(), dpOnSpent, secureAggregation]);
+  const privacy = folded('Privacy', [dpEnabled, ...dpInputs.values(), dpOnSpent, secureAggregation, actNoiseEnabled, ...actNoiseInputs.values()]);
 
   const cycleSection = section('Block cycle (FedCyBGD)', [cycleSchedule, cycleUpload, cycleFraction, cyclePick]);
   cycleSection.id = 'cycle-settings';
@@ -204,6 +215,8 @@ export function createRunFormFields(onChange: FieldChange): RunFormFields {
       secureAggregation.inputs[0]!.checked = m.secureAggregation;
       inviteOnly.inputs[0]!.checked = m.inviteOnly;
       for (const [field, f] of dpInputs) f.input.value = m[field];
+      actNoiseEnabled.inputs[0]!.checked = m.actNoiseEnabled;
+      for (const [field, f] of actNoiseInputs) f.input.value = m[field];
       dpOnSpent.setOptions(ON_SPENT_OPTIONS, m.dpOnSpent);
       cycleSchedule.setOptions(CYCLE_SCHEDULE_OPTIONS, m.cycleSchedule);
       cycleUpload.inputs.forEach((i) => { i.checked = i.value === m.cycleUploadDtype; });
@@ -224,6 +237,7 @@ export function createRunFormFields(onChange: FieldChange): RunFormFields {
       if (samples) samples.input.disabled = m.evalData === '';
       qkv.inputs.forEach((i) => { i.disabled = !m.loraModules.includes('attn.c_attn'); });
       for (const f of dpInputs.values()) f.input.disabled = !m.dpEnabled;
+      for (const f of actNoiseInputs.values()) f.input.disabled = !m.actNoiseEnabled;
       lora.summary.textContent = loraSummary(m);
       privacy.summary.textContent = privacySummary(m);
       cycleSection.hidden = !trainsBlocks(m.method);

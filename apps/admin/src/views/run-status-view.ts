@@ -129,7 +129,7 @@ export function createRunStatusView(onAction: (action: RunAction) => void): RunS
   };
 }
 
-/** Differential privacy (ε so far against the budget, as a bar) and secure aggregation. */
+/** Differential privacy (ε so far against the budget, as a bar), secure aggregation and activation noise. */
 function privacyBlock(privacy: PrivacyStatus): HTMLElement {
   const { dp, secureAggregation } = privacy;
   const parts: (HTMLElement | null)[] = [h('h4', { class: 'privacy-title' }, ['Privacy'])];
@@ -145,6 +145,7 @@ function privacyBlock(privacy: PrivacyStatus): HTMLElement {
     }
   }
   if (secureAggregation !== null) parts.push(h('p', { class: 'privacy-secagg' }, [`Secure aggregation on: ${secureAggregation.detail}`]));
+  if (privacy.activationNoise !== null) parts.push(h('p', { class: 'privacy-activation-noise' }, [`Activation noise (${privacy.activationNoise.detail})`]));
   return h('section', { class: 'run-privacy', 'aria-label': 'Privacy' }, parts);
 }
 

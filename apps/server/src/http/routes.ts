@@ -62,6 +62,7 @@ export async function handleApi(deps: RouteDeps, req: IncomingMessage, res: Serv
             noiseMultiplier: snapshot.config.dp.noiseMultiplier, clipNorm: snapshot.config.dp.clipNorm, delta: snapshot.config.dp.delta, epsilonBudget: snapshot.config.dp.epsilonBudget,
           },
           secureAggregation: snapshot.config.secureAggregation,
+          activationNoise: snapshot.activationNoise ?? null,
         },
         downloadBytes: downloadBytes(run),
       },

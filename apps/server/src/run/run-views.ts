@@ -1,6 +1,6 @@
 // What a run shows to others, as pure functions of its state: the public run info, the dashboard's snapshot
 // (with parameter counts), and the manifest a client needs to train its split.
-import { blockParamShapes, countAdapterParams, countElements, expectedParamShapes, type SplitPlan } from '@splitlora/core';
+import { activationNoiseFigures, blockParamShapes, countAdapterParams, countElements, expectedParamShapes, type SplitPlan } from '@splitlora/core';
 import { type AssetInfo, type ClientManifest, type RunConfig, type RunInfo, type RunLeakage, type RunSnapshot, trainsBlocks } from '@splitlora/protocol';
 import type { RoundMachine } from './round-machine.js';
 
@@ -16,7 +16,9 @@ export function runSnapshot(
   const client = Object.values(plan.clientParamShapes()).reduce((s, shape) => s + countElements(shape), 0);
   return {
     ...info, config, participants: [...machine.participants.keys()], roundStartedAt: machine.roundStartedAt,
-    completedRounds: machine.completedRounds, error, leakage, ...(machine.turns === null ? {} : { turn: machine.turns.state() }),
+    completedRounds: machine.completedRounds, error, leakage,
+    // Planned: each example sent once per round (a volunteer's real count depends on its data; its tab reports it).
+    activationNoise: config.activationNoise === null ? null : activationNoiseFigures(config.activationNoise, config.rounds), ...(machine.turns === null ? {} : { turn: machine.turns.state() }),
     ...(blockVersions === undefined ? {} : { blockVersions }),
     modelSummary: {
       name: plan.modelName, layers: c.n_layer, embd: c.n_embd, totalParams: total, clientParams: client,
@@ -40,7 +42,7 @@ export function clientManifest(
     training: {
       batchSize: c.batchSize, maxSeqLen: c.maxSeqLen, padMultiple: c.padMultiple, localSteps: c.localSteps, wireDtype: c.wireDtype,
       lr: c.lr, schedule: c.schedule, warmupSteps: c.warmupSteps, totalSteps: c.rounds * c.localSteps, weightDecay: c.weightDecay,
-      maxGradNorm: c.maxGradNorm, seed: c.seed, labelSmoothing: c.labelSmoothing,
+      maxGradNorm: c.maxGradNorm, seed: c.seed, labelSmoothing: c.labelSmoothing, activationNoise: c.activationNoise,
     },
     assets,
     maxMessageBytes,

@@ -31,6 +31,16 @@ describe('readRunOverview', () => {
     expect(() => readRunOverview({ run, volunteersOnline: 1, training: { ...training, heldOutEval: 'yes' } })).toThrow('GET /api/run.training.heldOutEval');
   });
 
+  it('reads the run\'s activation-noise figures (null ε: σ = 0)', () => {
+    const activationNoise = { noiseMultiplier: 1, clipNorm: 2, delta: 1e-5, epsilonOneRelease: 10.7, plannedReleases: 2, epsilonPlanned: 16.1 };
+    const privacy = { dp: null, secureAggregation: false, activationNoise };
+    expect(readRunOverview({ run, volunteersOnline: 1, training: { ...training, privacy } }).training!.privacy).toEqual(privacy);
+    const clippedOnly = { ...activationNoise, noiseMultiplier: 0, epsilonOneRelease: null, epsilonPlanned: null };
+    expect(readRunOverview({ run, volunteersOnline: 1, training: { ...training, privacy: { ...privacy, activationNoise: clippedOnly } } }).training!.privacy!.activationNoise).toEqual(clippedOnly);
+    expect(() => readRunOverview({ run, volunteersOnline: 1, training: { ...training, privacy: { ...privacy, activationNoise: { ...activationNoise, plannedReleases: 0 } } } }))
+      .toThrow('GET /api/run.training.privacy.activationNoise.plannedReleases');
+  });
+
   it('reads whether the run takes volunteers by invitation', () => {
     expect(readRunOverview({ run, volunteersOnline: 1, training, inviteRequired: true }).inviteRequired).toBe(true);
     expect(readRunOverview({ run, volunteersOnline: 1, training, inviteRequired: false })).not.toHaveProperty('inviteRequired');

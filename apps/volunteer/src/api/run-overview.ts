@@ -1,5 +1,5 @@
 // The server's public description of its run (GET /api/run), checked field by field: what the consent screen shows.
-import { type LayoutName, type RunInfo, type RunLeakage, TRAINING_METHODS, type TrainingMethod } from '@splitlora/protocol';
+import { type ActivationNoiseFigures, type LayoutName, type RunInfo, type RunLeakage, TRAINING_METHODS, type TrainingMethod } from '@splitlora/protocol';
 import { checkRunInfo } from '../protocol/volunteer-event-check.js';
 import { bool, fail, type Fields, nullableNum, num, oneOf, record, str } from '../protocol/shape-checks.js';
 import { ADAPTER_STATES, LAYOUT_NAMES, MODEL_WEIGHTS, SFL_VERSIONS } from '../protocol/closed-lists.js';
@@ -52,6 +52,18 @@ function readLeakage(value: unknown, where: string): RunLeakage | undefined {
 export interface TrainingPrivacy {
   dp: { noiseMultiplier: number; clipNorm: number; delta: number; epsilonBudget: number | null } | null;
   secureAggregation: boolean;
+  /** Noise on the cut activations, with the run's stated figures; absent or null: off. */
+  activationNoise?: ActivationNoiseFigures | null;
+}
+
+function readActivationNoise(value: unknown, where: string): ActivationNoiseFigures | null {
+  if (value === null || value === undefined) return null;
+  const n = record(value, where);
+  return {
+    noiseMultiplier: num(n, 'noiseMultiplier', where, { min: 0 }), clipNorm: num(n, 'clipNorm', where, { min: 0 }), delta: num(n, 'delta', where, { min: 0 }),
+    epsilonOneRelease: nullableNum(n, 'epsilonOneRelease', where), plannedReleases: num(n, 'plannedReleases', where, { int: true, min: 1 }),
+    epsilonPlanned: nullableNum(n, 'epsilonPlanned', where),
+  };
 }
 
 function readPrivacy(value: unknown, where: string): TrainingPrivacy {
@@ -64,6 +76,7 @@ function readPrivacy(value: unknown, where: string): TrainingPrivacy {
       epsilonBudget: nullableNum(dp, 'epsilonBudget', dpWhere),
     },
     secureAggregation: bool(p, 'secureAggregation', where),
+    ...(p['activationNoise'] === undefined ? {} : { activationNoise: readActivationNoise(p['activationNoise'], `${where}.activationNoise`) }),
   };
 }
 

@@ -4,7 +4,7 @@ import type { RunInfo } from '@splitlora/protocol';
 import { RUN_STATES, SFL_VERSIONS, VOLUNTEER_STATUSES } from './closed-lists.js';
 import { bool, fail, nullableNum, num, oneOf, record, str } from './shape-checks.js';
 
-const EVENT_TYPES = ['status', 'download', 'dataset', 'round-start', 'step', 'round-end', 'traffic', 'swarm', 'run', 'secagg', 'identity', 'error'] as const;
+const EVENT_TYPES = ['status', 'download', 'dataset', 'round-start', 'step', 'round-end', 'traffic', 'swarm', 'run', 'secagg', 'identity', 'error', 'activation-privacy'] as const;
 
 export function checkRunInfo(value: unknown, where: string): RunInfo | null {
   if (value === null) return null;
@@ -52,6 +52,8 @@ export function checkVolunteerEvent(value: unknown, where = 'volunteer event'): 
       return { type, run: checkRunInfo(e['run'], `${at}.run`) };
     case 'secagg':
       return { type, round: index('round'), phase: oneOf(e, 'phase', ['keys', 'masked', 'done', 'failed'] as const, at), message: str(e, 'message', at) };
+    case 'activation-privacy':
+      return { type, round: index('round'), releasesPerExample: count('releasesPerExample'), epsilon: nullableNum(e, 'epsilon', at), delta: num(e, 'delta', at) };
     case 'identity':
       return { type, clientId: str(e, 'clientId', at, { min: 1 }), resumeToken: str(e, 'resumeToken', at, { min: 1 }), resumed: bool(e, 'resumed', at) };
     case 'error':

@@ -49,6 +49,8 @@ export interface TrainingState {
    * while paused (e.g. to 'uploading' at the end of a round), and the buttons must still offer Resume.
    */
   pausedByYou: boolean;
+  /** Activation noise: this tab's own per-example figure after its latest round; null when the run has none (or before). */
+  activationPrivacy: { round: number; releasesPerExample: number; epsilon: number | null; delta: number } | null;
   /** Sequential split learning: this tab's place in line while another volunteer trains; null when not waiting for a turn. */
   turn: { round: number; ahead: number; turnsDone: number; turns: number } | null;
 }
@@ -57,7 +59,7 @@ export function initialTrainingState(rounds = 0, localSteps = 0, volunteersOnlin
   return {
     status: 'starting', message: 'starting…', clientId: null, run: null, round: 0, rounds, localSteps, stepsDone: 0, roundsDone: 0,
     losses: [], lastLoss: null, tokensPerSecond: 0, secondsPerStep: null, tokensTrained: 0, bytesUp: 0, bytesDown: 0, volunteersOnline,
-    weights: null, dataset: null, lastEvalLoss: null, notice: null, error: null, outcome: null, pausedByYou: false, turn: null,
+    weights: null, dataset: null, lastEvalLoss: null, notice: null, error: null, outcome: null, pausedByYou: false, turn: null, activationPrivacy: null,
   };
 }
 
@@ -104,6 +106,8 @@ export function reduceTraining(state: TrainingState, event: VolunteerEvent): Tra
       return event.phase === 'failed' ? { ...state, notice: event.message } : { ...state, message: event.message };
     case 'identity':
       return { ...state, clientId: event.clientId };
+    case 'activation-privacy':
+      return { ...state, activationPrivacy: { round: event.round, releasesPerExample: event.releasesPerExample, epsilon: event.epsilon, delta: event.delta } };
     case 'error':
       return event.fatal ? { ...state, error: event.message } : { ...state, notice: event.message };
   }

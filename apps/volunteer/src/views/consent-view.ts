@@ -1,6 +1,6 @@
 // The first screen: what this run trains (from GET /api/run), what leaves the browser and what never does,
 // and the consent button. No connection to the training server exists while it is shown.
-import { trainsBlocks, trainsLocally } from '@splitlora/protocol';
+import { type ActivationNoiseFigures, activationNoiseSummary, type LayoutName, trainsBlocks, trainsLocally } from '@splitlora/protocol';
 import type { RunOverview, TrainingSummary } from '../api/run-overview.js';
 import { formatBytes, formatCompact, formatInteger } from '../format/format.js';
 import { type Child, h, ICONS, icon, setChildren } from './dom.js';
@@ -100,9 +100,18 @@ function privacyFacts(t: TrainingSummary): HTMLElement[] {
     facts.push(fact('Differential privacy: on', `Noise (σ = ${p.dp.noiseMultiplier}) hides any one volunteer in the averaged adapters`,
       `each update is limited to norm ${p.dp.clipNorm}; ${budget} (δ = ${p.dp.delta}); it covers the shared client adapters${t.method === 'fedlora' ? '' : ', not the per-step activations and labels'}`));
   }
+  if (p?.activationNoise) facts.push(activationNoiseFact(p.activationNoise, t.layout ?? 'standard'));
   const update = trainsBlocks(t.method) ? 'trained block' : 'adapter update';
   if (facts.length === 0 && p !== undefined) facts.push(fact('Privacy protection', 'None beyond what is listed below', `the server sees your ${update} in the clear; this run uses neither differential privacy nor secure aggregation`));
   return facts;
+}
+
+/** Noise on the cut activations: the run's per-example ε for one release and for its planned releases, and what it leaves uncovered. */
+function activationNoiseFact(noise: ActivationNoiseFigures, layout: LayoutName): HTMLElement {
+  const figure = noise.epsilonOneRelease === null || noise.epsilonPlanned === null
+    ? 'Clipping only (σ = 0): no privacy guarantee for the activations'
+    : `ε = ${noise.epsilonOneRelease.toFixed(2)} per training window sent once; ε = ${noise.epsilonPlanned.toFixed(2)} if it is sent once per round for all ${noise.plannedReleases} rounds (δ = ${noise.delta})`;
+  return fact('Activation noise: on', figure, `${activationNoiseSummary(noise, layout)} Your tab counts how often it sent each window and shows your own figure while training.`);
 }
 
 export function createConsentView(serverHost: string, onConsent: () => void): ConsentView {

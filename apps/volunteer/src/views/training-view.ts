@@ -1,5 +1,6 @@
 // The training screen: status (announced to screen readers), round progress, pause/resume/leave, the numbers
 // people look at (loss, speed, traffic, volunteers online, model download) and the local loss chart.
+import type { ActivationNoiseFigures } from '@splitlora/protocol';
 import type { TrainingSummary } from '../api/run-overview.js';
 import { formatBytes, formatInteger, formatLoss, formatPercent, formatRate, plural } from '../format/format.js';
 import { etaText, phaseText, turnProgress } from '../state/progress-phase.js';
@@ -10,6 +11,7 @@ import { createLossChart, type LossChart } from './loss-chart.js';
 import { createOutcomeView, type OutcomeActions } from './outcome-view.js';
 import { statTile } from './stat-tile.js';
 import { trafficHints } from './what-leaves.js';
+import { activationPrivacyText } from '../state/activation-privacy-text.js';
 
 export interface TrainingActions extends OutcomeActions {
   onPause(): void;
@@ -77,7 +79,11 @@ export function createTrainingView(actions: TrainingActions): TrainingView {
     received: statTile('received', 'Received', 'gradients, model, messages'),
     online: statTile('online', 'Volunteers online', ''),
     model: statTile('model', 'Model layers', 'downloaded once, then cached'),
+    noise: statTile('activation-noise', 'Activation noise', ''),
   };
+  tiles.noise.element.hidden = true;
+  /** The run's stated activation-noise figures (null: none), until this tab reports its own. */
+  let plannedNoise: ActivationNoiseFigures | null = null;
   const canvas = h('canvas', { role: 'img', 'aria-label': 'Line chart of the local training loss per step' });
   const chartCaption = h('p', { class: 'card-foot muted', id: 'dataset-caption' }, ['Your data is being prepared…']);
   const stats = h('dl', { class: 'stats', 'aria-label': 'Training numbers' }, Object.values(tiles).map((t) => t.element));
@@ -98,6 +104,7 @@ export function createTrainingView(actions: TrainingActions): TrainingView {
       tiles.sent.setHint(hints.sent);
       tiles.received.setHint(hints.received);
       evalLabel = training?.heldOutEval === true ? 'held-out loss of all tabs' : 'server eval loss';
+      plannedNoise = training?.privacy?.activationNoise ?? null;
     },
     setBackend(label, detail) {
       setChildren(backendLine, [icon(ICONS.chip), h('span', {}, [h('strong', {}, [label]), ` · ${detail}`])]);
@@ -143,6 +150,9 @@ export function createTrainingView(actions: TrainingActions): TrainingView {
       tiles.received.set(formatBytes(s.bytesDown));
       tiles.online.set(s.volunteersOnline === null ? '—' : formatInteger(s.volunteersOnline), over ? 'when you disconnected' : s.status === 'reconnecting' ? 'last known' : s.volunteersOnline === 1 ? 'just you right now' : 'including you');
       tiles.model.set(...weightsText(s));
+      const noise = activationPrivacyText(s, plannedNoise);
+      tiles.noise.element.hidden = noise === null;
+      if (noise !== null) tiles.noise.set(noise.value, noise.hint);
       if (s.dataset !== null) {
         setText(chartCaption, `Training on ${plural(s.dataset.examples, 'example')} (${formatInteger(s.dataset.tokens)} tokens to learn) from your files. One point per step.`);
       }

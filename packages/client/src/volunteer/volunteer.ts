@@ -8,6 +8,8 @@ import {
 } from '@splitlora/protocol';
 import type { VolunteerEvent } from '../volunteer-events.js';
 import { TrafficMeter } from '../traffic-meter.js';
+import { LocalTrainer } from '../local-trainer.js';
+import type { RoundTrainer } from '../round-trainer.js';
 import { trainLocalRound } from './local-round-loop.js';
 import { type RoundLoopHost, trainRound } from './round-loop.js';
 import { SecAggParticipant } from './secagg-participant.js';
@@ -219,9 +221,17 @@ export class Volunteer {
         secagg: this.secagg,
         ...(this.options.observeUpdate ? { observeUpdate: this.options.observeUpdate } : {}),
       });
+      this.emitActivationPrivacy(msg.round, trainer);
     } finally {
       this.apply(m.loopEnded(generation));
     }
+  }
+
+  /** With activation noise: the tab's own per-example figure after the round (how often it sent each example). */
+  private emitActivationPrivacy(round: number, trainer: RoundTrainer): void {
+    const figure = trainer instanceof LocalTrainer ? trainer.cutNoise?.privacySoFar() : null;
+    if (!figure) return;
+    this.emit({ type: 'activation-privacy', round, releasesPerExample: figure.releasesPerExample, epsilon: Number.isFinite(figure.epsilon) ? figure.epsilon : null, delta: figure.delta });
   }
 
   /** A round with secure aggregation starts (or continues after a reconnect): its session, keys advertised now. */

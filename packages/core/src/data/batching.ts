@@ -68,6 +68,11 @@ export class BatchStream {
     }
   }
 
+  /** How many examples the stream draws from (those left out above not counted): each epoch sends each once. */
+  get size(): number {
+    return this.examples.length;
+  }
+
   next(): TokenBatch {
     const picked: Example[] = [];
     while (picked.length < this.options.batchSize) {

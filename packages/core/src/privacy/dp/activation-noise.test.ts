@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createRng, normalSamples } from '../../data/rng.js';
 import { readFixture } from '../../test-support/fixtures.js';
 import { GaussianNoise } from '../random/gaussian-noise.js';
-import { activationPrivacy, noiseActivations } from './activation-noise.js';
+import { activationNoiseFigures, activationPrivacy, noiseActivations } from './activation-noise.js';
 import { l2Norm } from './dp-fedavg.js';
 
 describe('activation noise', () => {
@@ -40,5 +40,12 @@ describe('activation noise', () => {
     const figure = activationPrivacy(1, 1, 1e-5);
     expect(figure.doesNotCover.join(' ')).toMatch(/labels/);
     expect(activationPrivacy(2, 1, 1e-5).epsilon).toBeLessThan(figure.epsilon);
+  });
+
+  it('states a run\'s figures: one release and the planned releases; none at σ = 0', () => {
+    expect(activationNoiseFigures({ noiseMultiplier: 2, clipNorm: 3, delta: 1e-6 }, 4)).toEqual({
+      noiseMultiplier: 2, clipNorm: 3, delta: 1e-6, epsilonOneRelease: activationPrivacy(2, 1, 1e-6).epsilon, plannedReleases: 4, epsilonPlanned: activationPrivacy(2, 4, 1e-6).epsilon,
+    });
+    expect(activationNoiseFigures({ noiseMultiplier: 0, clipNorm: 3, delta: 1e-5 }, 4)).toMatchObject({ epsilonOneRelease: null, epsilonPlanned: null });
   });
 });

@@ -2,6 +2,7 @@
 // T×E block — tokens of one sequence depend on each other through attention) are clipped to L2 norm C and get
 // N(0, σ²C²) per element. Its figure is a per-example (ε, δ) for the activations alone; it says nothing about the
 // labels (next-token ids) that travel in the clear beside them, nor about the adapter (DP-FedAvg covers that).
+import type { ActivationNoiseFigures } from '@splitlora/protocol';
 import { fail } from '../../errors.js';
 import type { GaussianNoise } from '../random/gaussian-noise.js';
 import { clipToNorm } from './dp-fedavg.js';
@@ -41,6 +42,18 @@ export function noiseActivations(activations: Float32Array, examples: number, co
     noise.addTo(row, noiseMultiplier * clipNorm);
   }
   return { scales, clipped };
+}
+
+/**
+ * The figures a run states up front: ε for one release and for `plannedReleases` (null when σ = 0: no guarantee).
+ * What a volunteer really spends depends on its own data size and is counted in its tab (client cut-noise.ts).
+ */
+export function activationNoiseFigures(config: ActivationNoiseConfig & { delta: number }, plannedReleases: number): ActivationNoiseFigures {
+  const epsilon = (releases: number) => (config.noiseMultiplier === 0 ? null : activationPrivacy(config.noiseMultiplier, releases, config.delta).epsilon);
+  return {
+    noiseMultiplier: config.noiseMultiplier, clipNorm: config.clipNorm, delta: config.delta,
+    epsilonOneRelease: epsilon(1), plannedReleases, epsilonPlanned: epsilon(plannedReleases),
+  };
 }
 
 export interface ActivationPrivacy {
