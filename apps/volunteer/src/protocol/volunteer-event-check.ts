@@ -4,7 +4,12 @@ import type { RunInfo } from '@splitlora/protocol';
 import { RUN_STATES, SFL_VERSIONS, VOLUNTEER_STATUSES } from './closed-lists.js';
 import { bool, fail, nullableNum, num, oneOf, record, str } from './shape-checks.js';
 
-const EVENT_TYPES = ['status', 'download', 'dataset', 'round-start', 'step', 'round-end', 'traffic', 'swarm', 'run', 'secagg', 'identity', 'error', 'activation-privacy'] as const;
+const EVENT_TYPES = [
+  'status', 'download', 'dataset', 'round-start', 'turn', 'step', 'round-end', 'traffic', 'swarm', 'run', 'secagg', 'identity', 'error', 'activation-privacy',
+] as const;
+// Every event the client package can emit must be checked here: this fails to compile when one is missing.
+const EVERY_EVENT_CHECKED: [Exclude<VolunteerEvent['type'], (typeof EVENT_TYPES)[number]>] extends [never] ? true : never = true;
+void EVERY_EVENT_CHECKED;
 
 export function checkRunInfo(value: unknown, where: string): RunInfo | null {
   if (value === null) return null;
@@ -34,6 +39,8 @@ export function checkVolunteerEvent(value: unknown, where = 'volunteer event'): 
       return { type, examples: index('examples'), tokens: index('tokens') };
     case 'round-start':
       return { type, round: index('round'), rounds: index('rounds'), localSteps: index('localSteps'), firstStep: index('firstStep') };
+    case 'turn':
+      return { type, round: index('round'), ahead: index('ahead'), turnsDone: index('turnsDone'), turns: index('turns') };
     case 'step':
       return {
         type, round: index('round'), step: index('step'), localSteps: index('localSteps'), loss: num(e, 'loss', at),

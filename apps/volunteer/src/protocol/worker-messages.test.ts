@@ -51,6 +51,8 @@ describe('readWorkerToMain', () => {
       { type: 'download', asset: 'weights', receivedBytes: 5, totalBytes: 10, fromCache: false },
       { type: 'dataset', examples: 200, tokens: 5000 },
       { type: 'round-start', round: 1, rounds: 2, localSteps: 3, firstStep: 0 },
+      { type: 'turn', round: 1, ahead: 2, turnsDone: 0, turns: 3 },
+      { type: 'activation-privacy', round: 1, releasesPerExample: 2, epsilon: 10.7, delta: 1e-5 },
       { type: 'traffic', bytesUp: 1, bytesDown: 2 },
       { type: 'swarm', volunteersOnline: 3, participants: 1 },
       { type: 'error', message: 'STALE: old step', fatal: false },
