@@ -3,7 +3,7 @@
 // the client adapters, the server-adapter policy closes its side, the new adapters are evaluated and checkpointed,
 // and the round's record is written. The round machine decides when; this does the work.
 import {
-  type AggregationStrategy, countAdapterParams, countElements, type Example, type FitConfiguration, type FitResult, type FitRound, flatLayoutOf, hashName, mixSeed,
+  type AggregationStrategy, countAdapterParams, type Example, type FitConfiguration, type FitResult, type FitRound, flatLayoutOf, hashName, mixSeed,
   type NamedHostTensors, type SecAggClientMessage, secureAggregationSettings, type SplitPlan,
 } from '@splitlora/core';
 import {
@@ -166,7 +166,7 @@ export class RoundCloser {
     // was sent, with AdamW's bound for a whole block's values.
     const configuration = this.fit!.configuration;
     const start = configuration.updateStartFor?.(clientId) ?? configuration.startFor(clientId);
-    const bound = layout === undefined ? this.updateBound : updateBoundFor(this.deps.config, Object.values(layout).reduce((s, shape) => s + countElements(shape), 0));
+    const bound = layout === undefined ? this.updateBound : updateBoundFor(this.deps.config, countAdapterParams(layout));
     const { adapter, norm, clipped } = boundUpdate(decoded, start, bound);
     if (account.tokensOf(clientId) === 0) throw new ProtocolError('STALE', `the server trained no tokens of this client in round ${account.round}; its update has no weight`);
     if (clipped) this.deps.log.warn(`client ${clientId}: update norm ${norm.toPrecision(4)} clipped to ${bound.clipNorm.toPrecision(4)}`);
